@@ -1,0 +1,115 @@
+"""Dated facts about a member for one fiscal year: revenue, profit, headcount…
+
+Fee rules read them (« bénéfice 2026 de la Ressourcerie ») and must be able to say a fact is
+missing rather than silently charging zero; hence ``MissingFact``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.money import format_amount, format_number
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+class FactKind(StrEnum):
+    """What a fact measures. Money facts are in euros, exact to the cent."""
+
+    REVENUE = "revenue"
+    PROFIT = "profit"
+    GROSS_MARGIN = "gross_margin"
+    VALUE_ADDED = "value_added"
+    HEADCOUNT = "headcount"
+    POPULATION = "population"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def is_money(self) -> bool:
+        return self in _MONEY
+
+    @property
+    def may_be_negative(self) -> bool:
+        """A loss, or a negative margin, is a real figure; a negative headcount is a typo."""
+        return self in {FactKind.PROFIT, FactKind.GROSS_MARGIN, FactKind.VALUE_ADDED}
+
+    @property
+    def places(self) -> int:
+        """Decimal places allowed: cents for money, hundredths of a full-time post, whole people."""
+        return 0 if self is FactKind.POPULATION else 2
+
+    def render(self, value: Decimal) -> str:
+        if self.is_money:
+            return format_amount(value)
+        unit = " habitants" if self is FactKind.POPULATION else " ETP"
+        return f"{format_number(value)}{unit}"
+
+
+_LABELS = {
+    FactKind.REVENUE: "chiffre d'affaires",
+    FactKind.PROFIT: "bénéfice",
+    FactKind.GROSS_MARGIN: "marge brute",
+    FactKind.VALUE_ADDED: "valeur ajoutée",
+    FactKind.HEADCOUNT: "effectif",
+    FactKind.POPULATION: "population",
+}
+_MONEY = {FactKind.REVENUE, FactKind.PROFIT, FactKind.GROSS_MARGIN, FactKind.VALUE_ADDED}
+
+
+def parse_fact_kind(text: str, *, field: str | None = "kind") -> FactKind:
+    """A fact kind from its identifier (``profit``) or its French label (« bénéfice »)."""
+    wanted = text.strip().lower()
+    for kind in FactKind:
+        if wanted in (kind.value, kind.label):
+            return kind
+    known = ", ".join(k.value for k in FactKind)
+    raise InvalidInput(f"type de donnée inconnu « {text} » (attendu : {known})", field=field)
+
+
+@dataclass
+class Fact:
+    """One figure of one member for one fiscal year (named by its calendar year)."""
+
+    fiscal_year: int
+    kind: FactKind
+    value: Decimal
+
+    def describe(self) -> str:
+        return f"{self.kind.label} {self.fiscal_year} : {self.kind.render(self.value)}"
+
+
+def check_fact(fiscal_year: int, kind: FactKind, value: Decimal) -> None:
+    """Refuse a figure the domain cannot hold: a year out of range, a sign or precision error."""
+    if not FIRST_YEAR <= fiscal_year <= LAST_YEAR:
+        raise InvalidInput(
+            f"exercice {fiscal_year} hors de la plage {FIRST_YEAR}–{LAST_YEAR}",
+            field="fiscal_year",
+        )
+    if value < 0 and not kind.may_be_negative:
+        raise InvalidInput(f"le {kind.label} ne peut pas être négatif", field="value")
+    if value != value.quantize(Decimal(1).scaleb(-kind.places)):
+        raise InvalidInput(
+            f"le {kind.label} admet au plus {kind.places} décimale(s) : « {value} »",
+            field="value",
+        )
+
+
+class MissingFact(LookupError):
+    """A rule needs a figure the member has not given for that year."""
+
+    def __init__(self, member: str, kind: FactKind, fiscal_year: int) -> None:
+        self.member = member
+        self.kind = kind
+        self.fiscal_year = fiscal_year
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"donnée manquante : {self.kind.label} {self.fiscal_year} de {self.member}"

@@ -1,0 +1,123 @@
+"""Euro amounts: exact decimals, rounded half-up to the cent, formatted and parsed the French way.
+
+Money never goes through ``float``: amounts are ``Decimal`` in the domain and integer cents in
+storage. A total split among members uses the largest-remainder method so that the parts always
+add up to the total, to the cent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
+
+from gouvernance.domain.errors import InvalidInput
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+LOCALE = "fr_FR"
+
+Weight = int | Decimal | Fraction
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_CURRENCY = re.compile(r"\s*(€|EUR|euros?)\s*$", re.IGNORECASE)
+
+
+def round_cents(value: Decimal | int | Fraction) -> Decimal:
+    """Round half-up to the cent (the rule for euro amounts, 0,005 € → 0,01 €)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_cents_up(value: Decimal | int | Fraction) -> Decimal:
+    """Round up to the cent, for legal minimums that half-up rounding would undercut."""
+    if isinstance(value, Fraction):
+        cents = -((-value * 100) // 1)
+        return Decimal(int(cents)) / 100
+    return Decimal(value).quantize(CENT, rounding=ROUND_CEILING)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Integer cents of an amount that is already exact to the cent."""
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} n'est pas un montant exact au centime")
+    return int(cents)
+
+
+def from_cents(cents: int) -> Decimal:
+    """The euro amount of a whole number of cents."""
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def format_amount(amount: Decimal, locale: str = LOCALE) -> str:
+    """« 1 234,50 € » — Babel's format, with its narrow no-break spaces."""
+    return format_currency(round_cents(amount), "EUR", locale=locale)
+
+
+def format_number(value: Decimal | int, locale: str = LOCALE) -> str:
+    """A plain number the French way (« 12,5 », « 1 200 »)."""
+    return format_decimal(value, locale=locale)
+
+
+def parse_number(text: str, *, field: str | None = None, max_places: int | None = None) -> Decimal:
+    """Read a number as a French treasurer types it: « 1 234,50 », « 1234.5 », « -12 ».
+
+    Spaces (ordinary, no-break, narrow no-break) may group thousands; the decimal mark is a comma
+    or a dot, never both. More decimals than ``max_places`` is refused rather than rounded.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InvalidInput("valeur vide : un nombre est attendu", field=field)
+    if "," in raw and "." in raw:
+        raise InvalidInput(
+            f"« {raw} » mélange virgule et point : écrivez 1234,50 ou 1 234,50", field=field
+        )
+    compact = _SPACES.sub("\u202f", raw)
+    try:
+        value = parse_decimal(compact, locale=LOCALE, strict=True)
+    except (NumberFormatError, InvalidOperation):
+        raise InvalidInput(f"« {raw} » n'est pas un nombre", field=field) from None
+    if max_places is not None:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > max_places:
+            raise InvalidInput(f"« {raw} » a plus de {max_places} décimales", field=field)
+    return value
+
+
+def parse_amount(text: str, *, field: str | None = None) -> Decimal:
+    """Read a euro amount (« 1 234,50 € », « 48000 », « 12,5 »), exact to the cent."""
+    bare = _CURRENCY.sub("", text.strip())
+    return round_cents(parse_number(bare, field=field, max_places=2))
+
+
+def allocate(total: Decimal, weights: Sequence[Weight]) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights`` so that the parts sum exactly to ``total``.
+
+    Largest remainder: each part gets the floor of its exact share in cents, then the cents left
+    over go one each to the largest remainders. Ties go to the larger weight, then to the earlier
+    position, so the same input always gives the same split.
+    """
+    total_cents = to_cents(round_cents(total))
+    shares = [Fraction(w) for w in weights]
+    if any(w < 0 for w in shares):
+        raise InvalidInput("un poids de répartition ne peut pas être négatif", field="weights")
+    weight_sum = sum(shares, Fraction(0))
+    if weight_sum == 0:
+        raise InvalidInput("la somme des poids de répartition est nulle", field="weights")
+    sign = -1 if total_cents < 0 else 1
+    magnitude = abs(total_cents)
+    exact = [magnitude * w / weight_sum for w in shares]
+    floors = [int(e) for e in exact]
+    leftover = magnitude - sum(floors)
+    order = sorted(
+        range(len(shares)),
+        key=lambda i: (-(exact[i] - floors[i]), -shares[i], i),
+    )
+    for i in order[:leftover]:
+        floors[i] += 1
+    return [from_cents(sign * cents) for cents in floors]

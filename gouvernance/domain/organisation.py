@@ -1,0 +1,17 @@
+"""The organisation this database keeps the books for (one per database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(eq=False)
+class Organisation:
+    name: str
+    legal_form: str
+    siren: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    email: str | None = None
+    id: int | None = None

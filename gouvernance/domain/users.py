@@ -1,0 +1,108 @@
+"""Who may do what: the five roles and the permissions each one carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from gouvernance.domain.errors import Forbidden, InvalidInput
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BOARD = "board"
+    TREASURER = "treasurer"
+    SCRUTINEER = "scrutineer"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.ADMIN: "administrateur",
+    Role.BOARD: "conseil d'administration",
+    Role.TREASURER: "trésorier",
+    Role.SCRUTINEER: "scrutateur",
+    Role.MEMBER: "adhérent",
+}
+
+
+class Permission(StrEnum):
+    READ_ALL_MEMBERS = "read_all_members"
+    WRITE_MEMBERS = "write_members"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.TREASURER: frozenset({Permission.READ_ALL_MEMBERS, Permission.WRITE_MEMBERS}),
+    Role.BOARD: frozenset({Permission.READ_ALL_MEMBERS, Permission.READ_AUDIT}),
+    Role.SCRUTINEER: frozenset({Permission.READ_ALL_MEMBERS}),
+    Role.MEMBER: frozenset(),
+}
+
+
+def parse_role(text: str, *, field: str = "role") -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"rôle inconnu « {text} » (rôles : {known})", field=field) from None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person a use case acts for; a member account carries its member code."""
+
+    username: str
+    role: Role
+    member_code: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise Forbidden(
+                f"le rôle {self.role.label} ne permet pas cette action ({permission.value})"
+            )
+
+    def require_member_access(self, member_code: str) -> None:
+        """Staff roles read every member; a member reads only their own record."""
+        if self.can(Permission.READ_ALL_MEMBERS):
+            return
+        if self.member_code is None or self.member_code != member_code:
+            raise Forbidden("un adhérent ne peut consulter que sa propre fiche")
+
+
+SYSTEM = Actor(username="système", role=Role.ADMIN)
+
+
+@dataclass(eq=False)
+class User:
+    """An account that signs in to the API; the password is kept only as an argon2 hash."""
+
+    username: str
+    role: Role
+    password_hash: str
+    member_code: str | None = None
+    active: bool = True
+    id: int | None = None
+
+    def actor(self) -> Actor:
+        return Actor(username=self.username, role=self.role, member_code=self.member_code)
+
+
+@dataclass(eq=False)
+class ApiToken:
+    """A bearer token; only its SHA-256 is stored, so a leaked database leaks no live token."""
+
+    token_hash: str
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    id: int | None = None

@@ -1,0 +1,180 @@
+"""Tables and the imperative mapping of the domain dataclasses onto them.
+
+Amounts and other exact figures are integer hundredths (``ScaledDecimal``); enumerations are
+stored by their English identifier so that the database reads the same in every locale.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import registry, relationship
+
+from gouvernance.domain.audit import AuditEntry
+from gouvernance.domain.facts import Fact, FactKind
+from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
+from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.users import ApiToken, Role, User
+from gouvernance.persistence.types import ScaledDecimal
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+mapper_registry = registry(metadata=metadata)
+
+
+def _enum(kind: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+organisation = Table(
+    "organisation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("legal_form", String(40), nullable=False),
+    Column("siren", String(9)),
+    Column("address", String(300)),
+    Column("postal_code", String(10)),
+    Column("city", String(100)),
+    Column("email", String(200)),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("label", String(120), nullable=False),
+    Column("scic_kind", _enum(ScicKind, "scic_kind")),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("kind", _enum(PersonKind, "person_kind"), nullable=False),
+    Column("category", String(40), ForeignKey("categories.code"), nullable=False, index=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("first_name", String(100), nullable=False, default=""),
+    Column("last_name", String(100), nullable=False, default=""),
+    Column("siren", String(9), unique=True),
+    Column("email", String(200)),
+    Column("phone", String(40)),
+    Column("address", String(300)),
+    Column("postal_code", String(10)),
+    Column("city", String(100)),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date),
+    Column("leave_reason", String(300)),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+member_facts = Table(
+    "member_facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("kind", _enum(FactKind, "fact_kind"), nullable=False),
+    Column("value", ScaledDecimal(), nullable=False, comment="hundredths (cents for money)"),
+    UniqueConstraint("member_id", "fiscal_year", "kind", name="uq_member_facts_year_kind"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("role", _enum(Role, "role"), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code")),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("username", String(80), ForeignKey("users.username"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("entity", String(80), nullable=False),
+    Column("entity_key", String(80), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (imperative mapping keeps them plain)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Organisation, organisation)
+    mapper_registry.map_imperatively(Category, categories)
+    fact_mapper = mapper_registry.map_imperatively(Fact, member_facts)
+    mapper_registry.map_imperatively(
+        Member,
+        members,
+        properties={
+            "facts": relationship(
+                fact_mapper,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+                order_by=[member_facts.c.fiscal_year, member_facts.c.kind],
+            )
+        },
+    )
+    mapper_registry.map_imperatively(User, users)
+    mapper_registry.map_imperatively(ApiToken, api_tokens)
+    mapper_registry.map_imperatively(AuditEntry, audit_log)
+    _mapped = True

@@ -1,0 +1,122 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gouvernance.domain.errors import Conflict
+from gouvernance.persistence.orm import start_mappers
+from gouvernance.persistence.repositories import (
+    SqlAuditLog,
+    SqlCategoryRepository,
+    SqlIdempotencyStore,
+    SqlMemberRepository,
+    SqlOrganisationRepository,
+    SqlTokenRepository,
+    SqlUserRepository,
+)
+from gouvernance.services.ports import (
+    AuditLog,
+    CategoryRepository,
+    IdempotencyStore,
+    MemberRepository,
+    OrganisationRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+# Which field a unique constraint protects, to name it in the error a person reads.
+_CONSTRAINT_FIELDS = {
+    "uq_members_code": ("code", "ce code de membre est déjà attribué"),
+    "members.code": ("code", "ce code de membre est déjà attribué"),
+    "uq_members_siren": ("siren", "ce SIREN est déjà enregistré pour un autre membre"),
+    "members.siren": ("siren", "ce SIREN est déjà enregistré pour un autre membre"),
+    "uq_users_username": ("username", "ce nom d'utilisateur existe déjà"),
+    "users.username": ("username", "ce nom d'utilisateur existe déjà"),
+    "pk_idempotency_keys": ("Idempotency-Key", "cette requête est déjà en cours de traitement"),
+    "idempotency_keys.key": ("Idempotency-Key", "cette requête est déjà en cours de traitement"),
+}
+
+
+@contextmanager
+def _conflicts_explained(session: Session) -> Iterator[None]:
+    """Turn a constraint the database enforced (a race lost) into the same French conflict."""
+    try:
+        yield
+    except IntegrityError as exc:
+        session.rollback()
+        text = str(exc.orig)
+        for constraint, (field, message) in _CONSTRAINT_FIELDS.items():
+            if constraint in text:
+                raise Conflict(message, field=field) from exc
+        raise Conflict("l'enregistrement contredit une donnée existante") from exc
+    except OperationalError as exc:
+        session.rollback()
+        if "locked" in str(exc.orig):
+            raise Conflict("la base est occupée : réessayez dans un instant") from exc
+        raise
+
+
+class SqlAlchemyUnitOfWork:
+    members: MemberRepository
+    categories: CategoryRepository
+    users: UserRepository
+    tokens: TokenRepository
+    audit: AuditLog
+    organisation: OrganisationRepository
+    idempotency: IdempotencyStore
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self.session_factory()
+        self.members = SqlMemberRepository(self.session)
+        self.categories = SqlCategoryRepository(self.session)
+        self.users = SqlUserRepository(self.session)
+        self.tokens = SqlTokenRepository(self.session)
+        self.audit = SqlAuditLog(self.session)
+        self.organisation = SqlOrganisationRepository(self.session)
+        self.idempotency = SqlIdempotencyStore(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        with _conflicts_explained(self.session):
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        with _conflicts_explained(self.session):
+            self.session.flush()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    """Builds units of work on one engine; the API and the CLI each hold one."""
+
+    def __init__(self, engine: Engine) -> None:
+        start_mappers()
+        self.engine = engine
+        self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)

@@ -1,0 +1,83 @@
+"""Setting up a database: the organisation and the categories members can belong to."""
+
+from __future__ import annotations
+
+from gouvernance.domain.errors import Conflict, InvalidInput
+from gouvernance.domain.members import Category, ScicKind, default_categories
+from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.services import audit
+from gouvernance.services.ports import UnitOfWorkFactory
+
+
+def ensure_default_categories(uows: UnitOfWorkFactory) -> int:
+    """Add the SCIC categories that are missing; returns how many were added."""
+    added = 0
+    with uows() as uow:
+        for category in default_categories():
+            if uow.categories.get(category.code) is None:
+                uow.categories.add(category)
+                added += 1
+        uow.commit()
+    return added
+
+
+def add_category(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    code: str,
+    label: str,
+    scic_kind: ScicKind | None = None,
+) -> Category:
+    """A free category (« ressourcerie », « collectivité »), optionally tied to a SCIC kind."""
+    actor.require(Permission.WRITE_MEMBERS)
+    key = code.strip().lower()
+    if not key or not key.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInput("le code de catégorie : lettres, chiffres, - ou _", field="code")
+    if not label.strip():
+        raise InvalidInput("le libellé de la catégorie est obligatoire", field="label")
+    with uows() as uow:
+        if uow.categories.get(key) is not None:
+            raise Conflict(f"la catégorie « {key} » existe déjà", field="code")
+        category = Category(code=key, label=label.strip(), scic_kind=scic_kind)
+        uow.categories.add(category)
+        audit.record(uow, actor, "catégorie.créée", "category", key, libellé=label)
+        uow.commit()
+    return Category(code=key, label=label.strip(), scic_kind=scic_kind)
+
+
+def list_categories(uows: UnitOfWorkFactory) -> list[Category]:
+    with uows() as uow:
+        return [Category(c.code, c.label, c.scic_kind) for c in uow.categories.all()]
+
+
+def set_organisation(uows: UnitOfWorkFactory, actor: Actor, organisation: Organisation) -> None:
+    """Record who the books are for (created once, then updated in place)."""
+    actor.require(Permission.MANAGE_USERS)
+    if not organisation.name.strip():
+        raise InvalidInput("le nom de l'organisation est obligatoire", field="name")
+    with uows() as uow:
+        current = uow.organisation.get()
+        if current is None:
+            uow.organisation.add(organisation)
+        else:
+            for name in ("name", "legal_form", "siren", "address", "postal_code", "city", "email"):
+                setattr(current, name, getattr(organisation, name))
+        audit.record(uow, actor, "organisation.définie", "organisation", organisation.name)
+        uow.commit()
+
+
+def get_organisation(uows: UnitOfWorkFactory) -> Organisation | None:
+    with uows() as uow:
+        found = uow.organisation.get()
+        if found is None:
+            return None
+        return Organisation(
+            name=found.name,
+            legal_form=found.legal_form,
+            siren=found.siren,
+            address=found.address,
+            postal_code=found.postal_code,
+            city=found.city,
+            email=found.email,
+        )

@@ -1,0 +1,77 @@
+"""Whatever a client sends, the API answers with a French 4xx, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+Headers = dict[str, str]
+
+FIELDS = [
+    "kind", "category", "joined_on", "name", "first_name", "last_name", "siren", "code",
+    "email", "phone", "address", "postal_code", "city", "left_on", "extra",
+]  # fmt: skip
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(["legal", "natural", "producer", "2026-02-31", "2026-01-01", "732829320"]),
+    st.lists(st.integers(), max_size=2),
+)
+bodies = st.dictionaries(st.sampled_from(FIELDS), values, max_size=8)
+quick = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@quick
+@given(body=bodies)
+def test_any_member_body_gets_an_answer_below_500_with_a_french_message(
+    client: TestClient, as_admin: Headers, body: dict[str, Any]
+) -> None:
+    response = client.post("/members", json=body, headers=as_admin)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert response.json()["error"]["message"]
+
+
+@quick
+@given(body=st.dictionaries(st.sampled_from(["revenue", "profit", "headcount", "x"]), values))
+def test_any_facts_body_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, body: dict[str, Any]
+) -> None:
+    response = client.put("/members/SAL01/facts/2026", json=body, headers=as_admin)
+    assert response.status_code < 500, response.text
+
+
+@quick
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["category", "kind", "active_on", "search", "offset", "limit", "x"]),
+        st.text(max_size=12),
+    )
+)
+def test_any_list_query_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, params: dict[str, str]
+) -> None:
+    response = client.get("/members", params=params, headers=as_admin)
+    assert response.status_code < 500, response.text
+
+
+def test_control_characters_are_refused_before_they_reach_the_database(
+    client: TestClient, as_admin: Headers
+) -> None:
+    body = {"kind": "legal", "category": "producer", "joined_on": "2026-01-01"}
+    response = client.post(
+        "/members", json={**body, "name": "Nul\x00part", "siren": "732829320"}, headers=as_admin
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "name"
+    listing = client.get("/members", params={"search": "a\x00b"}, headers=as_admin)
+    assert listing.status_code == 422
+    assert listing.json()["error"]["field"] == "search"
