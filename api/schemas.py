@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -67,7 +66,7 @@ class EndMembershipIn(Strict):
 
 def _figure(value: object) -> object:
     """Figures come as text or whole numbers; a JSON decimal would already be a float."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError(
             "écrivez ce nombre entre guillemets (« 12,5 ») : les nombres décimaux JSON "
             "ne sont pas acceptés, pour ne rien perdre à l'arrondi"

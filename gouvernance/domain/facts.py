@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from gouvernance.domain.errors import InvalidInput
-from gouvernance.domain.money import format_amount, format_number
+from gouvernance.domain.money import MAX_MAGNITUDE, format_amount, format_number
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
@@ -92,6 +92,8 @@ def check_fact(fiscal_year: int, kind: FactKind, value: Decimal) -> None:
             f"exercice {fiscal_year} hors de la plage {FIRST_YEAR}–{LAST_YEAR}",
             field="fiscal_year",
         )
+    if not value.is_finite() or abs(value) >= MAX_MAGNITUDE:
+        raise InvalidInput(f"le {kind.label} est hors de portée : « {value} »", field="value")
     if value < 0 and not kind.may_be_negative:
         raise InvalidInput(f"le {kind.label} ne peut pas être négatif", field="value")
     if value != value.quantize(Decimal(1).scaleb(-kind.places)):

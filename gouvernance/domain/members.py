@@ -28,6 +28,14 @@ _TEXT_FIELDS = (
 )  # fmt: skip
 
 
+# The longest text each field may hold (the storage columns are sized to match).
+MAX_LENGTHS = {
+    "category": 40, "name": 200, "first_name": 100, "last_name": 100, "siren": 9, "code": 20,
+    "email": 200, "phone": 40, "address": 300, "postal_code": 10, "city": 100,
+}  # fmt: skip
+MAX_REASON = 300
+
+
 def has_control_characters(value: str | None) -> bool:
     """Names and addresses never hold control characters; PostgreSQL refuses NUL outright."""
     return value is not None and any(unicodedata.category(c) == "Cc" for c in value)
@@ -132,6 +140,11 @@ class MemberDraft:
             Problem("caractère de contrôle interdit (tabulation, saut de ligne, nul…)", name)
             for name in _TEXT_FIELDS
             if has_control_characters(getattr(self, name))
+        ]
+        found += [
+            Problem(f"texte trop long (au plus {limit} caractères)", name)
+            for name, limit in MAX_LENGTHS.items()
+            if len(getattr(self, name) or "") > limit and name != "siren"
         ]
         if self.kind is PersonKind.LEGAL:
             if not self.name:
@@ -253,6 +266,10 @@ class Member:
             raise InvalidInput("la date de sortie précède la date d'adhésion", field="left_on")
         if not reason.strip():
             raise InvalidInput("le motif de sortie est obligatoire", field="reason")
+        if len(reason.strip()) > MAX_REASON:
+            raise InvalidInput(
+                f"motif de sortie trop long (au plus {MAX_REASON} caractères)", field="reason"
+            )
         self.left_on = on
         self.leave_reason = reason.strip()
         self.version += 1

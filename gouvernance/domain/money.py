@@ -22,22 +22,29 @@ LOCALE = "fr_FR"
 
 Weight = int | Decimal | Fraction
 
+# No member figure reaches a thousand billion euros; beyond, it is a typo or an attack, and it
+# would overflow Decimal's context and the 64-bit integer columns.
+MAX_MAGNITUDE = Decimal(10) ** 12
+
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?=[.,]?[0-9])[0-9 \u00a0\u202f]*([.,][0-9]+)?$")
 _CURRENCY = re.compile(r"\s*(€|EUR|euros?)\s*$", re.IGNORECASE)
 
 
 def round_cents(value: Decimal | int | Fraction) -> Decimal:
     """Round half-up to the cent (the rule for euro amounts, 0,005 € → 0,01 €)."""
     if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        # Exact rational rounding: dividing into a 28-digit Decimal first would round twice.
+        cents = (abs(value) * 100 + Fraction(1, 2)).__floor__()
+        return from_cents(-cents if value < 0 else cents)
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded else ZERO  # never « -0,00 »
 
 
 def round_cents_up(value: Decimal | int | Fraction) -> Decimal:
     """Round up to the cent, for legal minimums that half-up rounding would undercut."""
     if isinstance(value, Fraction):
-        cents = -((-value * 100) // 1)
-        return Decimal(int(cents)) / 100
+        return from_cents((value * 100).__ceil__())
     return Decimal(value).quantize(CENT, rounding=ROUND_CEILING)
 
 
@@ -56,7 +63,8 @@ def from_cents(cents: int) -> Decimal:
 
 def format_amount(amount: Decimal, locale: str = LOCALE) -> str:
     """« 1 234,50 € » — Babel's format, with its narrow no-break spaces."""
-    return format_currency(round_cents(amount), "EUR", locale=locale)
+    rounded = round_cents(amount)
+    return format_currency(rounded if rounded else ZERO, "EUR", locale=locale)
 
 
 def format_number(value: Decimal | int, locale: str = LOCALE) -> str:
@@ -77,11 +85,15 @@ def parse_number(text: str, *, field: str | None = None, max_places: int | None 
         raise InvalidInput(
             f"« {raw} » mélange virgule et point : écrivez 1234,50 ou 1 234,50", field=field
         )
+    if not _PLAIN_NUMBER.match(raw):
+        raise InvalidInput(f"« {raw} » n'est pas un nombre", field=field)
     compact = _SPACES.sub("\u202f", raw)
     try:
         value = parse_decimal(compact, locale=LOCALE, strict=True)
     except (NumberFormatError, InvalidOperation):
         raise InvalidInput(f"« {raw} » n'est pas un nombre", field=field) from None
+    if abs(value) >= MAX_MAGNITUDE:
+        raise InvalidInput(f"« {raw} » est hors de portée (1 000 milliards ou plus)", field=field)
     if max_places is not None:
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > max_places:

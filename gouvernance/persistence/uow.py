@@ -8,10 +8,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gouvernance.domain.errors import Conflict
+from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
     SqlAuditLog,
@@ -57,6 +57,11 @@ def _conflicts_explained(session: Session) -> Iterator[None]:
             if constraint in text:
                 raise Conflict(message, field=field) from exc
         raise Conflict("l'enregistrement contredit une donnée existante") from exc
+    except DataError as exc:
+        session.rollback()
+        raise InvalidInput(
+            "une valeur ne tient pas dans la base (trop longue ou hors limites)"
+        ) from exc
     except OperationalError as exc:
         session.rollback()
         if "locked" in str(exc.orig):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.domain.members import Category, ScicKind, default_categories
 from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.siren import normalise_siren, siren_problem
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
 from gouvernance.services.ports import UnitOfWorkFactory
@@ -56,6 +57,10 @@ def set_organisation(uows: UnitOfWorkFactory, actor: Actor, organisation: Organi
     actor.require(Permission.MANAGE_USERS)
     if not organisation.name.strip():
         raise InvalidInput("le nom de l'organisation est obligatoire", field="name")
+    if organisation.siren:
+        organisation.siren = normalise_siren(organisation.siren)
+        if reason := siren_problem(organisation.siren):
+            raise InvalidInput(reason, field="siren")
     with uows() as uow:
         current = uow.organisation.get()
         if current is None:

@@ -18,7 +18,7 @@ values = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**20), max_value=10**20),
-    st.floats(allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=30),
     st.sampled_from(["legal", "natural", "producer", "2026-02-31", "2026-01-01", "732829320"]),
     st.lists(st.integers(), max_size=2),
