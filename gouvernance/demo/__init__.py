@@ -1,0 +1,4 @@
+"""Demo data shipped with the package: a fictional PTCE (``organisation.yaml``).
+
+Only data lives here; ``gouvernance.services.demo`` reads and loads it.
+"""
