@@ -22,7 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-members_app = typer.Typer(help="Registre des membres : import, export, liste.", no_args_is_help=True)
+members_app = typer.Typer(
+    help="Registre des membres : import, export, liste.", no_args_is_help=True
+)
 users_app = typer.Typer(help="Comptes d'accès à l'API.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
 app.add_typer(users_app, name="users")
@@ -125,9 +127,7 @@ def run(
         f"  curl -s -d 'username={admin.username}&password={admin.password}' {base}/auth/token",
         soft_wrap=True,
     )
-    console.print(
-        f'  curl -H "Authorization: Bearer {token}" {base}/members', soft_wrap=True
-    )
+    console.print(f'  curl -H "Authorization: Bearer {token}" {base}/members', soft_wrap=True)
     console.print("(ce jeton administrateur est valable 12 heures)")
     import uvicorn
 
@@ -220,7 +220,9 @@ def add_user(
     ] = None,
     password: Annotated[
         str | None,
-        typer.Option(help="Mot de passe (demandé sans écho s'il est absent).", envvar="GOUVERNANCE_PASSWORD"),
+        typer.Option(
+            help="Mot de passe (demandé sans écho s'il est absent).", envvar="GOUVERNANCE_PASSWORD"
+        ),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:

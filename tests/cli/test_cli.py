@@ -1,0 +1,99 @@
+"""The ``gouvernance`` command, run as a person would, on a throw-away database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gouvernance.cli import app
+
+runner = CliRunner()
+
+
+def _db(database_url: str) -> list[str]:
+    return ["--database", database_url]
+
+
+def test_init_prepares_the_database_and_says_where(database_url: str) -> None:
+    result = runner.invoke(app, ["init", *_db(database_url)])
+    assert result.exit_code == 0, result.output
+    assert "Base prête" in result.output
+
+
+def test_the_first_admin_is_created_from_the_command_line(database_url: str) -> None:
+    result = runner.invoke(
+        app, ["users", "add", "alice", "--role", "admin", "--password", "un-long-secret",
+              *_db(database_url)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Compte « alice » créé (administrateur)" in result.output
+    again = runner.invoke(
+        app, ["users", "add", "alice", "--password", "un-long-secret", *_db(database_url)]
+    )
+    assert again.exit_code == 1
+    assert "existe déjà" in again.output
+
+
+def test_an_unknown_role_is_refused_in_french(database_url: str) -> None:
+    result = runner.invoke(
+        app, ["users", "add", "bob", "--role", "chef", "--password", "un-long-secret",
+              *_db(database_url)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "rôle inconnu « chef »" in result.output
+
+
+def test_a_password_is_asked_without_echo_when_not_given(database_url: str) -> None:
+    result = runner.invoke(
+        app,
+        ["users", "add", "carole", "--role", "treasurer", *_db(database_url)],
+        input="un-long-secret\nun-long-secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "un-long-secret" not in result.output
+
+
+def test_the_demo_loads_once_and_lists_its_accounts(database_url: str) -> None:
+    first = runner.invoke(app, ["demo", *_db(database_url)])
+    assert first.exit_code == 0, first.output
+    assert "Comptes de démonstration" in first.output
+    second = runner.invoke(app, ["demo", *_db(database_url)])
+    assert "déjà chargée" in second.output
+    listing = runner.invoke(app, ["members", "list", *_db(database_url)])
+    assert listing.exit_code == 0
+    assert "Membres (" in listing.output
+
+
+def test_a_bad_import_file_prints_every_bad_line_and_imports_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "membres.csv"
+    bad.write_text(
+        "type;raison_sociale;siren;catégorie;date_adhésion\n"
+        "morale;Recyclerie du Nord;;producer;01/03/2026\n"
+        "morale;Atelier Vélo;732829320;martiens;31/02/2026\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["members", "import", str(bad), *_db(database_url)])
+    assert result.exit_code == 1
+    assert "aucun membre importé" in result.output
+    assert "ligne 2" in result.output
+    assert "ligne 3" in result.output
+    assert "31/02/2026" in result.output
+    listing = runner.invoke(app, ["members", "list", *_db(database_url)])
+    assert "Membres (0)" in listing.output
+
+
+def test_an_export_can_be_imported_back_into_an_empty_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["demo", *_db(database_url)]).exit_code == 0
+    exported = tmp_path / "registre.xlsx"
+    result = runner.invoke(app, ["members", "export", str(exported), *_db(database_url)])
+    assert result.exit_code == 0, result.output
+    assert exported.stat().st_size > 0
+    empty = f"sqlite:///{tmp_path / 'vide.sqlite3'}"
+    imported = runner.invoke(app, ["members", "import", str(exported), "--database", empty])
+    assert imported.exit_code == 0, imported.output
+    assert "importé(s)" in imported.output
