@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -180,6 +180,9 @@ class MemberDraft:
         return found
 
 
+DRAFT_FIELDS = frozenset(f.name for f in fields(MemberDraft))
+
+
 @dataclass(eq=False)
 class Member:
     """A member of the network (adhérent), later an associate of the SCIC."""
@@ -212,38 +215,16 @@ class Member:
 
     def apply(self, draft: MemberDraft) -> None:
         """Copy a checked draft onto this member (the code, once given, never changes)."""
-        self.kind = draft.kind
-        self.category = draft.category
-        self.joined_on = draft.joined_on
-        self.name = draft.name if draft.kind is PersonKind.LEGAL else ""
-        self.first_name = draft.first_name if draft.kind is PersonKind.NATURAL else ""
-        self.last_name = draft.last_name if draft.kind is PersonKind.NATURAL else ""
-        self.siren = draft.siren
-        self.email = draft.email
-        self.phone = draft.phone
-        self.address = draft.address
-        self.postal_code = draft.postal_code
-        self.city = draft.city
-        self.left_on = draft.left_on
+        for name in DRAFT_FIELDS - {"code"}:
+            setattr(self, name, getattr(draft, name))
+        if draft.kind is PersonKind.LEGAL:
+            self.first_name = self.last_name = ""
+        else:
+            self.name = ""
         self.version += 1
 
     def to_draft(self) -> MemberDraft:
-        return MemberDraft(
-            kind=self.kind,
-            category=self.category,
-            joined_on=self.joined_on,
-            name=self.name,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            siren=self.siren,
-            code=self.code,
-            email=self.email,
-            phone=self.phone,
-            address=self.address,
-            postal_code=self.postal_code,
-            city=self.city,
-            left_on=self.left_on,
-        )
+        return MemberDraft(**{name: getattr(self, name) for name in DRAFT_FIELDS})
 
     @property
     def display_name(self) -> str:

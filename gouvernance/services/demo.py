@@ -29,7 +29,7 @@ from pydantic_core import ErrorDetails
 
 from gouvernance.domain.errors import Conflict, InvalidInput, Problem
 from gouvernance.domain.facts import FactKind, check_fact
-from gouvernance.domain.members import MemberDraft, PersonKind, default_categories
+from gouvernance.domain.members import DRAFT_FIELDS, MemberDraft, PersonKind, default_categories
 from gouvernance.domain.money import parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
@@ -151,22 +151,7 @@ class MemberDoc(_Strict):
 
     def draft(self) -> MemberDraft:
         """The member as the registry sees it (normalised: uppercase code, bare SIREN)."""
-        return MemberDraft(
-            kind=self.kind,
-            category=self.category,
-            joined_on=self.joined_on,
-            name=self.name,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            siren=self.siren,
-            code=self.code,
-            email=self.email,
-            phone=self.phone,
-            address=self.address,
-            postal_code=self.postal_code,
-            city=self.city,
-            left_on=self.left_on,
-        ).normalised()
+        return MemberDraft(**self.model_dump(include=set(DRAFT_FIELDS))).normalised()
 
 
 class AccountDoc(_Strict):

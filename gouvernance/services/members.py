@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from gouvernance.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from gouvernance.domain.facts import FactKind
-from gouvernance.domain.members import Member, MemberDraft, check_draft, has_control_characters
+from gouvernance.domain.members import (
+    DRAFT_FIELDS,
+    Member,
+    MemberDraft,
+    check_draft,
+    has_control_characters,
+)
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit, idempotency
 from gouvernance.services.ports import MemberFilter, UnitOfWork, UnitOfWorkFactory
 from gouvernance.services.views import MemberView, Page
 
 MAX_PAGE = 500
-_DRAFT_FIELDS = {f.name for f in fields(MemberDraft)}
 
 
 def category_codes(uow: UnitOfWork) -> set[str]:
@@ -116,7 +121,7 @@ def update_member(
 ) -> MemberView:
     """Change some fields; the whole record is re-checked, and a stale version is refused."""
     actor.require(Permission.WRITE_MEMBERS)
-    unknown = set(changes) - _DRAFT_FIELDS - {"version"}
+    unknown = set(changes) - DRAFT_FIELDS - {"version"}
     if unknown:
         name = sorted(unknown)[0]
         raise InvalidInput(f"champ inconnu « {name} »", field=name)
