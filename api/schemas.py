@@ -88,6 +88,9 @@ class FactsIn(Strict):
     value_added: Figure | None = None
     headcount: Figure | None = None
     population: Figure | None = None
+    in_kind_hours: Figure | None = None
+    in_kind_premises: Figure | None = None
+    in_kind_equipment: Figure | None = None
 
     def values(self) -> dict[FactKind, Decimal]:
         found: dict[FactKind, Decimal] = {}

@@ -18,7 +18,11 @@ LAST_YEAR = 2100
 
 
 class FactKind(StrEnum):
-    """What a fact measures. Money facts are in euros, exact to the cent."""
+    """What a fact measures. Money facts are in euros, exact to the cent.
+
+    The ``in_kind_*`` kinds are contributions in kind a member declares for a year (hours of
+    work, days of premises, equipment at its declared value); fee schedules credit them.
+    """
 
     REVENUE = "revenue"
     PROFIT = "profit"
@@ -26,6 +30,9 @@ class FactKind(StrEnum):
     VALUE_ADDED = "value_added"
     HEADCOUNT = "headcount"
     POPULATION = "population"
+    IN_KIND_HOURS = "in_kind_hours"
+    IN_KIND_PREMISES = "in_kind_premises"
+    IN_KIND_EQUIPMENT = "in_kind_equipment"
 
     @property
     def label(self) -> str:
@@ -48,8 +55,7 @@ class FactKind(StrEnum):
     def render(self, value: Decimal) -> str:
         if self.is_money:
             return format_amount(value)
-        unit = " habitants" if self is FactKind.POPULATION else " ETP"
-        return f"{format_number(value)}{unit}"
+        return f"{format_number(value)}{_UNITS[self]}"
 
 
 _LABELS = {
@@ -59,8 +65,23 @@ _LABELS = {
     FactKind.VALUE_ADDED: "valeur ajoutée",
     FactKind.HEADCOUNT: "effectif",
     FactKind.POPULATION: "population",
+    FactKind.IN_KIND_HOURS: "heures de travail données",
+    FactKind.IN_KIND_PREMISES: "jours de mise à disposition de locaux",
+    FactKind.IN_KIND_EQUIPMENT: "matériel donné ou prêté (valeur déclarée)",
 }
-_MONEY = {FactKind.REVENUE, FactKind.PROFIT, FactKind.GROSS_MARGIN, FactKind.VALUE_ADDED}
+_MONEY = {
+    FactKind.REVENUE,
+    FactKind.PROFIT,
+    FactKind.GROSS_MARGIN,
+    FactKind.VALUE_ADDED,
+    FactKind.IN_KIND_EQUIPMENT,
+}
+_UNITS = {
+    FactKind.HEADCOUNT: " ETP",
+    FactKind.POPULATION: " habitants",
+    FactKind.IN_KIND_HOURS: " h",
+    FactKind.IN_KIND_PREMISES: " jours",
+}
 
 
 def parse_fact_kind(text: str, *, field: str | None = "kind") -> FactKind:

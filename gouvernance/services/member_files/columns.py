@@ -55,6 +55,9 @@ FACT_NAMES: dict[FactKind, str] = {
     FactKind.VALUE_ADDED: "valeur_ajoutée",
     FactKind.HEADCOUNT: "effectif",
     FactKind.POPULATION: "population",
+    FactKind.IN_KIND_HOURS: "heures_données",
+    FactKind.IN_KIND_PREMISES: "locaux_jours",
+    FactKind.IN_KIND_EQUIPMENT: "matériel_valeur",
 }
 _FACT_KEYS: dict[str, FactKind] = {
     **{kind.value: kind for kind in FactKind},
@@ -65,6 +68,9 @@ _FACT_KEYS: dict[str, FactKind] = {
     "valeur_ajoutee": FactKind.VALUE_ADDED,
     "effectif": FactKind.HEADCOUNT,
     "population": FactKind.POPULATION,
+    "heures_donnees": FactKind.IN_KIND_HOURS,
+    "locaux_jours": FactKind.IN_KIND_PREMISES,
+    "materiel_valeur": FactKind.IN_KIND_EQUIPMENT,
 }
 # A text cell starting with one of these is a formula to Excel: exports prefix it with « ' ».
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -1,0 +1,1 @@
+"""Fee schedules (rules as data) and the engine that evaluates and explains them."""
