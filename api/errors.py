@@ -47,6 +47,7 @@ _MESSAGES = {
     "value_error": "{error}",
 }
 _STATUS_MESSAGES = {
+    400: "requête mal formée",
     404: "ressource introuvable",
     405: "méthode non permise sur cette ressource",
     401: "authentification requise",
@@ -63,6 +64,8 @@ def _message(error: dict[str, Any]) -> str:
     if template is None:
         return "valeur invalide"
     context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if "expected" in context:
+        context["expected"] = str(context["expected"]).replace(" or ", " ou ")
     try:
         return template.format(**context)
     except (KeyError, IndexError):
@@ -96,7 +99,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [Problem(_message(e), _field(e.get("loc", ()))) for e in exc.errors()]
+        problems = [
+            Problem(_message(e), None if e.get("type") == "json_invalid" else _field(e["loc"]))
+            for e in exc.errors()
+        ]
         first = problems[0] if problems else Problem("requête invalide")
         return JSONResponse(
             body("donnee_invalide", first.message, first.field, problems), status_code=422

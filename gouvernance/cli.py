@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -17,15 +19,37 @@ from gouvernance.domain.users import Actor, Role, parse_role
 from gouvernance.services import accounts, demo, member_files, members, setup
 from gouvernance.services.ports import MemberFilter
 
-app = typer.Typer(
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+
+
+class FrenchErrorsTyper(typer.Typer):
+    """Every command prints a domain error as a French message and exits 1, never a traceback."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[CommandFunction], CommandFunction]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(function: CommandFunction) -> CommandFunction:
+            @functools.wraps(function)
+            def guarded(*call_args: Any, **call_kwargs: Any) -> Any:
+                try:
+                    return function(*call_args, **call_kwargs)
+                except GouvernanceError as error:
+                    _fail(error)
+
+            return cast(CommandFunction, register(guarded))
+
+        return decorator
+
+
+app = FrenchErrorsTyper(
     help="Gouvernance : registre des membres, cotisations et assemblées d'un PTCE ou d'une SCIC.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-members_app = typer.Typer(
+members_app = FrenchErrorsTyper(
     help="Registre des membres : import, export, liste.", no_args_is_help=True
 )
-users_app = typer.Typer(help="Comptes d'accès à l'API.", no_args_is_help=True)
+users_app = FrenchErrorsTyper(help="Comptes d'accès à l'API.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
 app.add_typer(users_app, name="users")
 

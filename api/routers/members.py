@@ -28,7 +28,7 @@ def list_members(
     active_on: Annotated[date | None, Query(description="membres à cette date")] = None,
     search: Annotated[str | None, Query(max_length=100, description="nom, code ou SIREN")] = None,
     include_former: bool = True,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=members.MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=members.MAX_PAGE)] = 50,
 ) -> MemberPage:
     filters = MemberFilter(

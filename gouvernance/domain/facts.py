@@ -39,6 +39,16 @@ class FactKind(StrEnum):
         return _LABELS[self]
 
     @property
+    def with_article(self) -> str:
+        """« le bénéfice », « la marge brute », « l'effectif »: French needs the article."""
+        label = _LABELS[self]
+        if self in _PLURAL:
+            return f"les {label}"
+        if label[0] in "aeiouyéèh":
+            return f"l'{label}"
+        return f"{'la' if self in _FEMININE else 'le'} {label}"
+
+    @property
     def is_money(self) -> bool:
         return self in _MONEY
 
@@ -69,6 +79,8 @@ _LABELS = {
     FactKind.IN_KIND_PREMISES: "jours de mise à disposition de locaux",
     FactKind.IN_KIND_EQUIPMENT: "matériel donné ou prêté (valeur déclarée)",
 }
+_FEMININE = {FactKind.GROSS_MARGIN, FactKind.VALUE_ADDED, FactKind.POPULATION}
+_PLURAL = {FactKind.IN_KIND_HOURS, FactKind.IN_KIND_PREMISES}
 _MONEY = {
     FactKind.REVENUE,
     FactKind.PROFIT,
@@ -114,12 +126,12 @@ def check_fact(fiscal_year: int, kind: FactKind, value: Decimal) -> None:
             field="fiscal_year",
         )
     if not value.is_finite() or abs(value) >= MAX_MAGNITUDE:
-        raise InvalidInput(f"le {kind.label} est hors de portée : « {value} »", field="value")
+        raise InvalidInput(f"{kind.with_article} est hors de portée : « {value} »", field="value")
     if value < 0 and not kind.may_be_negative:
-        raise InvalidInput(f"le {kind.label} ne peut pas être négatif", field="value")
+        raise InvalidInput(f"{kind.with_article} ne peut pas être négatif", field="value")
     if value != value.quantize(Decimal(1).scaleb(-kind.places)):
         raise InvalidInput(
-            f"le {kind.label} admet au plus {kind.places} décimale(s) : « {value} »",
+            f"{kind.with_article} admet au plus {kind.places} décimale(s) : « {value} »",
             field="value",
         )
 

@@ -34,6 +34,27 @@ MAX_LENGTHS = {
     "email": 200, "phone": 40, "address": 300, "postal_code": 10, "city": 100,
 }  # fmt: skip
 MAX_REASON = 300
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def leave_reason_problem(reason: str | None) -> str | None:
+    """Why a leaving reason cannot be recorded (empty, too long, control characters)."""
+    text = (reason or "").strip()
+    if not text:
+        return "le motif de sortie est obligatoire"
+    if len(text) > MAX_REASON:
+        return f"motif de sortie trop long (au plus {MAX_REASON} caractères)"
+    if has_control_characters(text):
+        return "caractère de contrôle interdit dans le motif de sortie"
+    return None
+
+
+def date_problem(day: date | None) -> str | None:
+    """Dates outside 1900–2100 are typos (0001-01-01, 9999-12-31), not history."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        return f"date hors de la plage {FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y}"
+    return None
 
 
 def has_control_characters(value: str | None) -> bool:
@@ -175,6 +196,9 @@ class MemberDraft:
             found.append(Problem(f"adresse électronique invalide « {self.email} »", "email"))
         if self.postal_code is not None and not _POSTAL_CODE.match(self.postal_code):
             found.append(Problem(f"code postal invalide « {self.postal_code} »", "postal_code"))
+        for name in ("joined_on", "left_on"):
+            if problem := date_problem(getattr(self, name)):
+                found.append(Problem(problem, name))
         if self.left_on is not None and self.left_on < self.joined_on:
             found.append(Problem("la date de sortie précède la date d'adhésion", "left_on"))
         return found
@@ -243,14 +267,12 @@ class Member:
                 f"l'adhésion de {self.display_name} a déjà pris fin le {self.left_on:%d/%m/%Y}",
                 field="left_on",
             )
+        if problem := date_problem(on):
+            raise InvalidInput(problem, field="left_on")
         if on < self.joined_on:
             raise InvalidInput("la date de sortie précède la date d'adhésion", field="left_on")
-        if not reason.strip():
-            raise InvalidInput("le motif de sortie est obligatoire", field="reason")
-        if len(reason.strip()) > MAX_REASON:
-            raise InvalidInput(
-                f"motif de sortie trop long (au plus {MAX_REASON} caractères)", field="reason"
-            )
+        if problem := leave_reason_problem(reason):
+            raise InvalidInput(problem, field="reason")
         self.left_on = on
         self.leave_reason = reason.strip()
         self.version += 1

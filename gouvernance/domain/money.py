@@ -33,6 +33,7 @@ _CURRENCY = re.compile(r"\s*(€|EUR|euros?)\s*$", re.IGNORECASE)
 
 def round_cents(value: Decimal | int | Fraction) -> Decimal:
     """Round half-up to the cent (the rule for euro amounts, 0,005 € → 0,01 €)."""
+    _no_float(value)
     if isinstance(value, Fraction):
         # Exact rational rounding: dividing into a 28-digit Decimal first would round twice.
         cents = (abs(value) * 100 + Fraction(1, 2)).__floor__()
@@ -46,6 +47,12 @@ def round_cents_up(value: Decimal | int | Fraction) -> Decimal:
     if isinstance(value, Fraction):
         return from_cents((value * 100).__ceil__())
     return Decimal(value).quantize(CENT, rounding=ROUND_CEILING)
+
+
+def _no_float(value: object) -> None:
+    """A float has already lost the cent (1.005 is 1.00499…): refuse it at the door."""
+    if isinstance(value, float):
+        raise TypeError("un montant ou un poids ne doit jamais être un float : utilisez Decimal")
 
 
 def to_cents(amount: Decimal) -> int:
@@ -115,6 +122,8 @@ def allocate(total: Decimal, weights: Sequence[Weight]) -> list[Decimal]:
     position, so the same input always gives the same split.
     """
     total_cents = to_cents(round_cents(total))
+    for weight in weights:
+        _no_float(weight)
     shares = [Fraction(w) for w in weights]
     if any(w < 0 for w in shares):
         raise InvalidInput("un poids de répartition ne peut pas être négatif", field="weights")

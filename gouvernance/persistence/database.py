@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from gouvernance.domain.errors import InvalidInput
 
 URL_VARIABLE = "GOUVERNANCE_DATABASE_URL"
 DEFAULT_PATH = Path("data") / "gouvernance.sqlite3"
@@ -25,12 +28,17 @@ def database_url(url: str | None = None) -> str:
 
 def make_engine(url: str | None = None) -> Engine:
     resolved = database_url(url)
-    if resolved.startswith("sqlite"):
-        engine = create_engine(resolved, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
-        return engine
-    return create_engine(resolved, pool_pre_ping=True)
+    try:
+        if resolved.startswith("sqlite"):
+            engine = create_engine(resolved, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+            return engine
+        return create_engine(resolved, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise InvalidInput(
+            f"adresse de base de données invalide : {error}", field=URL_VARIABLE
+        ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,6 +49,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's lower() folds ASCII only; searches must find « Élodie » from « élodie ».
+    dbapi_connection.create_function("gv_fold", 1, _fold, deterministic=True)
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from gouvernance.domain.audit import AuditEntry
@@ -17,6 +17,7 @@ from gouvernance.persistence.orm import api_tokens, audit_log, idempotency_keys,
 from gouvernance.services.ports import MemberFilter, StoredResponse
 
 _GENERATED_CODE = re.compile(r"^M(\d+)$")
+_REGISTRY_LOCK = 7_203_001  # an arbitrary, stable advisory-lock key for the member registry
 
 
 class SqlMemberRepository:
@@ -25,6 +26,18 @@ class SqlMemberRepository:
 
     def add(self, member: Member) -> None:
         self.session.add(member)
+
+    @property
+    def _is_sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def lock_registry(self) -> None:
+        """Serialise creations: generated codes are read then written. SQLite's BEGIN
+        IMMEDIATE already does it; PostgreSQL takes a transaction-scoped advisory lock."""
+        if not self._is_sqlite:
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REGISTRY_LOCK}
+            )
 
     def get(self, code: str) -> Member | None:
         return self.session.scalars(select(Member).where(members.c.code == code)).one_or_none()
@@ -71,13 +84,14 @@ class SqlMemberRepository:
         if not filters.include_former:
             query = query.where(members.c.left_on.is_(None))
         if filters.search:
-            pattern = f"%{filters.search.lower()}%"
+            fold = func.gv_fold if self._is_sqlite else func.lower
+            pattern = f"%{filters.search.casefold()}%"
             query = query.where(
                 or_(
-                    func.lower(members.c.name).like(pattern),
-                    func.lower(members.c.last_name).like(pattern),
-                    func.lower(members.c.first_name).like(pattern),
-                    func.lower(members.c.code).like(pattern),
+                    fold(members.c.name).like(pattern),
+                    fold(members.c.last_name).like(pattern),
+                    fold(members.c.first_name).like(pattern),
+                    fold(members.c.code).like(pattern),
                     members.c.siren.like(pattern),
                 )
             )

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, InvalidInput
@@ -102,6 +102,10 @@ class SqlAlchemyUnitOfWork:
             self.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, DBAPIError):
+            # A query (not only a commit) hit a database limit: same French error, no 500.
+            with _conflicts_explained(self.session):
+                raise exc
 
     def commit(self) -> None:
         with _conflicts_explained(self.session):

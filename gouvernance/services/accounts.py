@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from gouvernance.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.users import Actor, ApiToken, Permission, Role, User
 from gouvernance.services import audit
 from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -18,6 +19,9 @@ TOKEN_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
 _BAD_CREDENTIALS = "identifiant ou mot de passe incorrect"
+
+
+_DUMMY_HASH = _hasher.hash("compte-inexistant")
 
 
 def hash_token(token: str) -> str:
@@ -37,6 +41,13 @@ def add_user(
     name = username.strip()
     if not name:
         raise InvalidInput("le nom d'utilisateur est obligatoire", field="username")
+    if has_control_characters(name) or len(name) > 80:
+        raise InvalidInput(
+            "nom d'utilisateur invalide : 80 caractères au plus, sans caractère de contrôle",
+            field="username",
+        )
+    if member_code and (has_control_characters(member_code) or len(member_code) > 20):
+        raise InvalidInput("code de membre invalide", field="member_code")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(
             f"le mot de passe doit faire au moins {MIN_PASSWORD} caractères", field="password"
@@ -61,9 +72,16 @@ def add_user(
 
 def sign_in(uows: UnitOfWorkFactory, username: str, password: str) -> str:
     """Check the password and hand out a new bearer token (only its hash is kept)."""
+    name = username.strip()
+    if has_control_characters(name) or len(name) > 80:
+        _password_ok(_DUMMY_HASH, password)
+        raise Unauthenticated(_BAD_CREDENTIALS, field="password")
     with uows() as uow:
-        user = uow.users.get(username.strip())
-        if user is None or not user.active or not _password_ok(user.password_hash, password):
+        user = uow.users.get(name)
+        # An unknown user costs one verification too, so timing does not reveal who exists.
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        valid = _password_ok(stored, password)
+        if user is None or not user.active or not valid:
             raise Unauthenticated(_BAD_CREDENTIALS, field="password")
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)

@@ -430,6 +430,15 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
 def _plan(uow: UnitOfWork, doc: DemoDocument) -> _Plan:
     plan = _Plan()
     current = uow.organisation.get()
+    demo_users = {account.username for account in doc.accounts}
+    others = sorted(u.username for u in uow.users.all() if u.username not in demo_users)
+    if others:
+        raise Conflict(
+            f"cette base a déjà des comptes réels ({', '.join(others[:3])}) : les comptes de "
+            "démonstration ont des mots de passe publics, chargez la démonstration dans une "
+            "base neuve",
+            field="users",
+        )
     if current is None:
         if uow.members.codes():
             raise Conflict(

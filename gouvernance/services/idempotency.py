@@ -1,8 +1,9 @@
 """Idempotent writes: a request retried with the same key changes nothing the second time.
 
 The key is remembered in the same transaction as the write it protects, so either both are
-stored or neither is; two concurrent requests with one key collide on its primary key and the
-loser is told to retry, which then replays the winner's result.
+stored or neither is. Writers that use a key take the registry lock first
+(``MemberRepository.lock_registry``), so a concurrent duplicate waits, then replays the
+winner's result; the key's primary key is the last line of defence.
 """
 
 from __future__ import annotations

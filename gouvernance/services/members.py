@@ -23,6 +23,8 @@ from gouvernance.services.ports import MemberFilter, UnitOfWork, UnitOfWorkFacto
 from gouvernance.services.views import MemberView, Page
 
 MAX_PAGE = 500
+MAX_OFFSET = 10**9
+_REQUIRED = ("kind", "category", "joined_on", "name", "first_name", "last_name")
 
 
 def category_codes(uow: UnitOfWork) -> set[str]:
@@ -64,6 +66,9 @@ def create_member(
     )
     request_hash = idempotency.fingerprint(asdict(draft))
     with uows() as uow:
+        # Lock first: a concurrent retry then sees the winner's stored key, and generated
+        # codes (read the highest, write the next) cannot collide.
+        uow.members.lock_registry()
         if key and (done := idempotency.replay(uow, key, request_hash)):
             return MemberView.of(_existing(uow, done))
         clean = check_draft(draft, category_codes(uow))
@@ -94,8 +99,8 @@ def list_members(
     limit: int = 50,
 ) -> Page[MemberView]:
     """Staff see the registry; a member's list holds only their own record."""
-    if offset < 0:
-        raise InvalidInput("le décalage ne peut pas être négatif", field="offset")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"le décalage doit être entre 0 et {MAX_OFFSET}", field="offset")
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"la taille de page doit être entre 1 et {MAX_PAGE}", field="limit")
     for name in ("category", "search"):
@@ -127,6 +132,9 @@ def update_member(
         raise InvalidInput(f"champ inconnu « {name} »", field=name)
     if "code" in changes and changes["code"] not in (None, code):
         raise InvalidInput("le code d'un membre ne change pas", field="code")
+    for name in _REQUIRED:
+        if name in changes and changes[name] is None:
+            raise InvalidInput("ce champ ne peut pas être vidé (null)", field=name)
     with uows() as uow:
         member = _existing(uow, code, for_update=True)
         if expected_version is not None and expected_version != member.version:
@@ -135,7 +143,9 @@ def update_member(
                 f"vous aviez la version {expected_version}) : rechargez-la",
                 field="version",
             )
-        wanted = {k: v for k, v in changes.items() if k != "version"}
+        wanted = {k: v for k, v in changes.items() if k != "version" and getattr(member, k) != v}
+        if not wanted:
+            return MemberView.of(member)  # nothing changes: no new version, no audit entry
         draft = replace(member.to_draft(), **wanted)
         clean = check_draft(draft, category_codes(uow))
         if duplicates := duplicate_problems(uow, clean, own_code=code):
@@ -200,6 +210,8 @@ def record_facts(
 
 def _existing(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Member:
     key = code.strip().upper()
+    if has_control_characters(key) or len(key) > 20:
+        raise NotFound("aucun membre n'a ce code", field="code")
     member = uow.members.get_for_update(key) if for_update else uow.members.get(key)
     if member is None:
         raise NotFound(f"aucun membre n'a le code {key}", field="code")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from gouvernance.domain.errors import Conflict, InvalidInput
-from gouvernance.domain.members import Category, ScicKind, default_categories
+from gouvernance.domain.members import (
+    Category,
+    ScicKind,
+    default_categories,
+    has_control_characters,
+)
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import normalise_siren, siren_problem
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
 from gouvernance.services.ports import UnitOfWorkFactory
+
+_CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def ensure_default_categories(uows: UnitOfWorkFactory) -> int:
@@ -33,10 +42,17 @@ def add_category(
     """A free category (« ressourcerie », « collectivité »), optionally tied to a SCIC kind."""
     actor.require(Permission.WRITE_MEMBERS)
     key = code.strip().lower()
-    if not key or not key.replace("_", "").replace("-", "").isalnum():
-        raise InvalidInput("le code de catégorie : lettres, chiffres, - ou _", field="code")
+    if not _CATEGORY_CODE.fullmatch(key):
+        raise InvalidInput(
+            "le code de catégorie : 1 à 40 lettres minuscules, chiffres, - ou _", field="code"
+        )
     if not label.strip():
         raise InvalidInput("le libellé de la catégorie est obligatoire", field="label")
+    if has_control_characters(label) or len(label.strip()) > 120:
+        raise InvalidInput(
+            "libellé invalide : 120 caractères au plus, sans caractère de contrôle",
+            field="label",
+        )
     with uows() as uow:
         if uow.categories.get(key) is not None:
             raise Conflict(f"la catégorie « {key} » existe déjà", field="code")

@@ -316,3 +316,50 @@ def test_the_openapi_page_is_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
     assert "/members" in schema["paths"]
+
+
+@pytest.mark.parametrize("field", ["kind", "category", "joined_on", "first_name", "last_name"])
+def test_a_required_field_cannot_be_emptied_with_null(
+    client: TestClient, as_admin: Headers, field: str
+) -> None:
+    code = client.post("/members", json=BENEVOLE, headers=as_admin).json()["code"]
+    response = client.patch(f"/members/{code}", json={field: None}, headers=as_admin)
+    assert response.status_code == 422, response.text
+    assert _error(response) | {"problems": []} == {
+        "code": "donnee_invalide",
+        "message": "ce champ ne peut pas être vidé (null)",
+        "field": field,
+        "problems": [],
+    }
+
+
+def test_a_patch_that_changes_nothing_keeps_the_version_and_the_log(
+    client: TestClient, as_admin: Headers
+) -> None:
+    created = client.post("/members", json=BENEVOLE, headers=as_admin).json()
+    before = client.get("/audit", headers=as_admin).json()
+    same = client.patch(
+        f"/members/{created['code']}", json={"first_name": "Jeanne"}, headers=as_admin
+    )
+    assert same.json()["version"] == created["version"]
+    assert client.get("/audit", headers=as_admin).json() == before
+
+
+def test_the_search_ignores_case_beyond_ascii(client: TestClient, as_admin: Headers) -> None:
+    body = {**BENEVOLE, "first_name": "Élodie", "last_name": "Ézanne"}
+    code = client.post("/members", json=body, headers=as_admin).json()["code"]
+    page = client.get("/members", params={"search": "élodie"}, headers=as_admin).json()
+    assert [m["code"] for m in page["items"]] == [code]
+
+
+def test_an_enum_error_reads_in_french(client: TestClient, as_admin: Headers) -> None:
+    response = client.post("/members", json={**BENEVOLE, "kind": "martien"}, headers=as_admin)
+    assert _error(response)["message"] == "valeur non permise (attendu : 'natural' ou 'legal')"
+
+
+def test_a_negative_headcount_is_refused_with_the_right_article(
+    client: TestClient, as_admin: Headers
+) -> None:
+    code = client.post("/members", json=RESSOURCERIE, headers=as_admin).json()["code"]
+    response = client.put(f"/members/{code}/facts/2026", json={"headcount": "-2"}, headers=as_admin)
+    assert _error(response)["message"] == "l'effectif ne peut pas être négatif"

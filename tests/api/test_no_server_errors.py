@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
+
+import pytest
 
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -75,3 +78,54 @@ def test_control_characters_are_refused_before_they_reach_the_database(
     listing = client.get("/members", params={"search": "a\x00b"}, headers=as_admin)
     assert listing.status_code == 422
     assert listing.json()["error"]["field"] == "search"
+
+
+patch_fields = st.sampled_from(
+    ["kind", "category", "joined_on", "name", "first_name", "last_name", "siren", "email",
+     "postal_code", "city", "version", "code", "left_on"]
+)  # fmt: skip
+
+
+@quick
+@given(body=st.dictionaries(patch_fields, values, max_size=5))
+def test_any_patch_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, body: dict[str, Any]
+) -> None:
+    response = client.patch("/members/SAL01", json=body, headers=as_admin)
+    assert response.status_code < 500, response.text
+
+
+@quick
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["username", "password", "role", "member_code", "x"]), values, max_size=5
+    )
+)
+def test_any_new_account_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, body: dict[str, Any]
+) -> None:
+    response = client.post("/users", json=body, headers=as_admin)
+    assert response.status_code < 500, response.text
+
+
+@quick
+@given(
+    body=st.dictionaries(st.sampled_from(["code", "label", "scic_kind", "x"]), values, max_size=4),
+    path=st.text(max_size=25),
+)
+def test_any_category_or_member_path_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, body: dict[str, Any], path: str
+) -> None:
+    assert client.post("/categories", json=body, headers=as_admin).status_code < 500
+    assert client.get(f"/members/{quote(path, safe='')}", headers=as_admin).status_code < 500
+    sign_in = client.post("/auth/token", data={"username": path, "password": path})
+    assert sign_in.status_code in (401, 422)
+
+
+@pytest.mark.parametrize("offset", ["99999999999999999999", "-1", "1000000001"])
+def test_an_offset_out_of_range_is_a_422(
+    client: TestClient, as_admin: Headers, offset: str
+) -> None:
+    response = client.get("/members", params={"offset": offset}, headers=as_admin)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "offset"

@@ -97,3 +97,22 @@ def test_an_export_can_be_imported_back_into_an_empty_database(
     imported = runner.invoke(app, ["members", "import", str(exported), "--database", empty])
     assert imported.exit_code == 0, imported.output
     assert "importé(s)" in imported.output
+
+
+def test_a_bad_database_address_is_a_french_error_not_a_traceback() -> None:
+    result = runner.invoke(app, ["init", "--database", "pas-une-adresse://"])
+    assert result.exit_code == 1
+    assert "adresse de base de données invalide" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_demo_refuses_a_database_with_real_accounts(database_url: str) -> None:
+    added = runner.invoke(
+        app, ["users", "add", "vraie", "--password", "un-long-secret", *_db(database_url)]
+    )
+    assert added.exit_code == 0
+    refused = runner.invoke(app, ["demo", *_db(database_url)])
+    assert refused.exit_code == 1
+    assert "comptes réels (vraie)" in refused.output
+    listing = runner.invoke(app, ["members", "list", *_db(database_url)])
+    assert "Membres (0)" in listing.output

@@ -74,3 +74,8 @@ def pytest_bdd_before_scenario(
             f"le scénario « {scenario.name} » ({feature.rel_filename}, ligne "
             f"{scenario.line_number}) n'a aucune étape : il ne vérifie rien"
         )
+    if not any(step.type == "then" for step in propres):
+        raise ScenarioVide(
+            f"le scénario « {scenario.name} » ({feature.rel_filename}, ligne "
+            f"{scenario.line_number}) n'a aucune étape « Alors » : il ne vérifie rien"
+        )

@@ -4,7 +4,8 @@ Trois trous possibles, trois protections, chacune prouvée ici :
 
 1. une étape écrite dans la fonctionnalité mais sans définition Python : pytest-bdd lève
    ``StepDefinitionNotFoundError`` et le test échoue (prouvé dans un projet jetable, ``pytester``) ;
-2. un scénario sans aucune étape (ou avec seulement le Contexte) : pytest-bdd le laisserait
+2. un scénario sans aucune étape, avec seulement le Contexte, ou sans étape « Alors » :
+   pytest-bdd le laisserait
    passer ; le crochet ``pytest_bdd_before_scenario`` de ``tests/features/conftest.py`` le fait
    échouer (prouvé avec le vrai ``conftest.py`` copié dans le projet jetable, et, pour témoin,
    la preuve que sans lui le scénario vide passerait) ;
@@ -104,6 +105,17 @@ def test_a_scenario_with_only_background_steps_fails(pytester: pytest.Pytester) 
     resultat = lancer(pytester)
     resultat.assert_outcomes(failed=1, passed=1)
     resultat.stdout.fnmatch_lines(["*ScenarioVide*seulement le contexte*"])
+
+
+def test_a_scenario_without_a_then_step_fails(pytester: pytest.Pytester) -> None:
+    projet_jetable(
+        pytester,
+        "# language: fr\nFonctionnalité: rien de vérifié\n\n"
+        "  Scénario: des étapes mais aucun « Alors »\n    Étant donné un registre\n",
+    )
+    resultat = lancer(pytester)
+    resultat.assert_outcomes(failed=1, passed=0)
+    resultat.stdout.fnmatch_lines(["*ScenarioVide*aucune étape « Alors »*"])
 
 
 def test_without_the_guard_an_empty_scenario_would_pass(pytester: pytest.Pytester) -> None:

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import Fact, FactKind, check_fact
-from gouvernance.domain.members import Category, MemberDraft, PersonKind
+from gouvernance.domain.members import Category, MemberDraft, PersonKind, leave_reason_problem
 from gouvernance.domain.money import parse_amount, parse_number
 from gouvernance.services.member_files.columns import Layout, normalise_label, unprotect_text
 from gouvernance.services.member_files.reading import Cell, Row
@@ -262,4 +262,6 @@ class _RowCells:
         reason = self.text("motif_sortie")
         if reason is not None and left_on is None and self.blank("date_sortie"):
             self.report("motif_sortie", "un motif de sortie sans date de sortie")
+        if reason is not None and (problem := leave_reason_problem(reason)):
+            self.report("motif_sortie", problem)
         return reason
