@@ -22,6 +22,8 @@ class Strict(BaseModel):
 
 
 class MemberIn(Strict):
+    """A new member. Ending a membership (date and reason) goes through ``POST …/end``."""
+
     kind: PersonKind = Field(description="natural (personne physique) ou legal (personne morale)")
     category: str = Field(max_length=40, description="code de catégorie, ex. employee, producer")
     joined_on: date = Field(description="date d'adhésion")
@@ -35,7 +37,6 @@ class MemberIn(Strict):
     address: Text = Field(None, max_length=300)
     postal_code: Text = Field(None, max_length=10)
     city: Text = Field(None, max_length=100)
-    left_on: date | None = None
 
     def draft(self) -> MemberDraft:
         return MemberDraft(**self.model_dump())

@@ -102,7 +102,8 @@ def test_the_treasurer_may_create_members(
         ({"category": "martiens"}, "category", "catégorie inconnue"),
         ({"email": "pas-une-adresse"}, "email", "adresse électronique invalide"),
         ({"couleur": "bleu"}, "couleur", "champ inconnu"),
-        ({"left_on": "2010-01-01"}, "left_on", "précède la date d'adhésion"),
+        ({"left_on": "2027-01-01"}, "left_on", "champ inconnu"),
+        ({"joined_on": "0001-01-01"}, "joined_on", "date hors de la plage"),
     ],
 )
 def test_a_malformed_member_is_refused_with_its_field_and_nothing_is_written(
