@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import accounts, members
+from api.routers import accounts, fees, members
 from gouvernance import __version__
 from gouvernance.bootstrap import Application, bootstrap
 
@@ -44,4 +44,5 @@ def create_app(application: Application | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(accounts.router)
     app.include_router(members.router)
+    app.include_router(fees.router)
     return app

@@ -49,6 +49,16 @@ class FactKind(StrEnum):
         return f"{'la' if self in _FEMININE else 'le'} {label}"
 
     @property
+    def of_label(self) -> str:
+        """« du bénéfice », « de la marge brute », « de l'effectif »."""
+        article = self.with_article
+        if article.startswith("le "):
+            return "du " + article[3:]
+        if article.startswith("les "):
+            return "des " + article[4:]
+        return "de " + article
+
+    @property
     def is_money(self) -> bool:
         return self in _MONEY
 
@@ -147,4 +157,9 @@ class MissingFact(LookupError):
 
     @property
     def message(self) -> str:
-        return f"donnée manquante : {self.kind.label} {self.fiscal_year} de {self.member}"
+        return f"donnée manquante : {self.kind.label} {self.fiscal_year} {of_name(self.member)}"
+
+
+def of_name(name: str) -> str:
+    """« de Crau Formation », but « d'Épicerie paysanne »: French elides before a vowel."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêëîïôöûü" else f"de {name}"

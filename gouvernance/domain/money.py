@@ -101,10 +101,11 @@ def parse_number(text: str, *, field: str | None = None, max_places: int | None 
         raise InvalidInput(f"« {raw} » n'est pas un nombre", field=field) from None
     if abs(value) >= MAX_MAGNITUDE:
         raise InvalidInput(f"« {raw} » est hors de portée (1 000 milliards ou plus)", field=field)
-    if max_places is not None:
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > max_places:
-            raise InvalidInput(f"« {raw} » a plus de {max_places} décimales", field=field)
+    if max_places is not None and value != value.quantize(Decimal(1).scaleb(-max_places)):
+        reason = (
+            "doit être un nombre entier" if max_places == 0 else f"a plus de {max_places} décimales"
+        )
+        raise InvalidInput(f"« {raw} » {reason}", field=field)
     return value
 
 

@@ -35,12 +35,17 @@ class Permission(StrEnum):
     WRITE_MEMBERS = "write_members"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    SIMULATE_FEES = "simulate_fees"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.TREASURER: frozenset({Permission.READ_ALL_MEMBERS, Permission.WRITE_MEMBERS}),
-    Role.BOARD: frozenset({Permission.READ_ALL_MEMBERS, Permission.READ_AUDIT}),
+    Role.TREASURER: frozenset(
+        {Permission.READ_ALL_MEMBERS, Permission.WRITE_MEMBERS, Permission.SIMULATE_FEES}
+    ),
+    Role.BOARD: frozenset(
+        {Permission.READ_ALL_MEMBERS, Permission.READ_AUDIT, Permission.SIMULATE_FEES}
+    ),
     Role.SCRUTINEER: frozenset({Permission.READ_ALL_MEMBERS}),
     Role.MEMBER: frozenset(),
 }

@@ -265,7 +265,7 @@ def test_facts_are_recorded_exactly_from_french_figures(
         ({"revenue": "12,345"}, "revenue", "plus de 2 décimales"),
         ({"revenue": "-5"}, "value", "ne peut pas être négatif"),
         ({"headcount": 12.5}, "headcount", "entre guillemets"),
-        ({"population": "1 200,5"}, "population", "plus de 0 décimales"),
+        ({"population": "1 200,5"}, "population", "doit être un nombre entier"),
         ({}, "values", "aucune donnée"),
     ],
 )

@@ -26,7 +26,12 @@ def read_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = f"ligne {mark.line + 1}" if mark is not None else "(document)"
-        raise RuleError(source, line, f"YAML illisible : {error.problem}") from None
+        raise RuleError(
+            source,
+            line,
+            "YAML illisible : vérifiez l'indentation, les deux-points et les guillemets ou "
+            f"crochets non refermés près de cette ligne (détail technique : {error.problem})",
+        ) from None
     except yaml.YAMLError as error:
         raise RuleError(source, "(document)", f"YAML illisible : {error}") from None
 
@@ -43,9 +48,8 @@ def load_schedule(path: Path) -> FeeSchedule:
     return parse_schedule_text(text, path.name)
 
 
-def load_directory(folder: Path) -> list[FeeSchedule]:
-    """Every ``*.yaml`` schedule in a folder, sorted by file name; ids must be unique."""
-    schedules = [load_schedule(path) for path in sorted(folder.glob("*.yaml"))]
+def check_unique_ids(schedules: list[FeeSchedule]) -> list[FeeSchedule]:
+    """Two files with one id would make « simulate demo-forfait » ambiguous: refuse it."""
     seen: dict[str, str] = {}
     for schedule in schedules:
         if schedule.id in seen:

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from gouvernance.domain.facts import FactKind
+from gouvernance.domain.facts import FactKind, of_name
 from gouvernance.domain.fees.schedule import (
     BracketMode,
     Condition,
@@ -122,7 +122,8 @@ class _Value:
 
 def _missing(ref: FactRef, payer: Payer) -> _Value:
     what = Missing(kind=ref.kind.value, year=ref.year, text=ref.describe())
-    return _Value(None, Step(f"donnée manquante : {ref.describe()} de {payer.name}"), (what,))
+    text = f"donnée manquante : {ref.describe()} {of_name(payer.name)}"
+    return _Value(None, Step(text), (what,))
 
 
 def _combine_missing(values: list[_Value]) -> tuple[Missing, ...]:
@@ -150,8 +151,8 @@ def _amount(node: Node, payer: Payer) -> _Value:
 def _monthly(node: Node, payer: Payer) -> _Value:
     assert node.amount is not None
     monthly = to_cents(node.amount)
-    cents = monthly * 12
-    text = f"{euros(monthly)} par mois × 12 mois = {euros(cents)}"
+    cents = monthly * node.months
+    text = f"{euros(monthly)} par mois × {node.months} mois = {euros(cents)}"
     return _Value(cents, Step(_label(node, text), cents))
 
 
@@ -159,7 +160,7 @@ def _by_category(node: Node, payer: Payer) -> _Value:
     branch = node.branch_for(payer.category)
     if branch is None:
         what = Missing(
-            kind="category", year=None, text=f"montant pour la catégorie {payer.category}"
+            kind="category", year=None, text=f"montant pour la catégorie « {payer.category_label} »"
         )
         text = f"aucun montant prévu pour la catégorie « {payer.category_label} »"
         return _Value(None, Step(_label(node, text)), (what,))
@@ -178,10 +179,10 @@ def _rate(node: Node, payer: Payer) -> _Value:
     base_cents = to_cents(base)
     shown = f"{node.base.describe()} ({euros(base_cents)})"
     if base_cents <= 0:
-        text = f"{shown} négatif ou nul : pas de part proportionnelle → {euros(0)}"
+        text = f"{shown} : pas de part proportionnelle sur une perte ou un montant nul → {euros(0)}"
         return _Value(0, Step(_label(node, text), 0))
     cents = mul_round(base_cents, node.rate.value)
-    text = f"{node.rate.text} du {shown} = {euros(cents)}"
+    text = f"{node.rate.text} {node.base.of()} ({euros(base_cents)}) = {euros(cents)}"
     return _Value(cents, Step(_label(node, text), cents))
 
 
@@ -243,7 +244,7 @@ def _marginal(node: Node, value: Decimal, shown: str) -> _Value:
                 cents,
             )
         )
-    text = f"barème marginal sur le {shown} = {euros(total)}"
+    text = f"barème marginal sur {node.base.the()} ({kind.render(value)}) = {euros(total)}"
     return _Value(total, Step(_label(node, text), total, tuple(parts)))
 
 
@@ -252,9 +253,9 @@ def _combination(node: Node, payer: Payer) -> _Value:
     steps = tuple(v.step for v in values)
     missing = _combine_missing(values)
     words = {
-        "minimum_of": "le plus petit de",
-        "maximum_of": "le plus grand de",
-        "sum": "la somme de",
+        "minimum_of": "le plus petit des montants suivants",
+        "maximum_of": "le plus grand des montants suivants",
+        "sum": "la somme des montants suivants",
     }
     if missing:
         return _Value(None, Step(_label(node, f"{words[node.mechanism]} :"), None, steps), missing)
@@ -265,7 +266,7 @@ def _combination(node: Node, payer: Payer) -> _Value:
         cents = max(amounts)
     else:
         cents = sum(amounts)
-    text = f"{words[node.mechanism]} : → {euros(cents)}"
+    text = f"{words[node.mechanism]} → {euros(cents)}"
     return _Value(cents, Step(_label(node, text), cents, steps))
 
 
@@ -299,15 +300,29 @@ def matches(condition: Condition, payer: Payer) -> bool | None:
     return condition.above is not None and value > condition.above
 
 
-def evaluate_node(node: Node, payer: Payer) -> _Value:
+def _exemption(node: Node, payer: Payer) -> _Value | None:
+    """Exempt as soon as one condition holds, even if another one lacks its figure."""
+    unknown: Condition | None = None
     for condition in node.exemptions:
         holds = matches(condition, payer)
-        if holds is None:
-            assert condition.fact is not None
-            return _missing(condition.fact, payer)
         if holds:
-            text = _label(node, f"exonéré ({condition.describe()}) → {euros(0)}")
-            return _Value(0, Step(text, 0))
+            why = condition.label or (
+                f"catégorie « {payer.category_label} »"
+                if condition.categories
+                else condition.describe()
+            )
+            return _Value(0, Step(_label(node, f"exonéré ({why}) → {euros(0)}"), 0))
+        if holds is None and unknown is None:
+            unknown = condition
+    if unknown is not None:
+        assert unknown.fact is not None
+        return _missing(unknown.fact, payer)
+    return None
+
+
+def evaluate_node(node: Node, payer: Payer) -> _Value:
+    if node.exemptions and (exempt := _exemption(node, payer)) is not None:
+        return exempt
     value = _MECHANISMS[node.mechanism](node, payer)
     if value.cents is None:
         return value

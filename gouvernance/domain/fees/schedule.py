@@ -60,6 +60,9 @@ class RuleError(InvalidInput):
         self.reason = reason
         self.problems = [Problem(reason, path)]
 
+    def __str__(self) -> str:
+        return self.message  # the path is already in the message
+
 
 class Prorata(StrEnum):
     NONE = "none"
@@ -90,6 +93,14 @@ class FactRef:
     def describe(self) -> str:
         return f"{self.kind.label} {self.year}"
 
+    def of(self) -> str:
+        """« du bénéfice 2026 », « de la marge brute 2026 »."""
+        return f"{self.kind.of_label} {self.year}"
+
+    def the(self) -> str:
+        """« le bénéfice 2026 », « la marge brute 2026 »."""
+        return f"{self.kind.with_article} {self.year}"
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -108,9 +119,9 @@ class Condition:
             return "catégorie " + ", ".join(sorted(self.categories))
         assert self.fact is not None
         bound = (
-            f"inférieur à {self.fact.kind.render(self.below)}"
+            f"sous {self.fact.kind.render(self.below)}"
             if self.below is not None
-            else f"supérieur à {self.fact.kind.render(self.above or Decimal(0))}"
+            else f"au-dessus de {self.fact.kind.render(self.above or Decimal(0))}"
         )
         return f"{self.fact.describe()} {bound}"
 
@@ -125,6 +136,7 @@ class Bracket:
     upper_inclusive: bool
     amount: Decimal | None = None
     rate: Rate | None = None
+    label: str = ""
 
     def contains(self, value: Decimal) -> bool:
         above_lower = value > self.lower if self.lower_strict else value >= self.lower
@@ -134,10 +146,13 @@ class Bracket:
         return above_lower and below_upper
 
     def describe(self, kind: FactKind) -> str:
+        if self.label:
+            return self.label
         low = f"{'plus de' if self.lower_strict else 'à partir de'} {kind.render(self.lower)}"
         if self.upper is None:
             return low
-        high = f"{'jusqu’à' if self.upper_inclusive else 'moins de'} {kind.render(self.upper)}"
+        up_to = "jusqu'à" if self.upper_inclusive else "moins de"
+        high = f"{up_to} {kind.render(self.upper)}"
         return f"{low} et {high}"
 
 
@@ -160,6 +175,7 @@ class Node:
     grid: tuple[Bracket, ...] = ()
     children: tuple[Node, ...] = ()
     path: str = "fee"
+    months: int = 12
 
     def branch_for(self, category: str) -> Node | None:
         for code, branch in self.by_category:
@@ -231,14 +247,22 @@ def parse_rate(raw: object, where: str, source: str) -> Rate:
     except InvalidInput as bad:
         raise RuleError(source, where, bad.message) from None
     unit = (match["unit"] or "").replace(" ", "")
-    divisor = {"%": 100, "pourcent": 100, "‰": 1000, "pourmille": 1000}.get(unit, 1)
+    if not unit:
+        example = ""
+        if 0 < number < 1:
+            example = f" ({text} s'écrit « {format_number(number * 100)} % »)"
+        raise RuleError(
+            source,
+            where,
+            f"écrivez le taux avec son unité, ex. « 2 % » ou « 1,5 ‰ »{example}",
+        )
+    divisor = {"%": 100, "pourcent": 100, "‰": 1000, "pourmille": 1000}[unit]
     value = Fraction(number) / divisor
     if value < 0:
         raise RuleError(source, where, f"un taux ne peut pas être négatif (« {text} »)")
     if value > 1:
         raise RuleError(source, where, f"un taux de plus de 100 % est refusé (« {text} »)")
-    shown = text.strip() if match["unit"] else f"{format_number(Decimal(number) * 100)} %"
-    return Rate(value=value, text=shown)
+    return Rate(value=value, text=text.strip())
 
 
 def parse_money(raw: object, where: str, source: str, *, negative: bool = False) -> Decimal:
@@ -258,13 +282,13 @@ def parse_money(raw: object, where: str, source: str, *, negative: bool = False)
     return round_cents(value)
 
 
-def parse_quantity(raw: object, where: str, source: str) -> Decimal:
+def parse_quantity(raw: object, where: str, source: str, places: int | None = None) -> Decimal:
     if isinstance(raw, bool | float):
         raise RuleError(source, where, f"écrivez ce nombre entre guillemets (« {raw} »)")
     if not isinstance(raw, str | int):
         raise RuleError(source, where, "un nombre est attendu")
     try:
-        return parse_number(str(raw).replace("€", "").strip(), field=where)
+        return parse_number(str(raw).replace("€", "").strip(), field=where, max_places=places)
     except InvalidInput as bad:
         raise RuleError(source, where, bad.message) from None
 
@@ -276,6 +300,7 @@ class _Reader:
     source: str
     fiscal_year: int
     facts_year: int
+    period_months: int = 12
 
     def mapping(self, raw: object, where: str) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -289,7 +314,13 @@ class _Reader:
         for key in raw:
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                raise RuleError(self.source, f"{where}.{key}", f"clé inconnue (attendu : {known})")
+                hint = _FRENCH_HINTS.get(key)
+                reason = (
+                    f"clé inconnue « {key} » : vouliez-vous dire « {hint} » ?"
+                    if hint in allowed
+                    else f"clé inconnue « {key} » (attendu : {known})"
+                )
+                raise RuleError(self.source, f"{where}.{key}", reason)
 
     def text(self, raw: object, where: str) -> str:
         if raw is None:
@@ -313,12 +344,27 @@ class _Reader:
 
     def fact(self, raw: dict[str, Any], where: str, allowed: frozenset[FactKind]) -> FactRef:
         name = raw.get("base")
-        if not isinstance(name, str) or name not in BASE_NAMES or BASE_NAMES[name] not in allowed:
-            known = ", ".join(k.value for k in sorted(allowed))
+        known = ", ".join(k.value for k in sorted(allowed))
+        if name is None:
+            raise RuleError(
+                self.source, f"{where}.base", f"la base est obligatoire (bases possibles : {known})"
+            )
+        if not isinstance(name, str) or name not in BASE_NAMES:
             raise RuleError(
                 self.source,
                 f"{where}.base",
                 f"base inconnue « {name} » (bases possibles : {known})",
+            )
+        if BASE_NAMES[name] not in allowed:
+            reason = (
+                "un taux s'applique à un montant en euros"
+                if BASE_NAMES[name] in UNIT_BASES
+                else "un montant par unité s'applique à un effectif ou à une population"
+            )
+            raise RuleError(
+                self.source,
+                f"{where}.base",
+                f"la base « {name} » ne convient pas ici : {reason} (bases possibles : {known})",
             )
         return FactRef(kind=BASE_NAMES[name], year=self.year(raw.get("year"), f"{where}.year"))
 
@@ -329,11 +375,14 @@ class _Reader:
         found = [key for key in data if key in MECHANISMS]
         for key in data:
             if key not in MECHANISMS and key not in COMMON_KEYS:
-                raise RuleError(
-                    self.source,
-                    f"{where}.{key}",
-                    f"mécanisme inconnu « {key} » (mécanismes : {', '.join(MECHANISMS)})",
+                hint = _FRENCH_HINTS.get(key)
+                reason = (
+                    f"clé inconnue « {key} » : vouliez-vous dire « {hint} » ?"
+                    if hint
+                    else f"clé inconnue « {key} » (mécanismes : {', '.join(MECHANISMS)} ; "
+                    f"modificateurs : {', '.join(sorted(COMMON_KEYS))})"
                 )
+                raise RuleError(self.source, f"{where}.{key}", reason)
         if len(found) != 1:
             reason = (
                 "aucun mécanisme (amount, rate, brackets…)"
@@ -353,7 +402,10 @@ class _Reader:
         )
         if node.floor is not None and node.cap is not None and node.floor > node.cap:
             raise RuleError(
-                self.source, f"{where}.floor", "le plancher dépasse le plafond de ce même élément"
+                self.source,
+                f"{where}.floor",
+                f"le plancher ({format_amount(node.floor)}) dépasse le plafond "
+                f"({format_amount(node.cap)}) de ce même élément",
             )
         build: Callable[[Node, object, str], Node] = getattr(self, f"_{mechanism}")
         return build(node, data[mechanism], f"{where}.{mechanism}")
@@ -367,7 +419,8 @@ class _Reader:
         return _with(node, amount=parse_money(raw, where, self.source))
 
     def _monthly(self, node: Node, raw: object, where: str) -> Node:
-        return _with(node, amount=parse_money(raw, where, self.source))
+        amount = parse_money(raw, where, self.source)
+        return _with(node, amount=amount, months=self.period_months)
 
     def _by_category(self, node: Node, raw: object, where: str) -> Node:
         """Each category gets an amount (« 400,00 ») or a whole sub-rule; ``default`` the rest."""
@@ -422,7 +475,10 @@ class _Reader:
         rows = data.get("grid")
         if not isinstance(rows, list) or not rows:
             raise RuleError(self.source, f"{where}.grid", "une grille de tranches est attendue")
-        grid = tuple(self.bracket(row, f"{where}.grid[{i}]", mode) for i, row in enumerate(rows))
+        grid = tuple(
+            self.bracket(row, f"{where}.grid[{i}]", mode, base.kind.places)
+            for i, row in enumerate(rows)
+        )
         check_grid(grid, base.kind, f"{where}.grid", self.source)
         if base.kind not in MONEY_BASES and (
             mode is BracketMode.MARGINAL or any(b.rate for b in grid)
@@ -430,12 +486,12 @@ class _Reader:
             raise RuleError(
                 self.source,
                 f"{where}.grid",
-                f"un taux s'applique à une base en euros, pas à {base.kind.label} : "
+                f"un taux s'applique à une base en euros, pas à {base.kind.with_article} : "
                 "donnez un montant par tranche",
             )
         return _with(node, base=base, mode=mode, grid=grid)
 
-    def bracket(self, raw: object, where: str, mode: BracketMode) -> Bracket:
+    def bracket(self, raw: object, where: str, mode: BracketMode, places: int) -> Bracket:
         data = self.mapping(raw, where)
         self.only(data, where, {"from", "above", "to", "up_to", "amount", "rate", "label"})
         if "from" in data and "above" in data:
@@ -444,9 +500,9 @@ class _Reader:
             raise RuleError(self.source, where, "« to » ou « up_to », pas les deux")
         lower_key = "above" if "above" in data else "from"
         upper_key = "up_to" if "up_to" in data else "to"
-        lower = parse_quantity(data.get(lower_key, 0), f"{where}.{lower_key}", self.source)
+        lower = parse_quantity(data.get(lower_key, 0), f"{where}.{lower_key}", self.source, places)
         upper = (
-            parse_quantity(data[upper_key], f"{where}.{upper_key}", self.source)
+            parse_quantity(data[upper_key], f"{where}.{upper_key}", self.source, places)
             if upper_key in data
             else None
         )
@@ -466,6 +522,7 @@ class _Reader:
             if has_amount
             else None,
             rate=parse_rate(data["rate"], f"{where}.rate", self.source) if has_rate else None,
+            label=self.text(data.get("label"), f"{where}.label"),
         )
 
     def _children(self, node: Node, raw: object, where: str) -> Node:
@@ -541,42 +598,77 @@ def _with(node: Node, **changes: Any) -> Node:
 
 
 def check_grid(grid: tuple[Bracket, ...], kind: FactKind, where: str, source: str) -> None:
-    """Brackets must follow each other without a gap or an overlap, even at one boundary value."""
-    for i, (current, following) in enumerate(pairwise(grid)):
-        at = f"{where}[{i + 1}]"
-        if current.upper is None:
-            raise RuleError(
-                source, at, f"la tranche {i + 1} n'a pas de limite haute : rien ne peut la suivre"
-            )
-        if following.lower != current.upper:
-            gap = following.lower > current.upper
-            raise RuleError(
-                source,
-                at,
-                f"{'trou' if gap else 'chevauchement'} entre les tranches {i + 1} et {i + 2} : "
-                f"{kind.render(current.upper)} ≠ {kind.render(following.lower)}",
-            )
-        both = current.upper_inclusive and not following.lower_strict
-        neither = not current.upper_inclusive and following.lower_strict
-        if both:
-            raise RuleError(
-                source,
-                at,
-                f"chevauchement : {kind.render(current.upper)} appartient aux tranches "
-                f"{i + 1} et {i + 2}",
-            )
-        if neither:
-            raise RuleError(
-                source,
-                at,
-                f"trou : {kind.render(current.upper)} n'appartient à aucune tranche "
-                f"(« < » puis « > » : l'une des deux bornes doit inclure la valeur)",
-            )
+    """Brackets follow each other without a gap or an overlap, even at one boundary value,
+    and the last one is open: no member may fall outside the grid."""
+    if grid[0].lower < 0:
+        raise RuleError(
+            source,
+            f"{where}[0]",
+            "une grille commence à 0 ou plus : une perte (montant négatif) tombe sous la "
+            "première tranche et ne paie rien",
+        )
     for i, bracket in enumerate(grid):
         if bracket.upper is not None and bracket.upper <= bracket.lower:
             raise RuleError(
                 source, f"{where}[{i}]", "la limite haute doit dépasser la limite basse"
             )
+    for i, (current, following) in enumerate(pairwise(grid)):
+        _check_boundary(current, following, kind, f"{where}[{i + 1}]", source, i + 1)
+    if grid[-1].upper is not None:
+        raise RuleError(
+            source,
+            f"{where}[{len(grid) - 1}]",
+            f"la dernière tranche doit rester ouverte : au-delà de "
+            f"{kind.render(grid[-1].upper)}, aucune tranche ne s'appliquerait",
+        )
+
+
+def _check_boundary(
+    current: Bracket, following: Bracket, kind: FactKind, at: str, source: str, number: int
+) -> None:
+    pair = f"les tranches n° {number} et n° {number + 1}"
+    if current.upper is None:
+        raise RuleError(
+            source, at, f"la tranche n° {number} n'a pas de limite haute : rien ne peut la suivre"
+        )
+    if following.lower > current.upper:
+        raise RuleError(
+            source,
+            at,
+            f"trou entre {pair} : de {kind.render(current.upper)} à "
+            f"{kind.render(following.lower)}, aucune tranche ne s'applique",
+        )
+    if following.lower < current.upper:
+        raise RuleError(
+            source,
+            at,
+            f"chevauchement entre {pair} : de {kind.render(following.lower)} à "
+            f"{kind.render(current.upper)}, deux tranches s'appliquent",
+        )
+    value = kind.render(current.upper)
+    if current.upper_inclusive and not following.lower_strict:
+        raise RuleError(
+            source,
+            at,
+            f"chevauchement : {value} appartient aux deux tranches (« up_to » et « from » "
+            "incluent tous deux la borne ; écrivez « to » ou « above »)",
+        )
+    if not current.upper_inclusive and following.lower_strict:
+        raise RuleError(
+            source,
+            at,
+            f"trou : {value} n'appartient à aucune tranche (« to » et « above » excluent tous "
+            "deux la borne ; écrivez « up_to » ou « from »)",
+        )
+
+
+_FRENCH_HINTS = {
+    "plafond": "cap", "plancher": "floor", "montant": "amount", "taux": "rate",
+    "tranches": "brackets", "bareme": "brackets", "barème": "brackets", "libelle": "label",
+    "libellé": "label", "exonerations": "exemptions", "exonérations": "exemptions",
+    "mensuel": "monthly", "par_categorie": "by_category", "somme": "sum",
+    "minimum": "minimum_of", "maximum": "maximum_of", "par_unite": "per_unit",
+}  # fmt: skip
 
 
 SCHEDULE_KEYS = frozenset({
@@ -601,6 +693,7 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
         raise RuleError(source, "fiscal_year", f"exercice {fiscal_year} hors de la plage 1900–2100")
     reader = _Reader(source, fiscal_year, top.year(data.get("facts_year"), "facts_year"))
     start, end = _period(reader, data.get("period"), fiscal_year)
+    reader.period_months = (end.year - start.year) * 12 + end.month - start.month + 1
     try:
         prorata = Prorata(data.get("prorata", "none"))
     except ValueError:
@@ -613,6 +706,9 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
     notes = data.get("notes") or []
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise RuleError(source, "notes", "une liste de textes est attendue")
+    fee = reader.node(data["fee"], "fee")
+    if data.get("rounding") == "euro":
+        _check_whole_euros(fee, source)
     return FeeSchedule(
         id=identifier,
         label=reader.text(data["label"], "label"),
@@ -621,13 +717,29 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
         period_start=start,
         period_end=end,
         facts_year=reader.facts_year,
-        fee=reader.node(data["fee"], "fee"),
+        fee=fee,
         prorata=prorata,
         in_kind=reader.in_kind(data.get("in_kind"), "in_kind"),
         rounding=data.get("rounding", "cent"),
         source=source,
         notes=tuple(notes),
     )
+
+
+def _check_whole_euros(node: Node, source: str) -> None:
+    """Rounding to the euro would undercut a floor or overshoot a cap set in cents."""
+    for key, name in (("floor", "le plancher"), ("cap", "le plafond")):
+        value = getattr(node, key)
+        if value is not None and value != value.to_integral_value():
+            raise RuleError(
+                source,
+                f"{node.path}.{key}",
+                f"avec un arrondi à l'euro, {name} doit être un nombre entier d'euros "
+                f"({format_amount(value)})",
+            )
+    branches = [b for _, b in node.by_category] + ([node.default] if node.default else [])
+    for child in (*node.children, *branches):
+        _check_whole_euros(child, source)
 
 
 def _period(reader: _Reader, raw: object, fiscal_year: int) -> tuple[date, date]:

@@ -1,0 +1,368 @@
+"""Several fee schedules on the same member base, side by side: what the board compares.
+
+Every figure comes from integer cents: a scenario's total is the exact sum of the amounts shown
+on its member lines, so the board can add the column by hand and find the same total. Members
+whose figures are missing get no amount, are left out of the totals, and are listed with what
+is missing (« bénéfice 2026 ») — never counted as zero.
+
+The whole base is evaluated with ``vector.evaluate`` (one ``PayerTable``, built once); the
+step-by-step interpreter ``engine.assess`` is called only where a person needs words: the list
+of what is missing, and explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from babel.numbers import format_percent
+
+from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.facts import FactKind
+from gouvernance.domain.fees import vector
+from gouvernance.domain.fees.engine import Missing, Payer, assess, euros, mul_round
+from gouvernance.domain.fees.schedule import FactRef, FeeSchedule
+from gouvernance.domain.money import LOCALE, from_cents
+
+DEFAULT_TOP = 5
+# The French percent pattern (CLDR: no-break space before « % ») with exactly two decimals.
+_PERCENT_PATTERN = "#,##0.00\u00a0%"
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting helpers shared by the CLI, the API and the exports
+
+
+def burden_percent(burden: Fraction) -> Decimal:
+    """The burden as a percentage with two decimals, rounded half-up (0,405 % → 0,41 %).
+
+    Rounded here, exactly, because Babel would round half-to-even.
+    """
+    hundredths = mul_round(1, burden * 100 * 100)
+    return Decimal(hundredths).scaleb(-2)
+
+
+def format_burden(burden: Fraction | None) -> str:
+    """« 0,41 % » (French spacing); an empty text when there is no burden to show."""
+    if burden is None:
+        return ""
+    ratio = burden_percent(burden) / 100
+    return format_percent(ratio, format=_PERCENT_PATTERN, locale=LOCALE)
+
+
+def format_difference(cents: int | None) -> str:
+    """« +560,00 € », « -120,00 € », « 0,00 € »: the sign always shows which way it moves."""
+    if cents is None:
+        return ""
+    return f"+{euros(cents)}" if cents > 0 else euros(cents)
+
+
+def format_cents(cents: int | None) -> str:
+    return "" if cents is None else euros(cents)
+
+
+def decimal_text(cents: int | None) -> str | None:
+    """« 960.00 »: an amount as exact text for JSON, never a float."""
+    return None if cents is None else str(from_cents(cents))
+
+
+# --------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True)
+class MissingMember:
+    """A member a scenario cannot charge yet, and the figures it waits for."""
+
+    code: str
+    name: str
+    category_label: str
+    missing: tuple[Missing, ...]
+
+    def describe(self) -> str:
+        """« bénéfice 2026 », or several figures separated by commas."""
+        return ", ".join(item.text for item in self.missing)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How much one member's fee moves from the reference scenario to another one."""
+
+    code: str
+    name: str
+    reference_cents: int
+    cents: int
+    difference: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One schedule's column: its totals, over the members liable in its period.
+
+    ``charged`` counts members with an amount above zero; ``minimum``, ``median`` and
+    ``maximum`` are over those amounts (members at 0 € — exempt categories — would otherwise
+    make the median say more about how many beneficiaries there are than about the fee).
+    """
+
+    schedule: FeeSchedule
+    total_cents: int
+    liable: int
+    charged: int
+    at_zero: int
+    missing: tuple[MissingMember, ...]
+    minimum: int | None
+    median: int | None
+    maximum: int | None
+
+    @property
+    def id(self) -> str:
+        return self.schedule.id
+
+    @property
+    def label(self) -> str:
+        return self.schedule.label
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One member under one scenario.
+
+    ``liable`` is false when the person is not a member during the schedule's period: the
+    member is then not in that scenario at all (no amount, no difference). ``cents`` is
+    ``None`` when figures are missing (``missing`` says which). ``difference`` is against the
+    reference scenario, when both amounts exist. ``burden`` is the amount over the member's
+    revenue of the schedule's facts year, exact; ``None`` without a positive revenue.
+    """
+
+    schedule_id: str
+    liable: bool
+    cents: int | None
+    missing: tuple[Missing, ...] = ()
+    difference: int | None = None
+    burden: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One member across every scenario, in the scenarios' order."""
+
+    code: str
+    name: str
+    category: str
+    category_label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios side by side: summaries, one line per member, the biggest changes."""
+
+    scenarios: tuple[Scenario, ...]
+    reference_id: str
+    members: tuple[MemberLine, ...]
+    changes: tuple[tuple[Change, ...], ...]
+
+    def index(self, schedule_id: str) -> int:
+        for position, scenario in enumerate(self.scenarios):
+            if scenario.id == schedule_id:
+                return position
+        raise KeyError(schedule_id)
+
+    @property
+    def reference(self) -> Scenario:
+        return self.scenarios[self.index(self.reference_id)]
+
+    def biggest_changes(self, schedule_id: str) -> tuple[Change, ...]:
+        """The members whose fee moves most from the reference (none for the reference)."""
+        return self.changes[self.index(schedule_id)]
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+
+def median_cents(amounts: Sequence[int]) -> int | None:
+    """The median amount; for an even count, the mean of the two middle amounts rounded half-up
+    to the cent (away from zero), so it is always an amount a person can charge."""
+    if not amounts:
+        return None
+    ordered = sorted(amounts)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return mul_round(ordered[middle - 1] + ordered[middle], Fraction(1, 2))
+
+
+def burden(cents: int | None, payer: Payer, facts_year: int) -> Fraction | None:
+    """Fee over the member's revenue of the year the schedule reads; none without revenue."""
+    if cents is None:
+        return None
+    revenue = payer.figure(FactRef(FactKind.REVENUE, facts_year))
+    if revenue is None or revenue <= 0:
+        return None
+    return Fraction(cents, 100) / Fraction(revenue)
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison
+
+
+def compare(
+    schedules: Sequence[FeeSchedule],
+    payers: Sequence[Payer] | vector.PayerTable,
+    reference_id: str | None = None,
+    *,
+    top: int = DEFAULT_TOP,
+) -> Comparison:
+    """Evaluate every schedule on the same payers and put the results side by side.
+
+    ``reference_id`` (default: the first schedule) is the scenario differences are taken
+    against; ``top`` is how many biggest changes to keep per scenario (ties broken by member
+    code, so the same input always gives the same list).
+    """
+    reference = _check(schedules, reference_id)
+    table = payers if isinstance(payers, vector.PayerTable) else vector.PayerTable.build(payers)
+    columns = [_column(schedule, table) for schedule in schedules]
+    ref_column = columns[[s.id for s in schedules].index(reference)]
+    lines = _member_lines(schedules, table, columns, ref_column)
+    scenarios = tuple(_scenario(s, c, table) for s, c in zip(schedules, columns, strict=True))
+    changes = tuple(
+        () if schedule.id == reference else _biggest(lines, position, top)
+        for position, schedule in enumerate(schedules)
+    )
+    return Comparison(scenarios, reference, lines, changes)
+
+
+def _check(schedules: Sequence[FeeSchedule], reference_id: str | None) -> str:
+    """At least one schedule, each once, and a reference among them."""
+    if not schedules:
+        raise InvalidInput("choisissez au moins un barème à comparer", field="schedules")
+    seen: set[str] = set()
+    for schedule in schedules:
+        if schedule.id in seen:
+            raise InvalidInput(
+                f"le barème « {schedule.id} » est demandé deux fois", field="schedules"
+            )
+        seen.add(schedule.id)
+    if reference_id is None:
+        return schedules[0].id
+    if reference_id not in seen:
+        raise InvalidInput(
+            f"le barème de référence « {reference_id} » ne fait pas partie de la comparaison "
+            f"({', '.join(s.id for s in schedules)})",
+            field="reference",
+        )
+    return reference_id
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One schedule evaluated over the table: amounts and liability, in table order."""
+
+    cents: tuple[int | None, ...]
+    liable: tuple[bool, ...]
+    missing: dict[int, tuple[Missing, ...]]
+
+
+def _column(schedule: FeeSchedule, table: vector.PayerTable) -> _Column:
+    """The fast path for amounts; the interpreter only for the members with missing figures."""
+    evaluation = vector.evaluate(schedule, table)
+    if len(evaluation.cents) != len(table) or len(evaluation.liable) != len(table):
+        raise ValueError(f"évaluation incomplète du barème {schedule.id}")
+    # ``int()``: whatever integer type the fast path uses, totals are Python integers.
+    cents = tuple(None if c is None else int(c) for c in evaluation.cents)
+    liable = tuple(bool(flag) for flag in evaluation.liable)
+    missing = {
+        i: assess(schedule, table.payers[i]).missing
+        for i, (amount, flag) in enumerate(zip(cents, liable, strict=True))
+        if flag and amount is None
+    }
+    return _Column(cents, liable, missing)
+
+
+def _member_lines(
+    schedules: Sequence[FeeSchedule],
+    table: vector.PayerTable,
+    columns: Sequence[_Column],
+    reference: _Column,
+) -> tuple[MemberLine, ...]:
+    """One line per member liable in at least one scenario, by code."""
+    lines = []
+    for i, payer in enumerate(table.payers):
+        if not any(column.liable[i] for column in columns):
+            continue
+        cells = tuple(
+            _cell(schedule, column, reference, i, payer)
+            for schedule, column in zip(schedules, columns, strict=True)
+        )
+        lines.append(
+            MemberLine(payer.code, payer.name, payer.category, payer.category_label, cells)
+        )
+    return tuple(sorted(lines, key=lambda line: line.code))
+
+
+def _cell(schedule: FeeSchedule, column: _Column, reference: _Column, i: int, payer: Payer) -> Cell:
+    if not column.liable[i]:
+        return Cell(schedule.id, liable=False, cents=None)
+    cents = column.cents[i]
+    ref_cents = reference.cents[i] if reference.liable[i] else None
+    difference = None if cents is None or ref_cents is None else cents - ref_cents
+    return Cell(
+        schedule.id,
+        liable=True,
+        cents=cents,
+        missing=column.missing.get(i, ()),
+        difference=difference,
+        burden=burden(cents, payer, schedule.facts_year),
+    )
+
+
+def _scenario(schedule: FeeSchedule, column: _Column, table: vector.PayerTable) -> Scenario:
+    """Totals over the liable members with an amount; the others are counted as missing."""
+    amounts = [
+        cents
+        for cents, flag in zip(column.cents, column.liable, strict=True)
+        if flag and cents is not None
+    ]
+    charged = [cents for cents in amounts if cents > 0]
+    missing = tuple(
+        sorted(
+            (
+                MissingMember(
+                    table.payers[i].code,
+                    table.payers[i].name,
+                    table.payers[i].category_label,
+                    items,
+                )
+                for i, items in column.missing.items()
+            ),
+            key=lambda member: member.code,
+        )
+    )
+    return Scenario(
+        schedule=schedule,
+        total_cents=sum(amounts),
+        liable=sum(column.liable),
+        charged=len(charged),
+        at_zero=len(amounts) - len(charged),
+        missing=missing,
+        minimum=min(charged, default=None),
+        median=median_cents(charged),
+        maximum=max(charged, default=None),
+    )
+
+
+def _biggest(lines: Sequence[MemberLine], position: int, top: int) -> tuple[Change, ...]:
+    """The ``top`` largest absolute differences (zero changes left out), ties by code."""
+    found = []
+    for line in lines:
+        cell = line.cells[position]
+        if cell.difference is None or cell.difference == 0 or cell.cents is None:
+            continue
+        found.append(
+            Change(line.code, line.name, cell.cents - cell.difference, cell.cents, cell.difference)
+        )
+    found.sort(key=lambda change: (-abs(change.difference), change.code))
+    return tuple(found[: max(top, 0)])
