@@ -258,9 +258,8 @@ def reference_plans(members: list[Payer], count: int) -> list[Plan]:
     def plan(kind: FactKind, rate: Fraction, floor: int, cap: int) -> Plan:
         return column(kind), rate.numerator, rate.denominator, floor, cap
 
-    one = Fraction(1)
     plans = [
-        plan(FactKind.REVENUE, 0 * one, 40000, 40000),  # forfait
+        plan(FactKind.REVENUE, Fraction(0), 40000, 40000),  # forfait
         plan(FactKind.REVENUE, Fraction(1, 1000), 15000, 200000),  # barème CA
         plan(FactKind.PROFIT, Fraction(2, 100), 10000, 150000),  # quote-part
         plan(FactKind.GROSS_MARGIN, Fraction(6, 10000), 8000, 250000),
@@ -322,15 +321,20 @@ def french(seconds: float) -> str:
     return f"{seconds:.3f}".replace(".", ",") + " s"
 
 
+def count(number: int) -> str:
+    """« 100 000 », with the narrow no-break space French uses between thousands."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def main() -> None:
     generated = time.perf_counter()
     members = synthetic_members(MEMBERS, SEED)
     rules = schedules()
     generated = time.perf_counter() - generated
-    print(f"{len(members):,} membres synthétiques, {len(rules)} barèmes ({french(generated)})")
+    print(f"{count(len(members))} membres synthétiques, {len(rules)} barèmes ({french(generated)})")
 
     checked = check_against_interpreter(random.Random(SEED).sample(members, SAMPLE), rules)
-    print(f"contrôle : {checked:,} cotisations identiques à l'interpréteur")
+    print(f"contrôle : {count(checked)} cotisations identiques à l'interpréteur")
 
     def fast_path() -> tuple[float, float, list[list[int | None]]]:
         start = time.perf_counter()
@@ -355,8 +359,9 @@ def main() -> None:
         f"essais : {', '.join(french(t) for t, _, _ in timings)}"
     )
     print(f"référence minimale (boucle en centimes entiers) : {french(reference_seconds)}")
-    print(f"rapport : {seconds / reference_seconds:.2f} (cible ≤ 3) ; durée cible ≤ 3 s")
-    print(f"total appelé : {format_amount(from_cents(owed))} ; incalculables : {missing:,}")
+    ratio = f"{seconds / reference_seconds:.2f}".replace(".", ",")
+    print(f"rapport : {ratio} (cible ≤ 3) ; durée cible ≤ 3 s")
+    print(f"total appelé : {format_amount(from_cents(owed))} ; incalculables : {count(missing)}")
     print(
         json.dumps(
             {

@@ -338,46 +338,6 @@ def cases(
     return schedule, draw(st.lists(payers(figures), min_size=3, max_size=12))
 
 
-# --- Comparing the two paths --------------------------------------------------------------------
-
-
-def outcome(compute: Callable[[], Any]) -> Any:
-    """The result, or the kind of error raised: an error must be the same in both paths."""
-    try:
-        return compute()
-    except (ValueError, ArithmeticError) as error:
-        return type(error)
-
-
-def assert_same(schedule: FeeSchedule, members: list[Payer]) -> None:
-    table = PayerTable.build(members)
-    fast = outcome(lambda: evaluate(schedule, table))
-    reference = outcome(lambda: [assess(schedule, payer) for payer in members])
-    if isinstance(reference, type):
-        assert fast is reference
-        return
-    assert fast.cents == [r.cents for r in reference]
-    assert fast.liable == [r.liable for r in reference]
-
-
-PROPERTY = settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-
-# --- Properties ---------------------------------------------------------------------------------
-
-
-@PROPERTY
-@given(case=cases())
-def test_the_fast_path_charges_every_payer_what_the_interpreter_charges(
-    case: tuple[FeeSchedule, list[Payer]],
-) -> None:
-    assert_same(*case)
-
-
 @st.composite
 def bound_cases(draw: st.DrawFn) -> tuple[FeeSchedule, list[Payer]]:
     """A grid at the top of the fee (maybe with exemptions), and payers whose one figure sits on
@@ -402,6 +362,56 @@ def bound_cases(draw: st.DrawFn) -> tuple[FeeSchedule, list[Payer]]:
     ]
 
 
+thousandths = st.integers(-(10**6), 10**9).map(lambda m: Decimal(m).scaleb(-3))
+odd_forms = st.sampled_from(["1E+2", "5E+1", "-0", "0E-5", "0.10", "NaN", "-Infinity"]).map(Decimal)
+ODD_FIGURES = {
+    kind: st.one_of(figures, thousandths, odd_forms) for kind, figures in FIGURES.items()
+}
+
+
+# --- Comparing the two paths --------------------------------------------------------------------
+
+
+def outcome(compute: Callable[[], Any]) -> Any:
+    """The result, or the kind of error raised: an error must be the same in both paths."""
+    try:
+        return compute()
+    except (ValueError, ArithmeticError) as error:
+        return type(error)
+
+
+def assert_same(schedule: FeeSchedule, members: list[Payer], *, errors: bool = False) -> None:
+    """Same cents and liability for every payer; with ``errors``, the interpreter may refuse a
+    figure it cannot read — then the fast path must refuse it too, with the same error."""
+    table = PayerTable.build(members)
+    fast = outcome(lambda: evaluate(schedule, table))
+    reference = outcome(lambda: [assess(schedule, payer) for payer in members])
+    if isinstance(reference, type):
+        assert errors, f"the interpreter raised {reference.__name__} on ordinary figures"
+        assert fast is reference
+        return
+    assert fast.cents == [r.cents for r in reference]
+    assert fast.liable == [r.liable for r in reference]
+
+
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+# --- Properties ---------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(case=cases())
+def test_the_fast_path_charges_every_payer_what_the_interpreter_charges(
+    case: tuple[FeeSchedule, list[Payer]],
+) -> None:
+    assert_same(*case)
+
+
 @settings(PROPERTY, max_examples=200)
 @given(case=bound_cases())
 def test_a_figure_on_a_bound_falls_where_the_interpreter_puts_it(
@@ -410,19 +420,12 @@ def test_a_figure_on_a_bound_falls_where_the_interpreter_puts_it(
     assert_same(*case)
 
 
-thousandths = st.integers(-(10**6), 10**9).map(lambda m: Decimal(m).scaleb(-3))
-odd_forms = st.sampled_from(["1E+2", "5E+1", "-0", "0E-5", "0.10", "NaN", "-Infinity"]).map(Decimal)
-ODD_FIGURES = {
-    kind: st.one_of(figures, thousandths, odd_forms) for kind, figures in FIGURES.items()
-}
-
-
 @settings(PROPERTY, max_examples=60)
 @given(case=cases(ODD_FIGURES))
 def test_a_figure_in_thousandths_or_an_odd_form_gets_the_interpreters_answer_or_error(
     case: tuple[FeeSchedule, list[Payer]],
 ) -> None:
-    assert_same(*case)
+    assert_same(*case, errors=True)
 
 
 @settings(PROPERTY, max_examples=40)
@@ -577,6 +580,30 @@ def test_an_exemption_that_holds_wins_over_a_condition_lacking_its_figure() -> N
         member(revenue="5000", profit="-20"),  # a loss: 0, then the floor
     ]
     assert fees(schedule_of(fee), members) == [0, 0, None, None, 10000]
+
+
+def test_a_condition_bound_in_fractions_of_a_cent_is_compared_exactly() -> None:
+    figures = ("1000", "1000.01")
+    above = schedule_of(
+        {"amount": "50,00", "exemptions": [{"base": "revenue", "above": "1000.005"}]}
+    )
+    below = schedule_of(
+        {"amount": "50,00", "exemptions": [{"base": "revenue", "below": "1000.005"}]}
+    )
+    assert fees(above, [member(revenue=v) for v in figures]) == [5000, 0]
+    assert fees(below, [member(revenue=v) for v in figures]) == [0, 5000]
+
+
+def test_a_fixed_category_amount_still_gets_its_floor_and_cap() -> None:
+    fee = {
+        "by_category": {
+            "producer": {"amount": "10,00", "floor": "20,00"},
+            "partner": {"monthly": "100,00", "cap": "1000,00"},
+            "default": {"amount": "30,00", "floor": "25,00", "cap": "28,00"},
+        }
+    }
+    members = [member("producer"), member("partner"), member("person")]
+    assert fees(schedule_of(fee), members) == [2000, 100000, 2800]
 
 
 def test_a_monthly_amount_counts_the_months_of_the_period() -> None:
