@@ -128,3 +128,43 @@ def test_an_offset_out_of_range_is_a_422(
     response = client.get("/members", params={"offset": offset}, headers=as_admin)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "offset"
+
+
+schedule_ids = st.one_of(
+    st.sampled_from(["demo-forfait", "demo-bareme-ca", "demo-quote-part", "exemple-federation"]),
+    st.text(max_size=20),
+)
+
+
+@quick
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["schedules", "reference", "x"]),
+        st.one_of(values, st.lists(schedule_ids, max_size=4), schedule_ids),
+        max_size=3,
+    )
+)
+def test_any_simulation_request_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, body: dict[str, Any]
+) -> None:
+    response = client.post("/fees/simulations", json=body, headers=as_admin)
+    assert response.status_code < 500, response.text
+
+
+@quick
+@given(
+    code=st.text(max_size=25),
+    ids=st.lists(schedule_ids, max_size=3),
+    fmt=st.sampled_from(["csv", "xlsx", "pdf", ""]),
+)
+def test_any_explanation_or_export_query_gets_an_answer_below_500(
+    client: TestClient, as_admin: Headers, code: str, ids: list[str], fmt: str
+) -> None:
+    explained = client.get(
+        f"/fees/explanations/{quote(code, safe='')}", params={"schedules": ids}, headers=as_admin
+    )
+    assert explained.status_code < 500, explained.text
+    exported = client.get(
+        "/fees/simulations/export", params={"schedules": ids, "format": fmt}, headers=as_admin
+    )
+    assert exported.status_code < 500, exported.text
