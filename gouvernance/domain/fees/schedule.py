@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -265,28 +265,40 @@ def parse_rate(raw: object, where: str, source: str) -> Rate:
     return Rate(value=value, text=text.strip())
 
 
-def parse_money(raw: object, where: str, source: str, *, negative: bool = False) -> Decimal:
+def parse_money(raw: object, where: str, source: str) -> Decimal:
     """An amount in euros written as text (« 280,00 », « 52000 ») or a whole number."""
-    if isinstance(raw, bool | float):
-        raise RuleError(
-            source, where, f"écrivez le montant entre guillemets (« {raw} ») pour qu'il reste exact"
-        )
-    if not isinstance(raw, str | int):
-        raise RuleError(source, where, "un montant est attendu (ex. « 280,00 »)")
-    try:
-        value = parse_number(str(raw).replace("€", "").strip(), field=where, max_places=2)
-    except InvalidInput as bad:
-        raise RuleError(source, where, bad.message) from None
-    if value < 0 and not negative:
+    value = _read_number(
+        raw,
+        where,
+        source,
+        2,
+        unquoted=f"écrivez le montant entre guillemets (« {raw} ») pour qu'il reste exact",
+        expected="un montant est attendu (ex. « 280,00 »)",
+    )
+    if value < 0:
         raise RuleError(source, where, f"un montant ne peut pas être négatif (« {raw} »)")
     return round_cents(value)
 
 
 def parse_quantity(raw: object, where: str, source: str, places: int | None = None) -> Decimal:
+    return _read_number(
+        raw,
+        where,
+        source,
+        places,
+        unquoted=f"écrivez ce nombre entre guillemets (« {raw} »)",
+        expected="un nombre est attendu",
+    )
+
+
+def _read_number(
+    raw: object, where: str, source: str, places: int | None, *, unquoted: str, expected: str
+) -> Decimal:
+    """YAML turns 0.1 into a float before we see it: only text or whole numbers stay exact."""
     if isinstance(raw, bool | float):
-        raise RuleError(source, where, f"écrivez ce nombre entre guillemets (« {raw} »)")
+        raise RuleError(source, where, unquoted)
     if not isinstance(raw, str | int):
-        raise RuleError(source, where, "un nombre est attendu")
+        raise RuleError(source, where, expected)
     try:
         return parse_number(str(raw).replace("€", "").strip(), field=where, max_places=places)
     except InvalidInput as bad:
@@ -592,8 +604,6 @@ class _Reader:
 
 
 def _with(node: Node, **changes: Any) -> Node:
-    from dataclasses import replace
-
     return replace(node, **changes)
 
 
