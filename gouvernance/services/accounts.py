@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,10 @@ _hasher = PasswordHasher()
 _BAD_CREDENTIALS = "identifiant ou mot de passe incorrect"
 
 
-_DUMMY_HASH = _hasher.hash("compte-inexistant")
+@functools.cache
+def _dummy_hash() -> str:
+    """Hashed on first use, not at import: start-up stays fast, timing matches real hashes."""
+    return _hasher.hash("compte-inexistant")
 
 
 def hash_token(token: str) -> str:
@@ -74,12 +78,12 @@ def sign_in(uows: UnitOfWorkFactory, username: str, password: str) -> str:
     """Check the password and hand out a new bearer token (only its hash is kept)."""
     name = username.strip()
     if has_control_characters(name) or len(name) > 80:
-        _password_ok(_DUMMY_HASH, password)
+        _password_ok(_dummy_hash(), password)
         raise Unauthenticated(_BAD_CREDENTIALS, field="password")
     with uows() as uow:
         user = uow.users.get(name)
         # An unknown user costs one verification too, so timing does not reveal who exists.
-        stored = user.password_hash if user is not None else _DUMMY_HASH
+        stored = user.password_hash if user is not None else _dummy_hash()
         valid = _password_ok(stored, password)
         if user is None or not user.active or not valid:
             raise Unauthenticated(_BAD_CREDENTIALS, field="password")
