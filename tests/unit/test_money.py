@@ -389,3 +389,20 @@ def test_a_fraction_just_below_half_a_cent_rounds_down() -> None:
 
 def test_an_amount_that_rounds_to_zero_is_written_without_a_minus_sign() -> None:
     assert format_amount(Decimal("-0.004")) == f"0,00{NBSP}€"
+
+
+@given(st.integers(min_value=-(10**14) + 1, max_value=10**14 - 1))
+def test_the_fast_euro_format_gives_babels_text_for_any_amount_in_cents(cents: int) -> None:
+    from babel.numbers import format_currency
+
+    from gouvernance.domain.money import format_cents
+
+    expected = format_currency(from_cents(cents), "EUR", locale="fr_FR")
+    assert format_cents(cents) == expected
+    assert format_amount(from_cents(cents)) == expected
+
+
+def test_a_locale_without_the_fast_format_still_goes_through_babel() -> None:
+    from gouvernance.domain.money import format_cents
+
+    assert format_cents(123456, "en_US") == "€1,234.56"

@@ -27,7 +27,7 @@ from gouvernance.domain.fees.schedule import (
     Node,
     Prorata,
 )
-from gouvernance.domain.money import format_amount, from_cents, to_cents
+from gouvernance.domain.money import format_cents, from_cents, to_cents
 
 
 def mul_round(cents: int, factor: Fraction) -> int:
@@ -38,7 +38,7 @@ def mul_round(cents: int, factor: Fraction) -> int:
 
 
 def euros(cents: int) -> str:
-    return format_amount(from_cents(cents))
+    return format_cents(cents)
 
 
 @dataclass(frozen=True)
