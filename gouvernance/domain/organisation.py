@@ -14,4 +14,7 @@ class Organisation:
     postal_code: str | None = None
     city: str | None = None
     email: str | None = None
+    iban: str | None = None  # where members pay by transfer; the account debited by SEPA
+    bic: str | None = None
+    sepa_creditor_id: str | None = None  # ICS, identifiant créancier SEPA
     id: int | None = None

@@ -36,15 +36,30 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
     SIMULATE_FEES = "simulate_fees"
+    READ_LEDGER = "read_ledger"  # every member's calls, payments and balance
+    ISSUE_CALLS = "issue_calls"  # issue batches, credit notes, reminders, mandates
+    RECORD_PAYMENTS = "record_payments"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.TREASURER: frozenset(
-        {Permission.READ_ALL_MEMBERS, Permission.WRITE_MEMBERS, Permission.SIMULATE_FEES}
+        {
+            Permission.READ_ALL_MEMBERS,
+            Permission.WRITE_MEMBERS,
+            Permission.SIMULATE_FEES,
+            Permission.READ_LEDGER,
+            Permission.ISSUE_CALLS,
+            Permission.RECORD_PAYMENTS,
+        }
     ),
     Role.BOARD: frozenset(
-        {Permission.READ_ALL_MEMBERS, Permission.READ_AUDIT, Permission.SIMULATE_FEES}
+        {
+            Permission.READ_ALL_MEMBERS,
+            Permission.READ_AUDIT,
+            Permission.SIMULATE_FEES,
+            Permission.READ_LEDGER,
+        }
     ),
     Role.SCRUTINEER: frozenset({Permission.READ_ALL_MEMBERS}),
     Role.MEMBER: frozenset(),
@@ -82,6 +97,13 @@ class Actor:
             return
         if self.member_code is None or self.member_code != member_code:
             raise Forbidden("un adhérent ne peut consulter que sa propre fiche")
+
+    def require_ledger_access(self, member_code: str) -> None:
+        """Treasurer and board read every account; a member reads only their own."""
+        if self.can(Permission.READ_LEDGER):
+            return
+        if self.member_code is None or self.member_code != member_code:
+            raise Forbidden("un adhérent ne peut consulter que ses propres appels et son solde")
 
 
 SYSTEM = Actor(username="système", role=Role.ADMIN)

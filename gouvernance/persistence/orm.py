@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -26,6 +27,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry, relationship
 
 from gouvernance.domain.audit import AuditEntry
+from gouvernance.domain.calls.model import (
+    Allocation,
+    Call,
+    CallBatch,
+    CallKind,
+    CreditNote,
+    Mandate,
+    Payment,
+    PaymentMethod,
+    Reminder,
+)
 from gouvernance.domain.facts import Fact, FactKind
 from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
 from gouvernance.domain.organisation import Organisation
@@ -65,6 +77,9 @@ organisation = Table(
     Column("postal_code", String(10)),
     Column("city", String(100)),
     Column("email", String(200)),
+    Column("iban", String(34)),
+    Column("bic", String(11)),
+    Column("sepa_creditor_id", String(35)),
 )
 
 categories = Table(
@@ -151,6 +166,124 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# --- The treasurer's ledger: written once, never updated (triggers refuse it) ----------------
+
+Cents = BigInteger
+
+ledger_sequences = Table(
+    "ledger_sequences",
+    metadata,
+    Column("name", String(20), primary_key=True, comment="AC-2027, AV-2027, RG-2027, LOT-2027"),
+    Column("last", Integer, nullable=False),
+)
+
+call_batches = Table(
+    "call_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    Column("kind", _enum(CallKind, "call_kind"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("source_id", String(80), nullable=False),
+    Column("source_label", String(200), nullable=False),
+    Column("source_text", Text, nullable=False),
+    Column("source_hash", String(64), nullable=False),
+    Column("decision", String(300), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("issued_by", String(80), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("call_count", Integer, nullable=False),
+    Column("total_cents", Cents, nullable=False),
+    Index("ix_call_batches_year_kind", "fiscal_year", "kind"),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("batch_id", Integer, ForeignKey("call_batches.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("kind", _enum(CallKind, "call_kind"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("member_name", String(200), nullable=False),
+    Column("cents", Cents, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("basis", Text, nullable=False),
+    Index("ix_calls_year_kind", "fiscal_year", "kind"),
+)
+
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("call_reference", String(24), ForeignKey("calls.reference"), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("cents", Cents, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_by", String(80), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("cents", Cents, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("method", _enum(PaymentMethod, "payment_method"), nullable=False),
+    Column("bank_reference", String(100), nullable=False),
+    Column("note", String(500), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("payment_reference", String(24), ForeignKey("payments.reference"), nullable=False),
+    Column("call_reference", String(24), ForeignKey("calls.reference"), nullable=False, index=True),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("cents", Cents, nullable=False),
+    Column("on", Date, nullable=False),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("call_reference", String(24), ForeignKey("calls.reference"), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("level", Integer, nullable=False),
+    Column("sent_on", Date, nullable=False),
+    Column("sent_by", String(80), nullable=False),
+    UniqueConstraint("call_reference", "level", name="uq_reminders_call_level"),
+)
+
+mandates = Table(
+    "mandates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, unique=True),
+    Column("mandate_id", String(35), nullable=False, unique=True),
+    Column("signed_on", Date, nullable=False),
+    Column("iban", String(34), nullable=False),
+    Column("bic", String(11), nullable=False),
+    Column("debtor_name", String(70), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+# Tables whose rows are never updated nor deleted once written (migration 0002 adds triggers).
+APPEND_ONLY = ("call_batches", "calls", "credit_notes", "payments", "allocations", "reminders")
+
 _mapped = False
 
 
@@ -177,4 +310,11 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(User, users)
     mapper_registry.map_imperatively(ApiToken, api_tokens)
     mapper_registry.map_imperatively(AuditEntry, audit_log)
+    mapper_registry.map_imperatively(CallBatch, call_batches)
+    mapper_registry.map_imperatively(Call, calls)
+    mapper_registry.map_imperatively(CreditNote, credit_notes)
+    mapper_registry.map_imperatively(Payment, payments)
+    mapper_registry.map_imperatively(Allocation, allocations)
+    mapper_registry.map_imperatively(Reminder, reminders)
+    mapper_registry.map_imperatively(Mandate, mandates)
     _mapped = True

@@ -5,19 +5,62 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import and_, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from gouvernance.domain.audit import AuditEntry
-from gouvernance.domain.members import Category, Member
+from gouvernance.domain.calls.model import (
+    Allocation,
+    Call,
+    CallBatch,
+    CallKind,
+    CreditNote,
+    Mandate,
+    Payment,
+    Reminder,
+)
+from gouvernance.domain.facts import FactKind
+from gouvernance.domain.fees.engine import Payer
+from gouvernance.domain.members import Category, Member, PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import ApiToken, User
-from gouvernance.persistence.orm import api_tokens, audit_log, idempotency_keys, members, users
-from gouvernance.services.ports import MemberFilter, StoredResponse
+from gouvernance.persistence.orm import (
+    allocations,
+    api_tokens,
+    audit_log,
+    call_batches,
+    calls,
+    categories,
+    credit_notes,
+    idempotency_keys,
+    ledger_sequences,
+    mandates,
+    member_facts,
+    members,
+    payments,
+    reminders,
+    users,
+)
+from gouvernance.services.ports import CallFilter, MemberFilter, StoredResponse
 
 _GENERATED_CODE = re.compile(r"^M(\d+)$")
 _REGISTRY_LOCK = 7_203_001  # an arbitrary, stable advisory-lock key for the member registry
+_LEDGER_LOCK = 7_203_002  # the same for the ledger (calls, credit notes, payments)
+_CALL_COLUMNS = (
+    "reference",
+    "batch_id",
+    "number",
+    "kind",
+    "fiscal_year",
+    "member_code",
+    "member_name",
+    "cents",
+    "issued_on",
+    "due_on",
+    "basis",
+)
 
 
 class SqlMemberRepository:
@@ -103,6 +146,51 @@ class SqlMemberRepository:
 
     def all(self) -> Sequence[Member]:
         return self.session.scalars(select(Member).order_by(members.c.code)).all()
+
+    def payers(self, facts: set[tuple[FactKind, int]]) -> list[Payer]:
+        """Two plain queries (members with their category label, then only the figures named)
+        instead of loading every member record with all its facts."""
+        figures: dict[int, dict[tuple[FactKind, int], Decimal]] = {}
+        if facts:
+            wanted = [(kind.value, year) for kind, year in facts]
+            query = select(
+                member_facts.c.member_id,
+                member_facts.c.kind,
+                member_facts.c.fiscal_year,
+                member_facts.c.value,
+            ).where(tuple_(member_facts.c.kind, member_facts.c.fiscal_year).in_(wanted))
+            for member_id, kind, year, value in self.session.execute(query):
+                figures.setdefault(member_id, {})[(kind, year)] = value
+        query = (
+            select(
+                members.c.id,
+                members.c.code,
+                members.c.kind,
+                members.c.name,
+                members.c.first_name,
+                members.c.last_name,
+                members.c.category,
+                members.c.joined_on,
+                members.c.left_on,
+                categories.c.label,
+            )
+            .join(categories, categories.c.code == members.c.category)
+            .order_by(members.c.code)
+        )
+        return [
+            Payer(
+                code=row.code,
+                name=row.name
+                if row.kind is PersonKind.LEGAL
+                else f"{row.first_name} {row.last_name}".strip(),
+                category=row.category,
+                joined_on=row.joined_on,
+                left_on=row.left_on,
+                facts=figures.get(row.id, {}),
+                category_label=row.label,
+            )
+            for row in self.session.execute(query)
+        ]
 
 
 class SqlCategoryRepository:
@@ -196,3 +284,187 @@ class SqlIdempotencyStore:
                 created_at=datetime.now(UTC),
             )
         )
+
+
+class SqlLedger:
+    """The treasurer's records. Calls are inserted in bulk (one batch may hold 100 000)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _is_sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def lock(self) -> None:
+        """Serialise ledger writers (issuing, payments, credit notes): they read then write.
+        SQLite's BEGIN IMMEDIATE already does it; PostgreSQL takes an advisory lock."""
+        if not self._is_sqlite:
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK})
+
+    def next_numbers(self, name: str, count: int) -> int:
+        last = self.session.scalar(
+            select(ledger_sequences.c.last).where(ledger_sequences.c.name == name).with_for_update()
+        )
+        if last is None:
+            self.session.execute(ledger_sequences.insert().values(name=name, last=count))
+            return 1
+        self.session.execute(
+            ledger_sequences.update()
+            .where(ledger_sequences.c.name == name)
+            .values(last=last + count)
+        )
+        return int(last) + 1
+
+    def add_batch(self, batch: CallBatch) -> None:
+        self.session.add(batch)
+        self.session.flush()
+
+    def add_calls(self, new: Sequence[Call]) -> None:
+        """Straight to the driver: executemany on SQLite, COPY on PostgreSQL (the ORM would
+        spend most of the time building objects it never needs again)."""
+        if not new:
+            return
+        self.session.flush()
+        connection = self.session.connection()
+        names = ", ".join(_CALL_COLUMNS)
+        if self._is_sqlite:
+            rows = [
+                (
+                    c.reference,
+                    c.batch_id,
+                    c.number,
+                    c.kind.value,
+                    c.fiscal_year,
+                    c.member_code,
+                    c.member_name,
+                    c.cents,
+                    c.issued_on.isoformat(),
+                    c.due_on.isoformat(),
+                    c.basis,
+                )
+                for c in new
+            ]
+            marks = ", ".join("?" for _ in _CALL_COLUMNS)
+            connection.exec_driver_sql(f"INSERT INTO calls ({names}) VALUES ({marks})", rows)
+            return
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(f"COPY calls ({names}) FROM STDIN") as copy:
+            for c in new:
+                copy.write_row(
+                    (
+                        c.reference,
+                        c.batch_id,
+                        c.number,
+                        c.kind.value,
+                        c.fiscal_year,
+                        c.member_code,
+                        c.member_name,
+                        c.cents,
+                        c.issued_on,
+                        c.due_on,
+                        c.basis,
+                    )
+                )
+
+    def batches(
+        self, kind: CallKind | None = None, fiscal_year: int | None = None
+    ) -> Sequence[CallBatch]:
+        query = select(CallBatch).order_by(call_batches.c.id)
+        if kind is not None:
+            query = query.where(call_batches.c.kind == kind)
+        if fiscal_year is not None:
+            query = query.where(call_batches.c.fiscal_year == fiscal_year)
+        return self.session.scalars(query).all()
+
+    def batch(self, reference: str) -> CallBatch | None:
+        query = select(CallBatch).where(call_batches.c.reference == reference)
+        return self.session.scalars(query).one_or_none()
+
+    def batch_by_id(self, batch_id: int) -> CallBatch | None:
+        return self.session.get(CallBatch, batch_id)
+
+    def called_members(self, kind: CallKind, fiscal_year: int) -> set[str]:
+        query = select(calls.c.member_code).where(
+            calls.c.kind == kind, calls.c.fiscal_year == fiscal_year
+        )
+        return set(self.session.scalars(query))
+
+    def calls(self, filters: CallFilter) -> Sequence[Call]:
+        query = select(Call)
+        if filters.member_code is not None:
+            query = query.where(calls.c.member_code == filters.member_code)
+        if filters.fiscal_year is not None:
+            query = query.where(calls.c.fiscal_year == filters.fiscal_year)
+        if filters.kind is not None:
+            query = query.where(calls.c.kind == filters.kind)
+        if filters.batch_reference is not None:
+            query = query.join(call_batches, call_batches.c.id == calls.c.batch_id).where(
+                call_batches.c.reference == filters.batch_reference
+            )
+        return self.session.scalars(query.order_by(calls.c.id)).all()
+
+    def call(self, reference: str) -> Call | None:
+        return self.session.scalars(
+            select(Call).where(calls.c.reference == reference)
+        ).one_or_none()
+
+    def add_credit_note(self, note: CreditNote) -> None:
+        self.session.add(note)
+
+    def credit_notes(self, member_code: str | None = None) -> Sequence[CreditNote]:
+        query = select(CreditNote).order_by(credit_notes.c.id)
+        if member_code is not None:
+            query = query.where(credit_notes.c.member_code == member_code)
+        return self.session.scalars(query).all()
+
+    def add_payment(self, payment: Payment) -> None:
+        self.session.add(payment)
+
+    def payment(self, reference: str) -> Payment | None:
+        query = select(Payment).where(payments.c.reference == reference)
+        return self.session.scalars(query).one_or_none()
+
+    def payments(self, member_code: str | None = None) -> Sequence[Payment]:
+        query = select(Payment).order_by(payments.c.id)
+        if member_code is not None:
+            query = query.where(payments.c.member_code == member_code)
+        return self.session.scalars(query).all()
+
+    def payment_with_bank_reference(self, member_code: str, bank_reference: str) -> Payment | None:
+        query = select(Payment).where(
+            and_(
+                payments.c.member_code == member_code,
+                payments.c.bank_reference == bank_reference,
+            )
+        )
+        return self.session.scalars(query.limit(1)).one_or_none()
+
+    def add_allocation(self, allocation: Allocation) -> None:
+        self.session.add(allocation)
+
+    def allocations(self, member_code: str | None = None) -> Sequence[Allocation]:
+        query = select(Allocation).order_by(allocations.c.id)
+        if member_code is not None:
+            query = query.where(allocations.c.member_code == member_code)
+        return self.session.scalars(query).all()
+
+    def add_reminder(self, reminder: Reminder) -> None:
+        self.session.add(reminder)
+
+    def reminders(self, member_code: str | None = None) -> Sequence[Reminder]:
+        query = select(Reminder).order_by(reminders.c.id)
+        if member_code is not None:
+            query = query.where(reminders.c.member_code == member_code)
+        return self.session.scalars(query).all()
+
+    def mandate(self, member_code: str) -> Mandate | None:
+        query = select(Mandate).where(mandates.c.member_code == member_code)
+        return self.session.scalars(query).one_or_none()
+
+    def mandates(self) -> Sequence[Mandate]:
+        return self.session.scalars(select(Mandate).order_by(mandates.c.member_code)).all()
+
+    def add_mandate(self, mandate: Mandate) -> None:
+        self.session.add(mandate)

@@ -17,6 +17,7 @@ from gouvernance.persistence.repositories import (
     SqlAuditLog,
     SqlCategoryRepository,
     SqlIdempotencyStore,
+    SqlLedger,
     SqlMemberRepository,
     SqlOrganisationRepository,
     SqlTokenRepository,
@@ -26,6 +27,7 @@ from gouvernance.services.ports import (
     AuditLog,
     CategoryRepository,
     IdempotencyStore,
+    Ledger,
     MemberRepository,
     OrganisationRepository,
     TokenRepository,
@@ -42,6 +44,10 @@ _CONSTRAINT_FIELDS = {
     "users.username": ("username", "ce nom d'utilisateur existe déjà"),
     "pk_idempotency_keys": ("Idempotency-Key", "cette requête est déjà en cours de traitement"),
     "idempotency_keys.key": ("Idempotency-Key", "cette requête est déjà en cours de traitement"),
+    "uq_reminders_call_level": ("level", "cette relance a déjà été envoyée pour cet appel"),
+    "reminders.call_reference": ("level", "cette relance a déjà été envoyée pour cet appel"),
+    "uq_mandates_mandate_id": ("mandate_id", "cette référence de mandat (RUM) est déjà utilisée"),
+    "mandates.mandate_id": ("mandate_id", "cette référence de mandat (RUM) est déjà utilisée"),
 }
 
 
@@ -77,6 +83,7 @@ class SqlAlchemyUnitOfWork:
     audit: AuditLog
     organisation: OrganisationRepository
     idempotency: IdempotencyStore
+    ledger: Ledger
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -90,6 +97,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditLog(self.session)
         self.organisation = SqlOrganisationRepository(self.session)
         self.idempotency = SqlIdempotencyStore(self.session)
+        self.ledger = SqlLedger(self.session)
         return self
 
     def __exit__(

@@ -34,7 +34,7 @@ from gouvernance.domain.money import parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, audit, members, setup
+from gouvernance.services import accounts, audit, mandates, members, setup
 from gouvernance.services.ports import MemberFilter, UnitOfWork, UnitOfWorkFactory
 
 DEMO_PACKAGE = "gouvernance.demo"
@@ -119,6 +119,9 @@ class OrganisationDoc(_Strict):
     postal_code: str | None = None
     city: str | None = None
     email: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    sepa_creditor_id: str | None = None
 
     def to_domain(self) -> Organisation:
         return Organisation(
@@ -129,6 +132,9 @@ class OrganisationDoc(_Strict):
             postal_code=self.postal_code,
             city=self.city,
             email=self.email,
+            iban=self.iban,
+            bic=self.bic,
+            sepa_creditor_id=self.sepa_creditor_id,
         )
 
 
@@ -165,10 +171,21 @@ class AccountDoc(_Strict):
         return DemoAccount(self.username, self.password, self.role, code or None)
 
 
+class MandateDoc(_Strict):
+    """A SEPA direct-debit mandate a demo member signed."""
+
+    member_code: Text
+    mandate_id: Text
+    signed_on: Day
+    iban: Text
+    bic: Text
+
+
 class DemoDocument(_Strict):
     organisation: OrganisationDoc
     members: list[MemberDoc]
     accounts: list[AccountDoc]
+    mandates: list[MandateDoc] = Field(default_factory=list)
 
 
 # --- Reading and checking -------------------------------------------------------------------
@@ -378,10 +395,13 @@ class _Plan:
     members: list[MemberDraft] = field(default_factory=list)
     facts: list[tuple[str, int, dict[FactKind, Decimal]]] = field(default_factory=list)
     accounts: list[DemoAccount] = field(default_factory=list)
+    mandates: list[MandateDoc] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.organisation or self.members or self.facts or self.accounts)
+        return not (
+            self.organisation or self.members or self.facts or self.accounts or self.mandates
+        )
 
 
 def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> DemoSummary:
@@ -403,6 +423,16 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
     for account in plan.accounts:
         accounts.add_user(
             uows, SYSTEM, account.username, account.password, account.role, account.member_code
+        )
+    for mandate in plan.mandates:
+        mandates.set_mandate(
+            uows,
+            SYSTEM,
+            mandate.member_code,
+            mandate_id=mandate.mandate_id,
+            signed_on=mandate.signed_on,
+            iban=mandate.iban,
+            bic=mandate.bic,
         )
     if not plan.empty:
         with uows() as uow:
@@ -480,6 +510,7 @@ def _plan(uow: UnitOfWork, doc: DemoDocument) -> _Plan:
             }
             if missing:
                 plan.facts.append((code, year, missing))
+    plan.mandates = [m for m in doc.mandates if uow.ledger.mandate(m.member_code.upper()) is None]
     for doc_account in doc.accounts:
         account = doc_account.account()
         user = uow.users.get(account.username)

@@ -15,6 +15,7 @@ from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import normalise_siren, siren_problem
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
+from gouvernance.services.call_exports import validate_bic, validate_creditor_id, validate_iban
 from gouvernance.services.ports import UnitOfWorkFactory
 
 _CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -77,12 +78,13 @@ def set_organisation(uows: UnitOfWorkFactory, actor: Actor, organisation: Organi
         organisation.siren = normalise_siren(organisation.siren)
         if reason := siren_problem(organisation.siren):
             raise InvalidInput(reason, field="siren")
+    _check_bank_details(organisation)
     with uows() as uow:
         current = uow.organisation.get()
         if current is None:
             uow.organisation.add(organisation)
         else:
-            for name in ("name", "legal_form", "siren", "address", "postal_code", "city", "email"):
+            for name in _ORGANISATION_FIELDS:
                 setattr(current, name, getattr(organisation, name))
         audit.record(uow, actor, "organisation.définie", "organisation", organisation.name)
         uow.commit()
@@ -101,4 +103,25 @@ def get_organisation(uows: UnitOfWorkFactory) -> Organisation | None:
             postal_code=found.postal_code,
             city=found.city,
             email=found.email,
+            iban=found.iban,
+            bic=found.bic,
+            sepa_creditor_id=found.sepa_creditor_id,
+        )
+
+
+_ORGANISATION_FIELDS = (
+    "name", "legal_form", "siren", "address", "postal_code", "city", "email",
+    "iban", "bic", "sepa_creditor_id",
+)  # fmt: skip
+
+
+def _check_bank_details(organisation: Organisation) -> None:
+    """Where members pay and the SEPA creditor id: checked (and normalised) before storing."""
+    if organisation.iban:
+        organisation.iban = validate_iban(organisation.iban, "iban")
+    if organisation.bic:
+        organisation.bic = validate_bic(organisation.bic, "bic")
+    if organisation.sepa_creditor_id:
+        organisation.sepa_creditor_id = validate_creditor_id(
+            organisation.sepa_creditor_id, "sepa_creditor_id"
         )

@@ -218,6 +218,8 @@ class FeeSchedule:
     rounding: str = "cent"
     source: str = ""
     notes: tuple[str, ...] = field(default=())
+    adopted_on: date | None = None  # the assembly's vote: calls are issued only from then on
+    adopted_by: str = ""  # « AG extraordinaire du 14 novembre 2026, résolution 2 »
 
     @property
     def period_days(self) -> int:
@@ -683,7 +685,7 @@ _FRENCH_HINTS = {
 
 SCHEDULE_KEYS = frozenset({
     "id", "label", "reference", "fiscal_year", "period", "facts_year", "prorata",
-    "in_kind", "rounding", "fee", "notes",
+    "in_kind", "rounding", "fee", "notes", "adopted",
 })  # fmt: skip
 
 
@@ -716,6 +718,7 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
     notes = data.get("notes") or []
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise RuleError(source, "notes", "une liste de textes est attendue")
+    adopted_on, adopted_by = _adoption(reader, data.get("adopted"))
     fee = reader.node(data["fee"], "fee")
     if data.get("rounding") == "euro":
         _check_whole_euros(fee, source)
@@ -733,7 +736,36 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
         rounding=data.get("rounding", "cent"),
         source=source,
         notes=tuple(notes),
+        adopted_on=adopted_on,
+        adopted_by=adopted_by,
     )
+
+
+def _adoption(reader: _Reader, raw: object) -> tuple[date | None, str]:
+    """``adopted: {date: 2026-11-14, decision: "AG du 14 novembre 2026, résolution 2"}``
+    (not ``on:``, which YAML reads as the boolean true)."""
+    if raw is None:
+        return None, ""
+    data = reader.mapping(raw, "adopted")
+    reader.only(data, "adopted", {"date", "decision"})
+    day = _day(reader, data.get("date"), "adopted.date")
+    decision = reader.text(data.get("decision"), "adopted.decision")
+    if not decision:
+        raise RuleError(
+            reader.source, "adopted.decision", "nommez la décision (AG, date, résolution)"
+        )
+    return day, decision
+
+
+def _day(reader: _Reader, value: object, where: str) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise RuleError(reader.source, where, f"date invalide « {value} »") from None
+    if not isinstance(value, date):
+        raise RuleError(reader.source, where, "une date AAAA-MM-JJ est attendue")
+    return value
 
 
 def _check_whole_euros(node: Node, source: str) -> None:
@@ -757,19 +789,7 @@ def _period(reader: _Reader, raw: object, fiscal_year: int) -> tuple[date, date]
         return date(fiscal_year, 1, 1), date(fiscal_year, 12, 31)
     data = reader.mapping(raw, "period")
     reader.only(data, "period", {"start", "end"})
-    days = []
-    for key in ("start", "end"):
-        value = data.get(key)
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                raise RuleError(
-                    reader.source, f"period.{key}", f"date invalide « {value} »"
-                ) from None
-        if not isinstance(value, date):
-            raise RuleError(reader.source, f"period.{key}", "une date AAAA-MM-JJ est attendue")
-        days.append(value)
+    days = [_day(reader, data.get(key), f"period.{key}") for key in ("start", "end")]
     if days[1] < days[0]:
         raise RuleError(reader.source, "period.end", "la fin de période précède son début")
     return days[0], days[1]

@@ -1,0 +1,162 @@
+"""SEPA mandates of members, and the organisation's own bank details (where members pay)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from gouvernance.domain.calls.model import Mandate
+from gouvernance.domain.errors import InvalidInput, NotFound
+from gouvernance.domain.members import has_control_characters
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.services import audit
+from gouvernance.services.call_exports import validate_bic, validate_creditor_id, validate_iban
+from gouvernance.services.calls import check_day, today
+from gouvernance.services.ports import UnitOfWorkFactory
+
+MAX_MANDATE_ID = 35  # SEPA: the mandate reference (RUM) is at most 35 characters
+MAX_DEBTOR = 70
+
+
+@dataclass(frozen=True)
+class MandateView:
+    member_code: str
+    mandate_id: str
+    signed_on: date
+    iban: str
+    bic: str
+    debtor_name: str
+    active: bool
+
+    @classmethod
+    def of(cls, mandate: Mandate) -> MandateView:
+        return cls(
+            mandate.member_code,
+            mandate.mandate_id,
+            mandate.signed_on,
+            mandate.iban,
+            mandate.bic,
+            mandate.debtor_name,
+            mandate.active,
+        )
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    iban: str | None
+    bic: str | None
+    sepa_creditor_id: str | None
+
+
+def set_mandate(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    member_code: str,
+    *,
+    mandate_id: str,
+    signed_on: date,
+    iban: str,
+    bic: str,
+    debtor_name: str | None = None,
+) -> MandateView:
+    """Record (or replace) the mandate a member signed; the previous one is superseded."""
+    actor.require(Permission.ISSUE_CALLS)
+    code = member_code.strip().upper()
+    rum = mandate_id.strip()
+    if not rum or len(rum) > MAX_MANDATE_ID or has_control_characters(rum):
+        raise InvalidInput(
+            f"la référence unique de mandat (RUM) fait 1 à {MAX_MANDATE_ID} caractères",
+            field="mandate_id",
+        )
+    check_day(signed_on, "signed_on")
+    if signed_on > today():
+        raise InvalidInput("un mandat ne peut pas être signé dans le futur", field="signed_on")
+    clean_iban = validate_iban(iban, "iban")
+    clean_bic = validate_bic(bic, "bic")
+    with uows() as uow:
+        member = uow.members.get(code)
+        if member is None:
+            raise NotFound(f"aucun membre n'a le code {code}", field="member")
+        debtor = " ".join((debtor_name or member.display_name).split())[:MAX_DEBTOR]
+        mandate = uow.ledger.mandate(code)
+        if mandate is None:
+            mandate = Mandate(code, rum, signed_on, clean_iban, clean_bic, debtor, True)
+            uow.ledger.add_mandate(mandate)
+        else:
+            mandate.mandate_id, mandate.signed_on = rum, signed_on
+            mandate.iban, mandate.bic, mandate.debtor_name = clean_iban, clean_bic, debtor
+            mandate.active = True
+        uow.flush()
+        audit.record(uow, actor, "mandat.enregistré", "member", code, rum=rum, iban=clean_iban[-4:])
+        view = MandateView.of(mandate)
+        uow.commit()
+    return view
+
+
+def revoke_mandate(uows: UnitOfWorkFactory, actor: Actor, member_code: str) -> MandateView:
+    actor.require(Permission.ISSUE_CALLS)
+    code = member_code.strip().upper()
+    with uows() as uow:
+        mandate = uow.ledger.mandate(code)
+        if mandate is None:
+            raise NotFound(f"le membre {code} n'a pas de mandat de prélèvement", field="member")
+        mandate.active = False
+        uow.flush()
+        audit.record(uow, actor, "mandat.révoqué", "member", code, rum=mandate.mandate_id)
+        view = MandateView.of(mandate)
+        uow.commit()
+    return view
+
+
+def get_mandate(uows: UnitOfWorkFactory, actor: Actor, member_code: str) -> MandateView:
+    code = member_code.strip().upper()
+    actor.require_ledger_access(code)
+    with uows() as uow:
+        mandate = uow.ledger.mandate(code)
+        if mandate is None:
+            raise NotFound(f"le membre {code} n'a pas de mandat de prélèvement", field="member")
+        return MandateView.of(mandate)
+
+
+def list_mandates(uows: UnitOfWorkFactory, actor: Actor) -> list[MandateView]:
+    actor.require(Permission.READ_LEDGER)
+    with uows() as uow:
+        return [MandateView.of(m) for m in uow.ledger.mandates()]
+
+
+def set_bank_details(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    *,
+    iban: str | None,
+    bic: str | None,
+    sepa_creditor_id: str | None,
+) -> BankDetails:
+    """Where members pay by transfer, and the creditor id SEPA direct debits need."""
+    actor.require(Permission.ISSUE_CALLS)
+    details = BankDetails(
+        iban=validate_iban(iban, "iban") if iban else None,
+        bic=validate_bic(bic, "bic") if bic else None,
+        sepa_creditor_id=validate_creditor_id(sepa_creditor_id, "sepa_creditor_id")
+        if sepa_creditor_id
+        else None,
+    )
+    with uows() as uow:
+        organisation = uow.organisation.get()
+        if organisation is None:
+            raise NotFound("aucune organisation n'est enregistrée", field="organisation")
+        organisation.iban, organisation.bic = details.iban, details.bic
+        organisation.sepa_creditor_id = details.sepa_creditor_id
+        uow.flush()
+        audit.record(uow, actor, "organisation.banque", "organisation", organisation.name)
+        uow.commit()
+    return details
+
+
+def get_bank_details(uows: UnitOfWorkFactory, actor: Actor) -> BankDetails:
+    actor.require(Permission.READ_LEDGER)
+    with uows() as uow:
+        organisation = uow.organisation.get()
+        if organisation is None:
+            raise NotFound("aucune organisation n'est enregistrée", field="organisation")
+        return BankDetails(organisation.iban, organisation.bic, organisation.sepa_creditor_id)

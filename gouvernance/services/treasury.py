@@ -1,0 +1,414 @@
+"""The treasurer's paperwork: reminders due and sent, letters (HTML, PDF), exports for the
+accountant (CSV, XLSX, FEC) and the bank (SEPA direct debits)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from gouvernance.domain.calls.accounting import (
+    check_balanced,
+    encode_fec,
+    fec_filename,
+    fec_lines,
+    plan_for,
+    render_fec,
+)
+from gouvernance.domain.calls.ledger import CallState, call_states
+from gouvernance.domain.calls.model import Call, CallStatus, PaymentMethod, Reminder
+from gouvernance.domain.calls.reminders import ReminderLevel, due_reminders
+from gouvernance.domain.errors import InvalidInput, NotFound
+from gouvernance.domain.members import Member
+from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.services import audit, call_exports, idempotency, letters
+from gouvernance.services.calls import (
+    LAST_DAY,
+    batch_references,
+    check_day,
+    clean_reference,
+    existing_call,
+    explanation,
+    today,
+)
+from gouvernance.services.ledger_views import (
+    CallView,
+    Document,
+    DueReminderView,
+    SentReminders,
+)
+from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.reminder_rules import load_ladder
+
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XML = "application/xml"
+TEXT = "text/plain; charset=utf-8"
+
+
+def _letter_format(fmt: str) -> str:
+    wanted = fmt.strip().lower().lstrip(".")
+    if wanted not in ("html", "pdf"):
+        raise InvalidInput(f"format de lettre inconnu « {fmt} » : html ou pdf", field="format")
+    return wanted
+
+
+def _table_format(fmt: str) -> str:
+    wanted = fmt.strip().lower().lstrip(".")
+    if wanted not in ("csv", "xlsx"):
+        raise InvalidInput(f"format d'export inconnu « {fmt} » : csv ou xlsx", field="format")
+    return wanted
+
+
+def _organisation(uow: UnitOfWork) -> Organisation:
+    organisation = uow.organisation.get()
+    if organisation is None:
+        raise NotFound(
+            "aucune organisation n'est enregistrée (gouvernance init ou demo)",
+            field="organisation",
+        )
+    return organisation
+
+
+# --------------------------------------------------------------------------------------------
+# Letters
+
+
+def _address(*parts: str | None) -> tuple[str, ...]:
+    return tuple(part for part in parts if part)
+
+
+def _org_party(organisation: Organisation) -> letters.Party:
+    city = " ".join(_address(organisation.postal_code, organisation.city))
+    return letters.Party(
+        name=organisation.name,
+        address_lines=_address(organisation.address, city),
+        siren=organisation.siren,
+        email=organisation.email,
+    )
+
+
+def _member_party(member: Member | None, call: Call) -> letters.Party:
+    if member is None:
+        return letters.Party(name=call.member_name)
+    city = " ".join(_address(member.postal_code, member.city))
+    return letters.Party(
+        name=call.member_name,
+        address_lines=_address(member.address, city),
+        siren=member.siren,
+        email=member.email,
+    )
+
+
+def _letter(
+    uow: UnitOfWork,
+    call: Call,
+    state: CallState,
+    written_on: date,
+    reminder: ReminderLevel | None = None,
+) -> letters.LetterData:
+    organisation = _organisation(uow)
+    batch = uow.ledger.batch_by_id(call.batch_id)
+    assert batch is not None
+    lines, _ = explanation(batch, call)
+    mandate = uow.ledger.mandate(call.member_code)
+    return letters.LetterData(
+        organisation=_org_party(organisation),
+        member=_member_party(uow.members.get(call.member_code), call),
+        member_code=call.member_code,
+        call_reference=call.reference,
+        kind_label=call.kind.label,
+        fiscal_year=call.fiscal_year,
+        issued_on=call.issued_on,
+        due_on=call.due_on,
+        amount_cents=call.cents,
+        credited_cents=state.credited,
+        paid_cents=state.paid,
+        outstanding_cents=state.outstanding,
+        explanation=lines,
+        payment=letters.PaymentDetails(
+            iban=organisation.iban,
+            bic=organisation.bic,
+            payee=organisation.name,
+            reference_to_quote=call.reference,
+            direct_debit=mandate is not None and mandate.active,
+        ),
+        place=organisation.city or "",
+        written_on=written_on,
+        reminder=reminder,
+        batch_decision=batch.decision,
+    )
+
+
+def _state(uow: UnitOfWork, call: Call, on: date) -> CallState:
+    notes = uow.ledger.credit_notes(call.member_code)
+    parts = uow.ledger.allocations(call.member_code)
+    return (
+        call_states([call], notes, parts, on)[0]
+        if call.issued_on <= on
+        else CallState(call, 0, 0, call.issued_on)
+    )
+
+
+def _render(letter: letters.LetterData, fmt: str, stem: str) -> Document:
+    if _letter_format(fmt) == "html":
+        return Document(f"{stem}.html", HTML, letters.render_html(letter).encode())
+    return Document(f"{stem}.pdf", PDF, letters.render_pdf(letter))
+
+
+def call_letter(
+    uows: UnitOfWorkFactory, actor: Actor, call_reference: str, fmt: str = "pdf"
+) -> Document:
+    """The call letter as issued (a member may fetch their own)."""
+    _letter_format(fmt)
+    with uows() as uow:
+        call = existing_call(uow, actor, call_reference)
+        letter = _letter(uow, call, _state(uow, call, call.issued_on), call.issued_on)
+        return _render(letter, fmt, f"appel-{call.reference}")
+
+
+def batch_letters(uows: UnitOfWorkFactory, actor: Actor, batch_reference: str) -> Document:
+    """Every call letter of a batch, in one PDF to print."""
+    actor.require(Permission.READ_LEDGER)
+    ref = clean_reference(batch_reference, "batch")
+    with uows() as uow:
+        found = uow.ledger.calls(CallFilter(batch_reference=ref))
+        if not found:
+            raise NotFound(f"aucun lot d'appels n'a la référence {ref}", field="batch")
+        all_letters = [_letter(uow, c, _state(uow, c, c.issued_on), c.issued_on) for c in found]
+        return Document(f"appels-{ref}.pdf", PDF, letters.render_many_pdf(all_letters))
+
+
+def reminder_letter(
+    uows: UnitOfWorkFactory, actor: Actor, call_reference: str, level: int, fmt: str = "pdf"
+) -> Document:
+    """A reminder letter already sent (its date, its level, the amounts of that day)."""
+    _letter_format(fmt)
+    ladder = load_ladder()
+    with uows() as uow:
+        call = existing_call(uow, actor, call_reference)
+        sent = [
+            r
+            for r in uow.ledger.reminders(call.member_code)
+            if r.call_reference == call.reference and r.level == level
+        ]
+        if not sent or level > len(ladder.levels) or level < 1:
+            raise NotFound(f"aucune relance de niveau {level} pour l'appel {call.reference}")
+        day = sent[0].sent_on
+        letter = _letter(uow, call, _state(uow, call, day), day, ladder.level(level))
+        return _render(letter, fmt, f"relance-{level}-{call.reference}")
+
+
+# --------------------------------------------------------------------------------------------
+# Reminders
+
+
+def _due(uow: UnitOfWork, day: date) -> list[DueReminderView]:
+    ladder = load_ladder()
+    states = call_states(
+        uow.ledger.calls(CallFilter()), uow.ledger.credit_notes(), uow.ledger.allocations(), day
+    )
+    sent: dict[str, int] = {}
+    last: dict[str, date] = {}
+    for reminder in uow.ledger.reminders():
+        if reminder.level > sent.get(reminder.call_reference, 0):
+            sent[reminder.call_reference] = reminder.level
+            last[reminder.call_reference] = reminder.sent_on
+    names = batch_references(uow)
+    return [
+        DueReminderView(
+            call=CallView.of(due.state, names.get(due.state.call.batch_id, "")),
+            level=due.level.level,
+            label=due.level.label,
+            due_since=due.due_since,
+        )
+        for due in due_reminders(states, sent, ladder, day, last_sent=last)
+    ]
+
+
+def reminders_due(
+    uows: UnitOfWorkFactory, actor: Actor, on: date | None = None
+) -> list[DueReminderView]:
+    """What is due to go out on ``on`` (default today): the next rung of each late call."""
+    actor.require(Permission.READ_LEDGER)
+    day = check_day(on or today(), "on")
+    with uows() as uow:
+        return _due(uow, day)
+
+
+def send_reminders(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    on: date | None = None,
+    idempotency_key: str | None = None,
+) -> SentReminders:
+    """Record every reminder due on ``on`` as sent and produce the letters (one PDF).
+
+    Sending twice the same day sends nothing more: each (call, level) is recorded once.
+    """
+    actor.require(Permission.ISSUE_CALLS)
+    day = check_day(on or today(), "on")
+    if day > today():
+        raise InvalidInput("une relance ne peut pas être envoyée dans le futur", field="on")
+    key = (
+        idempotency.scoped_key(actor, "reminders.send", idempotency_key)
+        if idempotency_key
+        else None
+    )
+    request = idempotency.fingerprint({"on": day})
+    with uows() as uow:
+        uow.ledger.lock()
+        if key and idempotency.replay(uow, key, request) is not None:
+            return SentReminders((), None)
+        due = _due(uow, day)
+        ladder = load_ladder()
+        made: list[letters.LetterData] = []
+        for item in due:
+            uow.ledger.add_reminder(
+                Reminder(
+                    item.call.reference, item.call.member_code, item.level, day, actor.username
+                )
+            )
+            call = existing_call(uow, actor, item.call.reference)
+            made.append(_letter(uow, call, _state(uow, call, day), day, ladder.level(item.level)))
+        uow.flush()
+        if due:
+            audit.record(
+                uow,
+                actor,
+                "relances.envoyées",
+                "reminder",
+                day.isoformat(),
+                relances=[(item.call.reference, item.level) for item in due],
+            )
+        if key:
+            idempotency.remember(uow, key, request, 201, str(len(due)))
+        uow.commit()
+    document = (
+        Document(f"relances-{day.isoformat()}.pdf", PDF, letters.render_many_pdf(made))
+        if made
+        else None
+    )
+    return SentReminders(tuple(due), document)
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+
+
+def export_calls(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    fmt: str,
+    fiscal_year: int | None = None,
+    on: date | None = None,
+) -> Document:
+    actor.require(Permission.READ_LEDGER)
+    wanted = _table_format(fmt)
+    day = check_day(on or today(), "on")
+    with uows() as uow:
+        found = uow.ledger.calls(CallFilter(fiscal_year=fiscal_year))
+        names = batch_references(uow)
+        states = call_states(found, uow.ledger.credit_notes(), uow.ledger.allocations(), day)
+        rows = [call_exports.call_row(s, names.get(s.call.batch_id, "")) for s in states]
+    stem = f"appels-{fiscal_year}" if fiscal_year else "appels"
+    if wanted == "csv":
+        return Document(f"{stem}.csv", CSV, call_exports.calls_csv(rows))
+    return Document(f"{stem}.xlsx", XLSX, call_exports.calls_xlsx(rows))
+
+
+def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document:
+    actor.require(Permission.READ_LEDGER)
+    wanted = _table_format(fmt)
+    with uows() as uow:
+        parts = uow.ledger.allocations()
+        names = {m.code: m.display_name for m in uow.members.all()}
+        rows = [
+            call_exports.payment_row(p, parts, names.get(p.member_code, p.member_code))
+            for p in uow.ledger.payments()
+        ]
+    if wanted == "csv":
+        return Document("paiements.csv", CSV, call_exports.payments_csv(rows))
+    return Document("paiements.xlsx", XLSX, call_exports.payments_xlsx(rows))
+
+
+def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) -> Document:
+    """The accounting entries from ``start`` to ``end`` as a FEC file (18 columns, « | »)."""
+    actor.require(Permission.READ_LEDGER)
+    check_day(start, "start")
+    check_day(end, "end")
+    if end < start:
+        raise InvalidInput("la fin de période précède son début", field="end")
+    with uows() as uow:
+        organisation = _organisation(uow)
+        name = fec_filename(organisation.siren, end)
+        lines = fec_lines(
+            plan_for(organisation.legal_form),
+            uow.ledger.batches(),
+            uow.ledger.calls(CallFilter()),
+            uow.ledger.credit_notes(),
+            uow.ledger.payments(),
+            start,
+            end,
+            member_names={m.code: m.display_name for m in uow.members.all()},
+        )
+    check_balanced(lines)
+    return Document(name, TEXT, encode_fec(render_fec(lines)))
+
+
+def export_sepa(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    collection_date: date,
+    batch_reference: str | None = None,
+) -> Document:
+    """The SEPA direct-debit file (pain.008) of what members with a mandate still owe."""
+    actor.require(Permission.ISSUE_CALLS)
+    check_day(collection_date, "collection_date")
+    if collection_date < today():
+        raise InvalidInput("la date de prélèvement est passée", field="collection_date")
+    batch = clean_reference(batch_reference, "batch") if batch_reference else None
+    with uows() as uow:
+        organisation = _organisation(uow)
+        mandates = {m.member_code: m for m in uow.ledger.mandates() if m.active}
+        used = {
+            p.member_code for p in uow.ledger.payments() if p.method is PaymentMethod.DIRECT_DEBIT
+        }
+        found = [
+            c
+            for c in uow.ledger.calls(CallFilter(batch_reference=batch))
+            if c.member_code in mandates
+        ]
+        states = call_states(found, uow.ledger.credit_notes(), uow.ledger.allocations(), LAST_DAY)
+        debits = [
+            call_exports.sepa_debit(
+                mandates[s.call.member_code],
+                s.call,
+                s.outstanding,
+                first=s.call.member_code not in used,
+            )
+            for s in states
+            if s.outstanding > 0 and s.status is not CallStatus.CANCELLED
+        ]
+        if not debits:
+            raise InvalidInput(
+                "rien à prélever : aucun membre avec un mandat actif n'a d'appel restant dû",
+                field="mandates",
+            )
+        message_id = _message_id(collection_date, debits)
+        content = call_exports.sepa_direct_debit(
+            organisation, debits, collection_date, message_id, created_at=datetime.now(UTC)
+        )
+    return Document(f"prelevements-{collection_date.isoformat()}.xml", XML, content)
+
+
+def _message_id(collection_date: date, debits: Sequence[call_exports.SepaDebit]) -> str:
+    """The same debits on the same day give the same message id (a bank refuses a file
+    whose id it has seen: sending twice the same file by mistake is caught there)."""
+    digest = hashlib.sha256(
+        "|".join(f"{d.call_reference}:{d.cents}" for d in debits).encode()
+    ).hexdigest()[:12]
+    return f"GV-{collection_date:%Y%m%d}-{digest}"
