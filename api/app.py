@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import accounts, fees, members
+from api.routers import accounts, calls, fees, members, payments, treasury
 from gouvernance import __version__
 from gouvernance.bootstrap import Application, bootstrap
 
@@ -45,4 +45,7 @@ def create_app(application: Application | None = None) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(members.router)
     app.include_router(fees.router)
+    app.include_router(calls.router)
+    app.include_router(payments.router)
+    app.include_router(treasury.router)
     return app

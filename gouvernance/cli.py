@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import functools
-import getpass
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, cast
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.bootstrap import Application, bootstrap
+from gouvernance import cli_treasury
+from gouvernance.bootstrap import Application
+from gouvernance.cli_shell import (
+    DatabaseOption,
+    FrenchErrorsTyper,
+    HostOption,
+    PortOption,
+    console,
+)
+from gouvernance.cli_shell import cli_actor as _cli_actor
+from gouvernance.cli_shell import fail as _fail
+from gouvernance.cli_shell import open_application as _open
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.fees.comparison import (
     Cell,
@@ -26,31 +34,9 @@ from gouvernance.domain.fees.comparison import (
     format_cents,
     format_difference,
 )
-from gouvernance.domain.users import Actor, Role, parse_role
-from gouvernance.services import accounts, demo, fees, member_files, members, setup
+from gouvernance.domain.users import Role, parse_role
+from gouvernance.services import accounts, demo, fees, member_files, members
 from gouvernance.services.ports import MemberFilter
-
-CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
-
-
-class FrenchErrorsTyper(typer.Typer):
-    """Every command prints a domain error as a French message and exits 1, never a traceback."""
-
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[CommandFunction], CommandFunction]:
-        register = super().command(*args, **kwargs)
-
-        def decorator(function: CommandFunction) -> CommandFunction:
-            @functools.wraps(function)
-            def guarded(*call_args: Any, **call_kwargs: Any) -> Any:
-                try:
-                    return function(*call_args, **call_kwargs)
-                except GouvernanceError as error:
-                    _fail(error)
-
-            return cast(CommandFunction, register(guarded))
-
-        return decorator
-
 
 app = FrenchErrorsTyper(
     help="Gouvernance : registre des membres, cotisations et assemblées d'un PTCE ou d'une SCIC.",
@@ -63,38 +49,14 @@ members_app = FrenchErrorsTyper(
 users_app = FrenchErrorsTyper(help="Comptes d'accès à l'API.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
 app.add_typer(users_app, name="users")
-
-console = Console()
-errors = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        "-d",
-        help="URL de la base (sinon $GOUVERNANCE_DATABASE_URL, sinon data/gouvernance.sqlite3).",
-    ),
-]
-HostOption = Annotated[str, typer.Option(help="Adresse d'écoute.")]
-PortOption = Annotated[int, typer.Option(help="Port d'écoute.")]
-
-
-def _cli_actor() -> Actor:
-    """Whoever runs the command on the server acts as an administrator, named in the log."""
-    return Actor(username=f"cli:{getpass.getuser()}", role=Role.ADMIN)
-
-
-def _fail(error: GouvernanceError) -> NoReturn:
-    errors.print(f"[bold red]Erreur :[/] {error}", soft_wrap=True)
-    for problem in error.problems:
-        errors.print(f"  • {problem.render()}", soft_wrap=True)
-    raise typer.Exit(code=1)
-
-
-def _open(database: str | None) -> Application:
-    application = bootstrap(database)
-    setup.ensure_default_categories(application.uows)
-    return application
+# The treasurer's commands (gouvernance/cli_treasury.py).
+app.add_typer(cli_treasury.calls_app, name="calls")
+app.add_typer(cli_treasury.payments_app, name="payments")
+app.add_typer(cli_treasury.reminders_app, name="reminders")
+app.add_typer(cli_treasury.export_app, name="export")
+app.add_typer(cli_treasury.mandates_app, name="mandates")
+app.add_typer(cli_treasury.bank_app, name="bank")
+app.command("balances")(cli_treasury.show_balances)
 
 
 @app.command()

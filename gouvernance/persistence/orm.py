@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -42,7 +41,7 @@ from gouvernance.domain.facts import Fact, FactKind
 from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import ApiToken, Role, User
-from gouvernance.persistence.types import ScaledDecimal
+from gouvernance.persistence.types import ScaledDecimal, UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -140,15 +139,15 @@ api_tokens = Table(
     Column("id", Integer, primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("username", String(80), ForeignKey("users.username"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
 )
 
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(80), nullable=False),
     Column("action", String(80), nullable=False),
     Column("entity", String(80), nullable=False),
@@ -163,7 +162,7 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status", Integer, nullable=False),
     Column("response", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # --- The treasurer's ledger: written once, never updated (triggers refuse it) ----------------
@@ -173,7 +172,7 @@ Cents = BigInteger
 ledger_sequences = Table(
     "ledger_sequences",
     metadata,
-    Column("name", String(20), primary_key=True, comment="AC-2027, AV-2027, RG-2027, LOT-2027"),
+    Column("name", String(20), primary_key=True),  # AC-2027, AV-2027, RG-2027, LOT-2027
     Column("last", Integer, nullable=False),
 )
 
@@ -192,7 +191,7 @@ call_batches = Table(
     Column("issued_on", Date, nullable=False),
     Column("due_on", Date, nullable=False),
     Column("issued_by", String(80), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
     Column("call_count", Integer, nullable=False),
     Column("total_cents", Cents, nullable=False),
     Index("ix_call_batches_year_kind", "fiscal_year", "kind"),
@@ -227,7 +226,7 @@ credit_notes = Table(
     Column("reason", String(500), nullable=False),
     Column("issued_on", Date, nullable=False),
     Column("issued_by", String(80), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
 )
 
 payments = Table(
@@ -242,7 +241,7 @@ payments = Table(
     Column("bank_reference", String(100), nullable=False),
     Column("note", String(500), nullable=False),
     Column("recorded_by", String(80), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 allocations = Table(

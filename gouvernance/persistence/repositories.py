@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, tuple_
+from sqlalchemy import String, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from gouvernance.domain.audit import AuditEntry
@@ -18,6 +19,7 @@ from gouvernance.domain.calls.model import (
     CallKind,
     CreditNote,
     Mandate,
+    NewCall,
     Payment,
     Reminder,
 )
@@ -32,12 +34,10 @@ from gouvernance.persistence.orm import (
     audit_log,
     call_batches,
     calls,
-    categories,
     credit_notes,
     idempotency_keys,
     ledger_sequences,
     mandates,
-    member_facts,
     members,
     payments,
     reminders,
@@ -148,49 +148,59 @@ class SqlMemberRepository:
         return self.session.scalars(select(Member).order_by(members.c.code)).all()
 
     def payers(self, facts: set[tuple[FactKind, int]]) -> list[Payer]:
-        """Two plain queries (members with their category label, then only the figures named)
-        instead of loading every member record with all its facts."""
+        """Two plain queries (members with their category, then only the figures named), read
+        with the driver's cursor: issuing 100 000 calls must not pay for 100 000 ORM records,
+        nor for SQLAlchemy's per-value conversions (the values are plain: codes, ISO dates on
+        SQLite, integer hundredths)."""
+        kinds = {kind.value: kind for kind in FactKind}
+        labels = {c.code: c.label for c in self.session.scalars(select(Category))}
         figures: dict[int, dict[tuple[FactKind, int], Decimal]] = {}
-        if facts:
-            wanted = [(kind.value, year) for kind, year in facts]
-            query = select(
-                member_facts.c.member_id,
-                member_facts.c.kind,
-                member_facts.c.fiscal_year,
-                member_facts.c.value,
-            ).where(tuple_(member_facts.c.kind, member_facts.c.fiscal_year).in_(wanted))
-            for member_id, kind, year, value in self.session.execute(query):
-                figures.setdefault(member_id, {})[(kind, year)] = value
-        query = (
-            select(
-                members.c.id,
-                members.c.code,
-                members.c.kind,
-                members.c.name,
-                members.c.first_name,
-                members.c.last_name,
-                members.c.category,
-                members.c.joined_on,
-                members.c.left_on,
-                categories.c.label,
-            )
-            .join(categories, categories.c.code == members.c.category)
-            .order_by(members.c.code)
-        )
-        return [
+        for member_id, kind, year, hundredths in self._fact_rows(facts):
+            figures.setdefault(member_id, {})[(kinds[kind], year)] = Decimal(hundredths).scaleb(-2)
+        legal = PersonKind.LEGAL.value
+        found = [
             Payer(
-                code=row.code,
-                name=row.name
-                if row.kind is PersonKind.LEGAL
-                else f"{row.first_name} {row.last_name}".strip(),
-                category=row.category,
-                joined_on=row.joined_on,
-                left_on=row.left_on,
-                facts=figures.get(row.id, {}),
-                category_label=row.label,
+                code,
+                name if kind == legal else f"{first} {last}".strip(),
+                category,
+                _day(joined),
+                None if left is None else _day(left),
+                figures.get(member_id, {}),
+                labels.get(category, category),
             )
-            for row in self.session.execute(query)
+            for member_id, code, kind, name, first, last, category, joined, left in self._raw(
+                "SELECT id, code, kind, name, first_name, last_name, category, joined_on, "
+                "left_on FROM members"
+            )
         ]
+        found.sort(key=lambda payer: payer.code)
+        return found
+
+    def _fact_rows(self, facts: set[tuple[FactKind, int]]) -> list[tuple[Any, ...]]:
+        if not facts:
+            return []
+        # Enumeration values and integers only: nothing here comes from a person's input.
+        pairs = " OR ".join(
+            f"(kind = '{kind.value}' AND fiscal_year = {int(year)})" for kind, year in sorted(facts)
+        )
+        return self._raw(
+            f"SELECT member_id, kind, fiscal_year, value FROM member_facts WHERE {pairs}"
+        )
+
+    def _raw(self, sql: str) -> list[tuple[Any, ...]]:
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+_RAW = String()  # read a date column as the driver gives it (ISO text on SQLite)
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 class SqlCategoryRepository:
@@ -320,7 +330,7 @@ class SqlLedger:
         self.session.add(batch)
         self.session.flush()
 
-    def add_calls(self, new: Sequence[Call]) -> None:
+    def add_calls(self, batch: CallBatch, new: Sequence[NewCall]) -> None:
         """Straight to the driver: executemany on SQLite, COPY on PostgreSQL (the ORM would
         spend most of the time building objects it never needs again)."""
         if not new:
@@ -328,45 +338,26 @@ class SqlLedger:
         self.session.flush()
         connection = self.session.connection()
         names = ", ".join(_CALL_COLUMNS)
+        issued: date | str = batch.issued_on
+        due: date | str = batch.due_on
         if self._is_sqlite:
-            rows = [
-                (
-                    c.reference,
-                    c.batch_id,
-                    c.number,
-                    c.kind.value,
-                    c.fiscal_year,
-                    c.member_code,
-                    c.member_name,
-                    c.cents,
-                    c.issued_on.isoformat(),
-                    c.due_on.isoformat(),
-                    c.basis,
-                )
-                for c in new
-            ]
+            # SQLAlchemy stores a Date as ISO text on SQLite: the same text, written directly.
+            issued, due = batch.issued_on.isoformat(), batch.due_on.isoformat()
+        shared = (batch.kind.value, batch.fiscal_year)
+        rows = [
+            (c.reference, batch.id, c.number, *shared, c.member_code, c.member_name, c.cents,
+             issued, due, c.basis)
+            for c in new
+        ]  # fmt: skip
+        if self._is_sqlite:
             marks = ", ".join("?" for _ in _CALL_COLUMNS)
             connection.exec_driver_sql(f"INSERT INTO calls ({names}) VALUES ({marks})", rows)
             return
         driver = connection.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor, cursor.copy(f"COPY calls ({names}) FROM STDIN") as copy:
-            for c in new:
-                copy.write_row(
-                    (
-                        c.reference,
-                        c.batch_id,
-                        c.number,
-                        c.kind.value,
-                        c.fiscal_year,
-                        c.member_code,
-                        c.member_name,
-                        c.cents,
-                        c.issued_on,
-                        c.due_on,
-                        c.basis,
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)
 
     def batches(
         self, kind: CallKind | None = None, fiscal_year: int | None = None

@@ -53,7 +53,12 @@ def record_payment(
     bank = _text(bank_reference, "bank_reference")
     comment = _text(note, "note", 500)
     code = member_code.strip().upper()
-    wanted = [(ref.strip().upper(), part) for ref, part in allocations] if allocations else None
+    # An empty list is an answer too: keep the whole payment as the member's credit.
+    wanted = (
+        [(ref.strip().upper(), part) for ref, part in allocations]
+        if allocations is not None
+        else None
+    )
     key = (
         idempotency.scoped_key(actor, "payments.record", idempotency_key)
         if idempotency_key
@@ -72,7 +77,7 @@ def record_payment(
         if bank and (twin := uow.ledger.payment_with_bank_reference(code, bank)) is not None:
             raise Conflict(
                 f"ce paiement semble déjà enregistré : {twin.reference} du "
-                f"{twin.received_on.isoformat()} ({format_cents(twin.cents)}) porte la même "
+                f"{twin.received_on:%d/%m/%Y} ({format_cents(twin.cents)}) porte la même "
                 f"référence bancaire « {bank} »",
                 field="bank_reference",
             )
@@ -160,16 +165,21 @@ def apply_credit(
     code = member_code.strip().upper()
     with uows() as uow:
         uow.ledger.lock()
+        if uow.members.get(code) is None:
+            raise NotFound(f"aucun membre n'a le code {code}", field="member")
         parts = uow.ledger.allocations(code)
         calls = uow.ledger.calls(CallFilter(member_code=code))
         states = call_states(calls, uow.ledger.credit_notes(code), parts, LAST_DAY)
+        issued = {c.reference: c.issued_on for c in calls}
         made: list[Allocation] = []
         for payment in uow.ledger.payments(code):
             left = unallocated(payment, [*parts, *made])
             if left <= 0:
                 continue
             for call_reference, part in plan_allocations(left, states):
-                allocation = Allocation(payment.reference, call_reference, code, part, day)
+                # Never dated before the call it settles (the call did not exist yet).
+                when = max(day, issued[call_reference])
+                allocation = Allocation(payment.reference, call_reference, code, part, when)
                 uow.ledger.add_allocation(allocation)
                 made.append(allocation)
             states = call_states(calls, uow.ledger.credit_notes(code), [*parts, *made], LAST_DAY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from gouvernance.domain.calls.accounting import (
     check_balanced,
@@ -229,6 +229,26 @@ def _due(uow: UnitOfWork, day: date) -> list[DueReminderView]:
     ]
 
 
+def _sent_on(uow: UnitOfWork, day: date, username: str) -> list[DueReminderView]:
+    ladder = load_ladder()
+    sent = [r for r in uow.ledger.reminders() if r.sent_on == day and r.sent_by == username]
+    names = batch_references(uow)
+    views = []
+    for reminder in sent:
+        call = uow.ledger.call(reminder.call_reference)
+        assert call is not None
+        level = ladder.level(reminder.level)
+        views.append(
+            DueReminderView(
+                call=CallView.of(_state(uow, call, day), names.get(call.batch_id, "")),
+                level=reminder.level,
+                label=level.label,
+                due_since=call.due_on + timedelta(days=level.after_days),
+            )
+        )
+    return views
+
+
 def reminders_due(
     uows: UnitOfWorkFactory, actor: Actor, on: date | None = None
 ) -> list[DueReminderView]:
@@ -259,23 +279,24 @@ def send_reminders(
         else None
     )
     request = idempotency.fingerprint({"on": day})
+    ladder = load_ladder()
     with uows() as uow:
         uow.ledger.lock()
-        if key and idempotency.replay(uow, key, request) is not None:
-            return SentReminders((), None)
-        due = _due(uow, day)
-        ladder = load_ladder()
+        replayed = bool(key and idempotency.replay(uow, key, request) is not None)
+        # A retry after a lost answer gets the reminders its first request recorded, again.
+        due = _sent_on(uow, day, actor.username) if replayed else _due(uow, day)
         made: list[letters.LetterData] = []
         for item in due:
-            uow.ledger.add_reminder(
-                Reminder(
-                    item.call.reference, item.call.member_code, item.level, day, actor.username
+            if not replayed:
+                uow.ledger.add_reminder(
+                    Reminder(
+                        item.call.reference, item.call.member_code, item.level, day, actor.username
+                    )
                 )
-            )
             call = existing_call(uow, actor, item.call.reference)
             made.append(_letter(uow, call, _state(uow, call, day), day, ladder.level(item.level)))
         uow.flush()
-        if due:
+        if due and not replayed:
             audit.record(
                 uow,
                 actor,
@@ -284,7 +305,7 @@ def send_reminders(
                 day.isoformat(),
                 relances=[(item.call.reference, item.level) for item in due],
             )
-        if key:
+        if key and not replayed:
             idempotency.remember(uow, key, request, 201, str(len(due)))
         uow.commit()
     document = (

@@ -221,9 +221,7 @@ def payer(code: str, category: str = "producer", revenue: str | None = "10000") 
     return Payer(code, f"Membre {code}", category, date(2020, 1, 1), facts=facts)
 
 
-def test_issuing_calls_the_liable_lists_the_missing_and_leaves_out_the_exempt_and_called() -> (
-    None
-):
+def test_issuing_calls_the_liable_lists_the_missing_and_leaves_out_the_exempt_and_called() -> None:
     schedule = parse_schedule_text(SCHEDULE, "essai.yaml")
     gone = Payer("GONE", "Parti", "producer", date(2020, 1, 1), date(2026, 6, 30))
     payers = [

@@ -11,11 +11,13 @@ edits of the rules or of the member's figures change nothing in an issued call. 
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import FactKind
@@ -65,17 +67,22 @@ def _keys(refs: Set[FactKey]) -> list[tuple[FactKey, str]]:
 def _basis(payer: Payer, keys: Sequence[tuple[FactKey, str]]) -> str:
     facts = payer.facts
     figures = ", ".join(
-        f'{label}: "{value}"' for key, label in keys if (value := facts.get(key)) is not None
+        [f'{label}: "{value}"' for key, label in keys if (value := facts.get(key)) is not None]
     )
     left = f'"{payer.left_on.isoformat()}"' if payer.left_on else "null"
     return (
-        f'{{"category": {_text(payer.category)}, '
-        f'"category_label": {_text(payer.category_label)}, '
+        f"{_category(payer.category, payer.category_label)}"
         f'"facts": {{{figures}}}, '
         f'"joined_on": "{payer.joined_on.isoformat()}", '
         f'"left_on": {left}, '
         f'"name": {_text(payer.name)}}}'
     )
+
+
+@lru_cache(maxsize=256)
+def _category(code: str, label: str) -> str:
+    """The opening of a basis, the same for every member of a category."""
+    return f'{{"category": {_text(code)}, "category_label": {_text(label)}, '
 
 
 _text = encode_basestring  # a JSON string literal, non-ASCII kept as is
@@ -109,9 +116,9 @@ def explain_call(schedule: FeeSchedule, code: str, basis: str, cents: int) -> As
     return assessment
 
 
-@dataclass(frozen=True)
-class Line:
-    """One call to issue: the member as the rules saw them, the amount, its basis."""
+class Line(NamedTuple):
+    """One call to issue: the member as the rules saw them, the amount, its basis (a plain
+    tuple: a batch holds up to 100 000 of them)."""
 
     payer: Payer
     cents: int

@@ -1,0 +1,454 @@
+"""Bodies of the treasurer's endpoints: calls, credit notes, payments, balances, reminders,
+mandates. As for fees, an amount travels as exact text (« 960.00 ») next to the French text a
+person reads (« 960,00 € »). An amount sent is text (« 120,50 », « 120.50 », « 1 200 € ») or a
+whole JSON number; a JSON decimal is refused, since it would already be a float."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel, Field
+
+from api.schemas import Figure, Strict
+from gouvernance.domain.calls.model import CallKind, CallStatus, PaymentMethod, parse_method
+from gouvernance.domain.errors import InvalidInput, Problem
+from gouvernance.domain.money import format_cents, from_cents, parse_amount, to_cents
+from gouvernance.services.ledger_views import (
+    AllocationView,
+    BalanceView,
+    BatchView,
+    CallDetail,
+    CallView,
+    CreditNoteView,
+    DueReminderView,
+    IssueResult,
+    PaymentView,
+)
+from gouvernance.services.mandates import BankDetails, MandateView
+
+MAX_ALLOCATIONS = 1000
+Reference = str
+
+
+def amount_text(cents: int) -> str:
+    """« 960.00 »: exact text for JSON, never a float."""
+    return str(from_cents(cents))
+
+
+def cents_of(raw: str, field: str) -> int:
+    """Whole cents of an amount typed the French or the English way (« 120,50 », « 120.50 »)."""
+    if len(raw) > 40:
+        raise InvalidInput("montant trop long", field=field)
+    return to_cents(parse_amount(raw, field=field))
+
+
+def utc(moment: datetime) -> datetime:
+    """Times are stored in UTC; SQLite hands them back without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --- Issuing ---------------------------------------------------------------------------------
+
+
+class IssueIn(Strict):
+    schedule: str = Field(
+        min_length=1, max_length=80, description="identifiant du barème adopté, ex. demo-bareme-ca"
+    )
+    issued_on: date | None = Field(None, description="date d'émission (défaut : aujourd'hui)")
+    due_on: date = Field(description="date d'échéance des appels")
+    exclude_incomplete: bool = Field(
+        False,
+        description="émettre sans les membres dont les données manquent (ils sont nommés)",
+    )
+
+
+class BatchOut(BaseModel):
+    reference: str = Field(description="ex. LOT-2027-01")
+    kind: CallKind
+    fiscal_year: int
+    schedule_id: str
+    schedule_label: str
+    schedule_hash: str = Field(description="empreinte SHA-256 du barème tel qu'émis")
+    decision: str = Field(description="la décision d'assemblée qui a adopté le barème")
+    issued_on: date
+    due_on: date
+    issued_by: str
+    issued_at: datetime
+    call_count: int
+    total: str
+    total_text: str
+
+    @classmethod
+    def of(cls, batch: BatchView) -> BatchOut:
+        return cls(
+            reference=batch.reference,
+            kind=batch.kind,
+            fiscal_year=batch.fiscal_year,
+            schedule_id=batch.schedule_id,
+            schedule_label=batch.schedule_label,
+            schedule_hash=batch.schedule_hash,
+            decision=batch.decision,
+            issued_on=batch.issued_on,
+            due_on=batch.due_on,
+            issued_by=batch.issued_by,
+            issued_at=utc(batch.issued_at),
+            call_count=batch.call_count,
+            total=amount_text(batch.total_cents),
+            total_text=format_cents(batch.total_cents),
+        )
+
+
+class ProblemOut(BaseModel):
+    message: str
+    field: str | None
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemOut:
+        return cls(message=problem.message, field=problem.field)
+
+
+class IssueOut(BaseModel):
+    batch: BatchOut
+    created: bool = Field(description="faux : la même demande avait déjà été servie")
+    excluded: list[ProblemOut] = Field(description="membres laissés de côté, données manquantes")
+    exempt: list[str] = Field(description="codes des membres qui ne doivent rien (pas d'appel)")
+
+    @classmethod
+    def of(cls, result: IssueResult) -> IssueOut:
+        return cls(
+            batch=BatchOut.of(result.batch),
+            created=result.created,
+            excluded=[ProblemOut.of(p) for p in result.excluded],
+            exempt=list(result.exempt),
+        )
+
+
+# --- Calls -----------------------------------------------------------------------------------
+
+
+class CallOut(BaseModel):
+    reference: str = Field(description="ex. AC-2027-0001")
+    batch: str
+    kind: CallKind
+    fiscal_year: int
+    member_code: str
+    member_name: str
+    issued_on: date
+    due_on: date
+    amount: str = Field(description="montant appelé")
+    amount_text: str
+    credited: str = Field(description="total des avoirs")
+    paid: str = Field(description="total imputé")
+    outstanding: str = Field(description="reste à payer")
+    outstanding_text: str
+    status: CallStatus
+    status_label: str
+    days_late: int
+    on: date = Field(description="la date à laquelle la situation est lue")
+
+    @classmethod
+    def of(cls, call: CallView) -> CallOut:
+        return cls(
+            reference=call.reference,
+            batch=call.batch_reference,
+            kind=call.kind,
+            fiscal_year=call.fiscal_year,
+            member_code=call.member_code,
+            member_name=call.member_name,
+            issued_on=call.issued_on,
+            due_on=call.due_on,
+            amount=amount_text(call.cents),
+            amount_text=format_cents(call.cents),
+            credited=amount_text(call.credited),
+            paid=amount_text(call.paid),
+            outstanding=amount_text(call.outstanding),
+            outstanding_text=format_cents(call.outstanding),
+            status=call.status,
+            status_label=call.status.label,
+            days_late=call.days_late,
+            on=call.on,
+        )
+
+
+class CallPage(BaseModel):
+    items: list[CallOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class CreditNoteIn(Strict):
+    amount: Figure | None = Field(
+        None, description="montant de l'avoir ; absent : annule tout ce que l'appel demande encore"
+    )
+    reason: str = Field(min_length=1, max_length=500, description="motif, obligatoire")
+    on: date | None = Field(None, description="date de l'avoir (défaut : aujourd'hui)")
+
+    def cents(self) -> int | None:
+        return None if self.amount is None else cents_of(self.amount, "amount")
+
+
+class CreditNoteOut(BaseModel):
+    reference: str = Field(description="ex. AV-2027-0001")
+    call: str
+    member_code: str
+    amount: str
+    amount_text: str
+    reason: str
+    issued_on: date
+    issued_by: str
+
+    @classmethod
+    def of(cls, note: CreditNoteView) -> CreditNoteOut:
+        return cls(
+            reference=note.reference,
+            call=note.call_reference,
+            member_code=note.member_code,
+            amount=amount_text(note.cents),
+            amount_text=format_cents(note.cents),
+            reason=note.reason,
+            issued_on=note.issued_on,
+            issued_by=note.issued_by,
+        )
+
+
+class AllocationOut(BaseModel):
+    payment: str
+    call: str
+    amount: str = Field(description="négatif : rendu au crédit du membre après un avoir")
+    amount_text: str
+    on: date
+
+    @classmethod
+    def of(cls, allocation: AllocationView) -> AllocationOut:
+        return cls(
+            payment=allocation.payment_reference,
+            call=allocation.call_reference,
+            amount=amount_text(allocation.cents),
+            amount_text=format_cents(allocation.cents),
+            on=allocation.on,
+        )
+
+
+class ReminderOut(BaseModel):
+    level: int
+    sent_on: date
+
+
+class CallDetailOut(BaseModel):
+    call: CallOut
+    explanation: list[str] = Field(description="chaque étape du calcul, en français")
+    summary: str
+    decision: str
+    credit_notes: list[CreditNoteOut]
+    allocations: list[AllocationOut]
+    reminders: list[ReminderOut]
+
+    @classmethod
+    def of(cls, detail: CallDetail) -> CallDetailOut:
+        return cls(
+            call=CallOut.of(detail.call),
+            explanation=list(detail.explanation),
+            summary=detail.summary,
+            decision=detail.decision,
+            credit_notes=[CreditNoteOut.of(n) for n in detail.credit_notes],
+            allocations=[AllocationOut.of(a) for a in detail.allocations],
+            reminders=[ReminderOut(level=level, sent_on=day) for level, day in detail.reminders],
+        )
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+
+class AllocationIn(Strict):
+    call: Reference = Field(min_length=1, max_length=24, description="référence de l'appel")
+    amount: Figure | None = Field(None, description="absent : ce que l'appel demande encore")
+
+
+class PaymentIn(Strict):
+    member: str = Field(min_length=1, max_length=20, description="code du membre")
+    amount: Figure = Field(description="montant reçu, ex. « 120,50 » ou « 120.50 »")
+    received_on: date = Field(description="date de réception (pas dans le futur)")
+    method: str = Field(
+        min_length=1, max_length=20, description="virement, chèque, espèces ou prélèvement"
+    )
+    bank_reference: str = Field("", max_length=100, description="référence du relevé bancaire")
+    note: str = Field("", max_length=500)
+    allocations: list[AllocationIn] | None = Field(
+        None,
+        max_length=MAX_ALLOCATIONS,
+        description="imputations voulues ; absent : les appels les plus anciens d'abord",
+    )
+
+    def cents(self) -> int:
+        return cents_of(self.amount, "amount")
+
+    def payment_method(self) -> PaymentMethod:
+        return parse_method(self.method, field="method")
+
+    def wanted(self) -> list[tuple[str, int | None]] | None:
+        if self.allocations is None:
+            return None
+        return [
+            (
+                part.call,
+                None
+                if part.amount is None
+                else cents_of(part.amount, f"allocations[{position}].amount"),
+            )
+            for position, part in enumerate(self.allocations)
+        ]
+
+
+class PaymentOut(BaseModel):
+    reference: str = Field(description="ex. RG-2027-0001")
+    member_code: str
+    amount: str
+    amount_text: str
+    received_on: date
+    method: PaymentMethod
+    method_label: str
+    bank_reference: str
+    note: str
+    recorded_by: str
+    allocations: list[AllocationOut]
+    unallocated: str = Field(description="ce qu'aucun appel n'a absorbé : crédit du membre")
+    unallocated_text: str
+    created: bool = Field(description="faux : le même paiement avait déjà été enregistré")
+
+    @classmethod
+    def of(cls, payment: PaymentView) -> PaymentOut:
+        return cls(
+            reference=payment.reference,
+            member_code=payment.member_code,
+            amount=amount_text(payment.cents),
+            amount_text=format_cents(payment.cents),
+            received_on=payment.received_on,
+            method=payment.method,
+            method_label=payment.method.label,
+            bank_reference=payment.bank_reference,
+            note=payment.note,
+            recorded_by=payment.recorded_by,
+            allocations=[AllocationOut.of(a) for a in payment.allocations],
+            unallocated=amount_text(payment.unallocated),
+            unallocated_text=format_cents(payment.unallocated),
+            created=payment.created,
+        )
+
+
+class OnIn(Strict):
+    on: date | None = Field(None, description="date de l'opération (défaut : aujourd'hui)")
+
+
+class BalanceOut(BaseModel):
+    member_code: str
+    member_name: str
+    on: date
+    called: str = Field(description="total appelé")
+    credited: str = Field(description="total des avoirs")
+    received: str = Field(description="total reçu")
+    owed: str = Field(description="positif : dû par le membre ; négatif : son crédit")
+    owed_text: str
+    credit: str = Field(description="crédit du membre (trop-perçu), 0.00 sinon")
+    credit_text: str
+    calls: list[CallOut]
+
+    @classmethod
+    def of(cls, balance: BalanceView) -> BalanceOut:
+        return cls(
+            member_code=balance.member_code,
+            member_name=balance.member_name,
+            on=balance.on,
+            called=amount_text(balance.called),
+            credited=amount_text(balance.credited),
+            received=amount_text(balance.received),
+            owed=amount_text(balance.owed),
+            owed_text=format_cents(balance.owed),
+            credit=amount_text(balance.credit),
+            credit_text=format_cents(balance.credit),
+            calls=[CallOut.of(c) for c in balance.calls],
+        )
+
+
+# --- Reminders, mandates, bank details -------------------------------------------------------
+
+
+class DueReminderOut(BaseModel):
+    call: CallOut
+    level: int = Field(description="échelon de relance (1, 2, 3…)")
+    label: str
+    due_since: date
+
+    @classmethod
+    def of(cls, reminder: DueReminderView) -> DueReminderOut:
+        return cls(
+            call=CallOut.of(reminder.call),
+            level=reminder.level,
+            label=reminder.label,
+            due_since=reminder.due_since,
+        )
+
+
+class SentRemindersOut(BaseModel):
+    count: int = Field(description="relances enregistrées comme envoyées (0 : rien n'était dû)")
+    reminders: list[DueReminderOut]
+    letters: list[str] = Field(description="le chemin de la lettre de chaque relance envoyée")
+
+    @classmethod
+    def of(cls, reminders: Sequence[DueReminderView]) -> SentRemindersOut:
+        return cls(
+            count=len(reminders),
+            reminders=[DueReminderOut.of(r) for r in reminders],
+            letters=[f"/calls/{r.call.reference}/reminders/{r.level}/letter" for r in reminders],
+        )
+
+
+class MandateIn(Strict):
+    mandate_id: str = Field(
+        min_length=1, max_length=35, description="référence unique de mandat (RUM)"
+    )
+    signed_on: date
+    iban: str = Field(min_length=1, max_length=50)
+    bic: str = Field(min_length=1, max_length=20)
+    debtor_name: str | None = Field(None, max_length=70, description="défaut : le nom du membre")
+
+
+class MandateOut(BaseModel):
+    member_code: str
+    mandate_id: str
+    signed_on: date
+    iban: str
+    bic: str
+    debtor_name: str
+    active: bool
+
+    @classmethod
+    def of(cls, mandate: MandateView) -> MandateOut:
+        return cls(
+            member_code=mandate.member_code,
+            mandate_id=mandate.mandate_id,
+            signed_on=mandate.signed_on,
+            iban=mandate.iban,
+            bic=mandate.bic,
+            debtor_name=mandate.debtor_name,
+            active=mandate.active,
+        )
+
+
+class BankIn(Strict):
+    iban: str | None = Field(None, max_length=50, description="où les membres paient par virement")
+    bic: str | None = Field(None, max_length=20)
+    sepa_creditor_id: str | None = Field(
+        None, max_length=35, description="identifiant créancier SEPA (ICS), pour les prélèvements"
+    )
+
+
+class BankOut(BaseModel):
+    iban: str | None
+    bic: str | None
+    sepa_creditor_id: str | None
+
+    @classmethod
+    def of(cls, details: BankDetails) -> BankOut:
+        return cls(iban=details.iban, bic=details.bic, sepa_creditor_id=details.sepa_creditor_id)

@@ -1,0 +1,253 @@
+"""The treasurer's paperwork: letters of calls and reminders, reminders due and sent, exports
+for the accountant (CSV, XLSX, FEC) and the bank (SEPA), members' SEPA mandates, and the
+organisation's bank details. A member may fetch the letters of their own calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from api.ledger_schemas import (
+    BankIn,
+    BankOut,
+    DueReminderOut,
+    MandateIn,
+    MandateOut,
+    OnIn,
+    SentRemindersOut,
+)
+from api.security import App, CurrentActor
+from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
+from gouvernance.services import mandates, treasury
+from gouvernance.services.ledger_views import Document
+
+router = APIRouter(tags=["trésorerie"])
+
+Code = Annotated[str, Path(max_length=20, description="code du membre, ex. M0001")]
+CallReference = Annotated[
+    str, Path(max_length=24, description="référence de l'appel, ex. AC-2027-0001")
+]
+LetterFormat = Annotated[
+    str, Query(alias="format", max_length=10, description="html (à l'écran) ou pdf (à imprimer)")
+]
+TableFormat = Annotated[str, Query(alias="format", max_length=10, description="csv ou xlsx")]
+On = Annotated[date | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
+
+_LETTER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "la lettre"}
+}
+_TABLE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}, treasury.XLSX: {}},
+        "description": "le fichier, en pièce jointe",
+    }
+}
+
+
+def document_response(document: Document, *, inline: bool = False) -> Response:
+    """The file with its media type; its name in Content-Disposition (RFC 6266)."""
+    disposition = "inline" if inline else "attachment"
+    ascii_name = document.filename.encode("ascii", "replace").decode().replace('"', "_")
+    header = f'{disposition}; filename="{ascii_name}"'
+    if ascii_name != document.filename:
+        header += f"; filename*=UTF-8''{quote(document.filename)}"
+    return Response(
+        content=document.content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": header},
+    )
+
+
+# --- Letters ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/calls/batches/{reference}/letters",
+    response_class=Response,
+    summary="Toutes les lettres d'appel d'un lot (un PDF à imprimer)",
+    responses={200: {"content": {"application/pdf": {}}, "description": "le PDF"}},
+)
+def batch_letters(
+    app: App,
+    actor: CurrentActor,
+    reference: Annotated[str, Path(max_length=24, description="référence du lot")],
+) -> Response:
+    return document_response(treasury.batch_letters(app.uows, actor, reference))
+
+
+@router.get(
+    "/calls/{reference}/letter",
+    response_class=Response,
+    summary="La lettre d'appel (HTML ou PDF)",
+    responses=_LETTER,
+)
+def call_letter(
+    app: App, actor: CurrentActor, reference: CallReference, file_format: LetterFormat = "pdf"
+) -> Response:
+    document = treasury.call_letter(app.uows, actor, reference, file_format)
+    return document_response(document, inline=True)
+
+
+@router.get(
+    "/calls/{reference}/reminders/{level}/letter",
+    response_class=Response,
+    summary="La lettre d'une relance envoyée (HTML ou PDF)",
+    responses=_LETTER,
+)
+def reminder_letter(
+    app: App,
+    actor: CurrentActor,
+    reference: CallReference,
+    level: Annotated[int, Path(ge=1, le=99, description="échelon de la relance")],
+    file_format: LetterFormat = "pdf",
+) -> Response:
+    document = treasury.reminder_letter(app.uows, actor, reference, level, file_format)
+    return document_response(document, inline=True)
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+@router.get("/reminders/due", response_model=list[DueReminderOut], summary="Les relances à envoyer")
+def reminders_due(app: App, actor: CurrentActor, on: On = None) -> list[DueReminderOut]:
+    return [DueReminderOut.of(r) for r in treasury.reminders_due(app.uows, actor, on)]
+
+
+@router.post(
+    "/reminders/send",
+    response_model=SentRemindersOut,
+    summary="Envoyer les relances dues (les enregistrer et préparer les lettres)",
+)
+def send_reminders(
+    app: App,
+    actor: CurrentActor,
+    body: OnIn | None = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="rejouer la même requête avec la même clé n'envoie rien de plus"),
+    ] = None,
+) -> SentRemindersOut:
+    on = body.on if body is not None else None
+    sent = treasury.send_reminders(app.uows, actor, on, idempotency_key)
+    return SentRemindersOut.of(sent.reminders)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/exports/calls",
+    response_class=Response,
+    summary="Exporter les appels et leur situation (CSV ou XLSX)",
+    responses=_TABLE,
+)
+def export_calls(
+    app: App,
+    actor: CurrentActor,
+    file_format: TableFormat = "csv",
+    fiscal_year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+    on: On = None,
+) -> Response:
+    return document_response(treasury.export_calls(app.uows, actor, file_format, fiscal_year, on))
+
+
+@router.get(
+    "/exports/payments",
+    response_class=Response,
+    summary="Exporter les paiements et leurs imputations (CSV ou XLSX)",
+    responses=_TABLE,
+)
+def export_payments(app: App, actor: CurrentActor, file_format: TableFormat = "csv") -> Response:
+    return document_response(treasury.export_payments(app.uows, actor, file_format))
+
+
+@router.get(
+    "/exports/fec",
+    response_class=Response,
+    summary="Fichier des écritures comptables (FEC) d'une période",
+    responses={200: {"content": {"text/plain": {}}, "description": "le FEC, 18 colonnes « | »"}},
+)
+def export_fec(
+    app: App,
+    actor: CurrentActor,
+    start: Annotated[date, Query(description="premier jour de la période")],
+    end: Annotated[date, Query(description="dernier jour de la période")],
+) -> Response:
+    return document_response(treasury.export_fec(app.uows, actor, start, end))
+
+
+@router.get(
+    "/exports/sepa",
+    response_class=Response,
+    summary="Fichier de prélèvements SEPA (pain.008) des membres avec un mandat",
+    responses={200: {"content": {"application/xml": {}}, "description": "le fichier XML"}},
+)
+def export_sepa(
+    app: App,
+    actor: CurrentActor,
+    collection_date: Annotated[date, Query(description="date de prélèvement demandée")],
+    batch: Annotated[str | None, Query(max_length=24, description="un seul lot d'appels")] = None,
+) -> Response:
+    return document_response(treasury.export_sepa(app.uows, actor, collection_date, batch))
+
+
+# --- Mandates and bank details ---------------------------------------------------------------
+
+
+@router.get(
+    "/members/{code}/mandate", response_model=MandateOut, summary="Le mandat SEPA d'un membre"
+)
+def get_mandate(app: App, actor: CurrentActor, code: Code) -> MandateOut:
+    return MandateOut.of(mandates.get_mandate(app.uows, actor, code))
+
+
+@router.put(
+    "/members/{code}/mandate",
+    response_model=MandateOut,
+    summary="Enregistrer (ou remplacer) le mandat SEPA d'un membre",
+)
+def set_mandate(app: App, actor: CurrentActor, code: Code, body: MandateIn) -> MandateOut:
+    view = mandates.set_mandate(
+        app.uows,
+        actor,
+        code,
+        mandate_id=body.mandate_id,
+        signed_on=body.signed_on,
+        iban=body.iban,
+        bic=body.bic,
+        debtor_name=body.debtor_name,
+    )
+    return MandateOut.of(view)
+
+
+@router.delete(
+    "/members/{code}/mandate",
+    response_model=MandateOut,
+    summary="Révoquer le mandat SEPA d'un membre",
+)
+def revoke_mandate(app: App, actor: CurrentActor, code: Code) -> MandateOut:
+    return MandateOut.of(mandates.revoke_mandate(app.uows, actor, code))
+
+
+@router.get(
+    "/organisation/bank",
+    response_model=BankOut,
+    summary="Les coordonnées bancaires de l'organisation",
+)
+def get_bank(app: App, actor: CurrentActor) -> BankOut:
+    return BankOut.of(mandates.get_bank_details(app.uows, actor))
+
+
+@router.put(
+    "/organisation/bank",
+    response_model=BankOut,
+    summary="Enregistrer les coordonnées bancaires de l'organisation (IBAN, BIC, ICS)",
+)
+def set_bank(app: App, actor: CurrentActor, body: BankIn) -> BankOut:
+    details = mandates.set_bank_details(
+        app.uows, actor, iban=body.iban, bic=body.bic, sepa_creditor_id=body.sepa_creditor_id
+    )
+    return BankOut.of(details)
