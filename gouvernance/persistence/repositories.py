@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.calls.model import (
+    NEW_CALL_COLUMNS,
     Allocation,
     Call,
     CallBatch,
@@ -157,20 +158,24 @@ class SqlMemberRepository:
         figures: dict[int, dict[tuple[FactKind, int], Decimal]] = {}
         for member_id, kind, year, hundredths in self._fact_rows(facts):
             figures.setdefault(member_id, {})[(kinds[kind], year)] = Decimal(hundredths).scaleb(-2)
-        legal = PersonKind.LEGAL.value
+        none: dict[tuple[FactKind, int], Decimal] = {}
+        # ISO text on SQLite (as SQLAlchemy stores a Date there), a date on PostgreSQL.
+        day: Callable[[Any], date] = date.fromisoformat if self._is_sqlite else _same
         found = [
             Payer(
                 code,
-                name if kind == legal else f"{first} {last}".strip(),
+                name,
                 category,
-                _day(joined),
-                None if left is None else _day(left),
-                figures.get(member_id, {}),
+                day(joined),
+                None if left is None else day(left),
+                figures.get(member_id, none),
                 labels.get(category, category),
             )
-            for member_id, code, kind, name, first, last, category, joined, left in self._raw(
-                "SELECT id, code, kind, name, first_name, last_name, category, joined_on, "
-                "left_on FROM members"
+            for member_id, code, name, category, joined, left in self._raw(
+                # The display name (Member.display_name), worked out by the database.
+                f"SELECT id, code, CASE WHEN kind = '{PersonKind.LEGAL.value}' THEN name "
+                "ELSE trim(first_name || ' ' || last_name) END, category, joined_on, left_on "
+                "FROM members"
             )
         ]
         found.sort(key=lambda payer: payer.code)
@@ -196,11 +201,8 @@ class SqlMemberRepository:
             cursor.close()
 
 
-_RAW = String()  # read a date column as the driver gives it (ISO text on SQLite)
-
-
-def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _same(value: date) -> date:
+    return value
 
 
 class SqlCategoryRepository:
@@ -337,27 +339,30 @@ class SqlLedger:
             return
         self.session.flush()
         connection = self.session.connection()
-        names = ", ".join(_CALL_COLUMNS)
-        issued: date | str = batch.issued_on
-        due: date | str = batch.due_on
         if self._is_sqlite:
-            # SQLAlchemy stores a Date as ISO text on SQLite: the same text, written directly.
-            issued, due = batch.issued_on.isoformat(), batch.due_on.isoformat()
-        shared = (batch.kind.value, batch.fiscal_year)
-        rows = [
-            (c.reference, batch.id, c.number, *shared, c.member_code, c.member_name, c.cents,
-             issued, due, c.basis)
-            for c in new
-        ]  # fmt: skip
-        if self._is_sqlite:
-            marks = ", ".join("?" for _ in _CALL_COLUMNS)
-            connection.exec_driver_sql(f"INSERT INTO calls ({names}) VALUES ({marks})", rows)
+            # What the whole batch shares is written once into the statement (our own values:
+            # an id, an enumeration, a year, ISO dates as SQLAlchemy stores them on SQLite),
+            # so that each row is the NewCall tuple itself, passed as it is.
+            shared = (
+                f"{int(batch.id or 0)}, '{batch.kind.value}', {int(batch.fiscal_year)}, "
+                f"'{batch.issued_on.isoformat()}', '{batch.due_on.isoformat()}'"
+            )
+            connection.exec_driver_sql(
+                f"INSERT INTO calls ({', '.join(NEW_CALL_COLUMNS)}, batch_id, kind, fiscal_year, "
+                f"issued_on, due_on) VALUES ({', '.join('?' for _ in NEW_CALL_COLUMNS)}, {shared})",
+                new,
+            )
             return
+        names = ", ".join(_CALL_COLUMNS)
+        shared_values = (batch.kind.value, batch.fiscal_year)
         driver = connection.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor, cursor.copy(f"COPY calls ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for ref, number, code, name, cents, basis in new:
+                copy.write_row(
+                    (ref, batch.id, number, *shared_values, code, name, cents,
+                     batch.issued_on, batch.due_on, basis)
+                )  # fmt: skip
 
     def batches(
         self, kind: CallKind | None = None, fiscal_year: int | None = None

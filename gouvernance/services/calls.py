@@ -20,7 +20,6 @@ from gouvernance.domain.calls.model import (
     CallKind,
     CallStatus,
     CreditNote,
-    NewCall,
     reference,
 )
 from gouvernance.domain.errors import Conflict, InvalidInput, NotFound
@@ -180,10 +179,8 @@ def _issue(
         batch,
         [
             # reference(prefix, year, n), written inline: 100 000 calls per batch.
-            NewCall(
-                stem + str(n).zfill(4), n, line.payer.code, line.payer.name, line.cents, line.basis
-            )
-            for n, line in enumerate(plan.lines, start=first)
+            (stem + str(n).zfill(4), n, code, name, cents, basis)
+            for n, (code, name, cents, basis) in enumerate(plan.lines, start=first)
         ],
     )
     audit.record(

@@ -232,7 +232,7 @@ def test_issuing_calls_the_liable_lists_the_missing_and_leaves_out_the_exempt_an
         gone,
     ]
     plan = plan_issue(schedule, payers, already_called={"D"})
-    assert [(line.payer.code, line.cents) for line in plan.lines] == [("A", 10000)]
+    assert [(code, cents) for code, _, cents, _ in plan.lines] == [("A", 10000)]
     assert [a.member_code for a in plan.missing] == ["B"]
     assert [p.code for p in plan.exempt] == ["C"]
     assert plan.total == 10000
@@ -241,7 +241,9 @@ def test_issuing_calls_the_liable_lists_the_missing_and_leaves_out_the_exempt_an
 
 def test_the_explanation_rebuilt_from_the_basis_is_the_one_of_the_day_of_issue() -> None:
     schedule = parse_schedule_text(SCHEDULE, "essai.yaml")
-    (line,) = plan_issue(schedule, [payer("A", revenue="12345.67")], set()).lines
-    rebuilt = assess(schedule, payer_from_basis("A", line.basis))
-    assert rebuilt.cents == line.cents == 12346
-    assert rebuilt.explain() == assess(schedule, line.payer).explain()
+    member = payer("A", revenue="12345.67")
+    ((code, name, cents, basis),) = plan_issue(schedule, [member], set()).lines
+    rebuilt = assess(schedule, payer_from_basis(code, basis))
+    assert rebuilt.cents == cents == 12346
+    assert (code, name) == ("A", "Membre A")
+    assert rebuilt.explain() == assess(schedule, member).explain()

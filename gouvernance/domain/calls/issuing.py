@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from json.encoder import encode_basestring
-from typing import NamedTuple
 
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import FactKind
@@ -61,13 +60,13 @@ def basis_of(payer: Payer, refs: Set[FactKey]) -> str:
 
 def _keys(refs: Set[FactKey]) -> list[tuple[FactKey, str]]:
     """Each (figure, year) read, sorted, with its JSON key written once for all members."""
-    return [((kind, year), f'"{kind.value}:{year}"') for kind, year in sorted(refs)]
+    return [((kind, year), f'"{kind.value}:{year}": "') for kind, year in sorted(refs)]
 
 
 def _basis(payer: Payer, keys: Sequence[tuple[FactKey, str]]) -> str:
     facts = payer.facts
     figures = ", ".join(
-        [f'{label}: "{value}"' for key, label in keys if (value := facts.get(key)) is not None]
+        [label + str(value) + '"' for key, label in keys if (value := facts.get(key)) is not None]
     )
     left = f'"{payer.left_on.isoformat()}"' if payer.left_on else "null"
     return (
@@ -116,13 +115,9 @@ def explain_call(schedule: FeeSchedule, code: str, basis: str, cents: int) -> As
     return assessment
 
 
-class Line(NamedTuple):
-    """One call to issue: the member as the rules saw them, the amount, its basis (a plain
-    tuple: a batch holds up to 100 000 of them)."""
-
-    payer: Payer
-    cents: int
-    basis: str
+# One call to issue: (member code, member name, cents, basis) — a plain tuple, a batch holds
+# up to 100 000 of them.
+Line = tuple[str, str, int, str]
 
 
 @dataclass(frozen=True)
@@ -133,7 +128,7 @@ class IssuePlan:
 
     @property
     def total(self) -> int:
-        return sum(line.cents for line in self.lines)
+        return sum(cents for _, _, cents, _ in self.lines)
 
 
 def plan_issue(
@@ -155,7 +150,7 @@ def plan_issue(
         elif cents <= 0:
             exempt.append(payer)
         else:
-            lines.append(Line(payer, cents, _basis(payer, keys)))
+            lines.append((payer.code, payer.name, cents, _basis(payer, keys)))
     return IssuePlan(tuple(lines), tuple(missing), tuple(exempt))
 
 
