@@ -13,8 +13,6 @@ message naming the member, never as a library error.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,9 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from schwifty import BIC, IBAN
 from schwifty.exceptions import (
     InvalidBBANChecksum,
@@ -41,13 +36,12 @@ from gouvernance.domain.calls.model import Allocation, Call, Mandate, Payment
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents, from_cents
 from gouvernance.domain.organisation import Organisation
-from gouvernance.services.member_files.columns import protect_text
+from gouvernance.services import spreadsheets
 
 Value = str | int | Decimal | date | None
 CALLS_SHEET = "Appels"
 PAYMENTS_SHEET = "Règlements"
 _AMOUNT_FORMAT = '#,##0.00 "€"'
-_DATE_FORMAT = "DD/MM/YYYY"
 
 # --------------------------------------------------------------------------------------------
 # Rows
@@ -202,56 +196,11 @@ def payments_xlsx(rows: Sequence[PaymentRow]) -> bytes:
 
 
 def _csv(headers: list[str], rows: list[list[Value]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headers)
-    writer.writerows([_csv_text(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return protect_text(value)
+    return spreadsheets.csv_bytes(headers, rows)
 
 
 def _xlsx(title: str, headers: list[str], rows: list[list[Value]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for line, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            _fill(sheet.cell(row=line, column=column), value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _fill(cell: Any, value: Value) -> None:
-    """Text stays text (never a formula); amounts are numbers shown as euros; dates are dates."""
-    if value is None or value == "":
-        return
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        cell.value = value
-        cell.number_format = _AMOUNT_FORMAT
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = _DATE_FORMAT
-    else:
-        cell.value = value
+    return spreadsheets.workbook_bytes(title, headers, rows, amount_format=_AMOUNT_FORMAT)
 
 
 # --------------------------------------------------------------------------------------------

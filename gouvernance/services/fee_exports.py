@@ -9,15 +9,9 @@ scenario (totals, members without data, biggest changes).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from gouvernance.domain.fees.comparison import (
     Cell,
@@ -27,7 +21,7 @@ from gouvernance.domain.fees.comparison import (
     burden_percent,
 )
 from gouvernance.domain.money import from_cents
-from gouvernance.services.member_files.columns import protect_text
+from gouvernance.services import spreadsheets
 
 Value = str | int | Decimal | None
 MEMBERS_SHEET = "Membres"
@@ -77,25 +71,7 @@ def _lacking(cell: Cell) -> str | None:
 
 
 def render_csv(comparison: Comparison) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(member_headers(comparison))
-    writer.writerows([_csv_text(value) for value in row] for row in member_rows(comparison))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return protect_text(value)
-
-
-# --------------------------------------------------------------------------------------------
-# The workbook
+    return spreadsheets.csv_bytes(member_headers(comparison), member_rows(comparison))
 
 
 def render_xlsx(comparison: Comparison) -> bytes:
@@ -106,15 +82,20 @@ def render_xlsx(comparison: Comparison) -> bytes:
     for position, scenario in enumerate(comparison.scenarios):
         sheet = first if position == 0 else book.create_sheet()
         sheet.title = names[position]
-        _write_rows(sheet, scenario_rows(comparison, scenario))
+        spreadsheets.write_rows(
+            sheet, scenario_rows(comparison, scenario), amount_format=_AMOUNT_FORMAT
+        )
         sheet.column_dimensions["A"].width = 42
         sheet.column_dimensions["B"].width = 36
     members = book.create_sheet(MEMBERS_SHEET)
-    _write_rows(members, [member_headers(comparison), *member_rows(comparison)], header=True)
+    spreadsheets.write_rows(
+        members,
+        [member_headers(comparison), *member_rows(comparison)],
+        header=True,
+        amount_format=_AMOUNT_FORMAT,
+    )
     members.freeze_panes = "D2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.saved(book)
 
 
 def sheet_names(comparison: Comparison) -> list[str]:
@@ -169,26 +150,3 @@ def scenario_rows(comparison: Comparison, scenario: Scenario) -> list[list[Value
             for c in comparison.biggest_changes(scenario.id)
         ]
     return rows
-
-
-def _write_rows(sheet: Any, rows: Sequence[Sequence[Value]], *, header: bool = False) -> None:
-    for line, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            _fill(sheet.cell(row=line, column=column), value)
-    if header:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-
-
-def _fill(cell: Any, value: Value) -> None:
-    """Text stays text (never a formula); amounts are numbers shown with two decimals."""
-    if value is None or value == "":
-        return
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        cell.value = value
-        cell.number_format = _AMOUNT_FORMAT
-    else:
-        cell.value = value

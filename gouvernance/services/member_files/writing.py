@@ -7,21 +7,15 @@ Excel cannot mistake for formulas.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import Member, PersonKind
-from gouvernance.services.member_files.columns import MEMBER_COLUMNS, fact_header, protect_text
+from gouvernance.services import spreadsheets
+from gouvernance.services.member_files.columns import MEMBER_COLUMNS, fact_header
 
 ExportCell = str | date | Decimal | None
 _KIND_ORDER = {kind: position for position, kind in enumerate(FactKind)}
@@ -79,50 +73,8 @@ def _fact_cell(member: Member, kind: FactKind, year: int) -> Decimal | None:
 
 
 def render_csv(table: Table) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(table.headers)
-    writer.writerows([_csv_text(cell) for cell in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_text(cell: ExportCell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, date):
-        return f"{cell:%d/%m/%Y}"
-    if isinstance(cell, Decimal):
-        return str(cell).replace(".", ",")
-    return protect_text(cell)
+    return spreadsheets.csv_bytes(table.headers, table.rows)
 
 
 def render_xlsx(table: Table) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Membres"
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for line, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            _fill(sheet.cell(row=line, column=column), value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _fill(cell: Any, value: ExportCell) -> None:
-    """Typed cells: text stays text (never a formula), dates and figures are real Excel values."""
-    if value is None or value == "":
-        return
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        cell.value = value
-        exponent = value.as_tuple().exponent
-        cell.number_format = "#,##0" if exponent == 0 else "#,##0.00"
-    else:
-        cell.value = value
-        cell.number_format = "DD/MM/YYYY"
+    return spreadsheets.workbook_bytes("Membres", table.headers, table.rows)
