@@ -8,6 +8,7 @@ printed in French with exit code 1.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -169,6 +170,19 @@ def _write(content: bytes, path: Path) -> None:
         raise InvalidInput(
             f"impossible d'écrire « {path} » : {exc.strerror}", field="--out"
         ) from None
+
+
+def _check_writable(out: Path | None) -> None:
+    """Before recording anything: a letter run recorded as sent must not lose its letters to
+    a mistyped folder."""
+    if out is None or out.is_dir():
+        return
+    folder = out.parent if str(out.parent) else Path.cwd()
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InvalidInput(
+            f"impossible d'écrire « {out} » : le dossier « {folder} » n'existe pas ou est protégé",
+            field="--out",
+        )
 
 
 def _save(document: Document, out: Path | None, what: str) -> Path:
@@ -783,6 +797,23 @@ def reminders_due(on: DateText = None, database: DatabaseOption = None) -> None:
     console.print(table)
 
 
+@reminders_app.command("letter")
+def reminder_letter(
+    reference: Annotated[str, typer.Argument(help="Référence de l'appel, ex. AC-2027-0001.")],
+    level: Annotated[int, typer.Argument(help="Niveau de la relance envoyée (1, 2, 3…).")],
+    out: Annotated[Path, typer.Option("--out", help="Fichier à écrire (.pdf ou .html).")],
+    database: DatabaseOption = None,
+) -> None:
+    """Réécrire la lettre d'une relance déjà envoyée (PDF ou HTML, selon le nom du fichier)."""
+    file_format = "html" if out.suffix.lower() == ".html" else "pdf"
+    _check_writable(out)
+    with _application(database) as application:
+        document = treasury.reminder_letter(
+            application.uows, _cli_actor(), reference, level, file_format
+        )
+    _save(document, out, "Lettre de relance")
+
+
 @reminders_app.command("send")
 def send_reminders(
     on: Annotated[
@@ -796,6 +827,7 @@ def send_reminders(
     database: DatabaseOption = None,
 ) -> None:
     """Envoyer les relances dues : les noter au registre et écrire les lettres (un PDF)."""
+    _check_writable(out)
     with _application(database) as application, console.status("Préparation des relances…"):
         sent = treasury.send_reminders(
             application.uows, _cli_actor(), _optional_day(on, "--on"), key
@@ -915,6 +947,21 @@ def set_mandate(
         f"Mandat {escape(view.mandate_id)} de {escape(view.member_code)} enregistré "
         f"(signé le {_day(view.signed_on)}, IBAN …{view.iban[-4:]}, BIC {view.bic}, "
         f"titulaire {escape(view.debtor_name)}).",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+@mandates_app.command("revoke")
+def revoke_mandate(
+    member: Annotated[str, typer.Argument(help="Code du membre.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Révoquer le mandat de prélèvement d'un membre (il n'est plus prélevé)."""
+    with _application(database) as application:
+        view = mandates.revoke_mandate(application.uows, _cli_actor(), member)
+    console.print(
+        f"Mandat {escape(view.mandate_id)} de {escape(view.member_code)} révoqué.",
         soft_wrap=True,
         highlight=False,
     )

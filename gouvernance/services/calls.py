@@ -22,7 +22,7 @@ from gouvernance.domain.calls.model import (
     CreditNote,
     reference,
 )
-from gouvernance.domain.errors import Conflict, InvalidInput, NotFound
+from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gouvernance.domain.fees.documents import parse_schedule_text
 from gouvernance.domain.fees.schedule import FeeSchedule
 from gouvernance.domain.members import has_control_characters
@@ -283,12 +283,21 @@ def list_calls(
 def _visible_member(actor: Actor, wanted: str | None) -> str | None:
     """Staff may ask for any member or all; a member account always gets its own."""
     if actor.can(Permission.READ_LEDGER):
-        return wanted.strip().upper() if wanted else None
+        return member_key(wanted) if wanted else None
     if actor.member_code is None:
-        raise InvalidInput("ce compte n'est rattaché à aucun membre", field="member")
+        raise Forbidden(f"le rôle {actor.role.label} ne permet pas de lire les appels")
     if wanted and wanted.strip().upper() != actor.member_code:
         actor.require_ledger_access(wanted.strip().upper())
     return actor.member_code
+
+
+def member_key(text: str) -> str:
+    """A member code as typed (any case, spaces around); one that cannot exist (control
+    characters, too long) is simply not found, before reaching the database."""
+    code = text.strip().upper()
+    if not code or len(code) > 20 or has_control_characters(code):
+        raise NotFound("aucun membre n'a ce code", field="member")
+    return code
 
 
 def clean_reference(text: str | None, field: str) -> str:
@@ -401,6 +410,13 @@ def credit_call(
             raise InvalidInput("un avoir ne peut précéder l'appel qu'il corrige", field="on")
         notes = uow.ledger.credit_notes(call.member_code)
         parts = uow.ledger.allocations(call.member_code)
+        settled = [a.on for a in parts if a.call_reference == call.reference]
+        if settled and day < max(settled):
+            raise InvalidInput(
+                f"un avoir ne peut pas précéder un règlement déjà imputé à cet appel "
+                f"(le {max(settled):%d/%m/%Y}) : datez-le de ce jour ou après",
+                field="on",
+            )
         (state,) = call_states([call], notes, parts, LAST_DAY)
         if state.net <= 0:
             raise Conflict(f"l'appel {call.reference} est déjà annulé", field="call")

@@ -107,13 +107,21 @@ def load_schedules(ids: Sequence[str], folder: Path | None = None) -> list[FeeSc
 
 
 def schedule_text(schedule_id: str, folder: Path | None = None) -> tuple[FeeSchedule, str]:
-    """A schedule and the YAML text it was read from, to show a person what was decided."""
-    (schedule,) = load_schedules([schedule_id], folder)
-    path = rules_folder(folder) / schedule.source
+    """A schedule and the YAML text it was read from, to show a person what was decided.
+
+    The schedule is parsed from that very text (read once): a batch that stores both can
+    never hold a text other than the one its amounts came from, even if the file is being
+    edited at that moment."""
+    (found,) = load_schedules([schedule_id], folder)
+    path = rules_folder(folder) / found.source
     try:
-        return schedule, path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(schedule.source, "(fichier)", f"lecture impossible : {error}") from None
+        raise RuleError(found.source, "(fichier)", f"lecture impossible : {error}") from None
+    schedule = parse_schedule_text(text, found.source)
+    if schedule.id != found.id:
+        raise RuleError(found.source, "id", "le fichier a changé pendant la lecture : réessayez")
+    return schedule, text
 
 
 def default_ids(schedules: Sequence[FeeSchedule]) -> list[str]:

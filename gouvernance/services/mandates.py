@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,10 +12,12 @@ from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
 from gouvernance.services.call_exports import validate_bic, validate_creditor_id, validate_iban
-from gouvernance.services.calls import check_day, today
+from gouvernance.services.calls import check_day, member_key, today
 from gouvernance.services.ports import UnitOfWorkFactory
 
 MAX_MANDATE_ID = 35  # SEPA: the mandate reference (RUM) is at most 35 characters
+# The characters SEPA allows in a mandate reference: refused here rather than by the bank file.
+_RUM = re.compile(r"[A-Za-z0-9/?:().,'+ -]{1,35}")
 MAX_DEBTOR = 70
 
 
@@ -61,11 +64,12 @@ def set_mandate(
 ) -> MandateView:
     """Record (or replace) the mandate a member signed; the previous one is superseded."""
     actor.require(Permission.ISSUE_CALLS)
-    code = member_code.strip().upper()
+    code = member_key(member_code)
     rum = mandate_id.strip()
-    if not rum or len(rum) > MAX_MANDATE_ID or has_control_characters(rum):
+    if not _RUM.fullmatch(rum) or has_control_characters(rum):
         raise InvalidInput(
-            f"la référence unique de mandat (RUM) fait 1 à {MAX_MANDATE_ID} caractères",
+            f"la référence unique de mandat (RUM) fait 1 à {MAX_MANDATE_ID} caractères, "
+            "lettres sans accent, chiffres, espaces et / - ? : ( ) . , ' + seulement",
             field="mandate_id",
         )
     check_day(signed_on, "signed_on")
@@ -95,7 +99,7 @@ def set_mandate(
 
 def revoke_mandate(uows: UnitOfWorkFactory, actor: Actor, member_code: str) -> MandateView:
     actor.require(Permission.ISSUE_CALLS)
-    code = member_code.strip().upper()
+    code = member_key(member_code)
     with uows() as uow:
         mandate = uow.ledger.mandate(code)
         if mandate is None:
@@ -109,7 +113,7 @@ def revoke_mandate(uows: UnitOfWorkFactory, actor: Actor, member_code: str) -> M
 
 
 def get_mandate(uows: UnitOfWorkFactory, actor: Actor, member_code: str) -> MandateView:
-    code = member_code.strip().upper()
+    code = member_key(member_code)
     actor.require_ledger_access(code)
     with uows() as uow:
         mandate = uow.ledger.mandate(code)
@@ -132,21 +136,24 @@ def set_bank_details(
     bic: str | None,
     sepa_creditor_id: str | None,
 ) -> BankDetails:
-    """Where members pay by transfer, and the creditor id SEPA direct debits need."""
+    """Where members pay by transfer, and the creditor id SEPA direct debits need. A detail
+    left out (``None``) is kept as it is; an empty text erases it."""
     actor.require(Permission.ISSUE_CALLS)
-    details = BankDetails(
-        iban=validate_iban(iban, "iban") if iban else None,
-        bic=validate_bic(bic, "bic") if bic else None,
-        sepa_creditor_id=validate_creditor_id(sepa_creditor_id, "sepa_creditor_id")
-        if sepa_creditor_id
-        else None,
-    )
     with uows() as uow:
         organisation = uow.organisation.get()
         if organisation is None:
             raise NotFound("aucune organisation n'est enregistrée", field="organisation")
-        organisation.iban, organisation.bic = details.iban, details.bic
-        organisation.sepa_creditor_id = details.sepa_creditor_id
+        if iban is not None:
+            organisation.iban = validate_iban(iban, "iban") if iban.strip() else None
+        if bic is not None:
+            organisation.bic = validate_bic(bic, "bic") if bic.strip() else None
+        if sepa_creditor_id is not None:
+            organisation.sepa_creditor_id = (
+                validate_creditor_id(sepa_creditor_id, "sepa_creditor_id")
+                if sepa_creditor_id.strip()
+                else None
+            )
+        details = BankDetails(organisation.iban, organisation.bic, organisation.sepa_creditor_id)
         uow.flush()
         audit.record(uow, actor, "organisation.banque", "organisation", organisation.name)
         uow.commit()

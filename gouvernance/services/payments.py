@@ -21,7 +21,7 @@ from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.money import MAX_MAGNITUDE, format_cents
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit, idempotency
-from gouvernance.services.calls import LAST_DAY, batch_references, check_day, today
+from gouvernance.services.calls import LAST_DAY, batch_references, check_day, member_key, today
 from gouvernance.services.ledger_views import AllocationView, BalanceView, CallView, PaymentView
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
 
@@ -52,7 +52,7 @@ def record_payment(
         raise InvalidInput("un paiement ne peut pas être daté du futur", field="received_on")
     bank = _text(bank_reference, "bank_reference")
     comment = _text(note, "note", 500)
-    code = member_code.strip().upper()
+    code = member_key(member_code)
     # An empty list is an answer too: keep the whole payment as the member's credit.
     wanted = (
         [(ref.strip().upper(), part) for ref, part in allocations]
@@ -162,7 +162,9 @@ def apply_credit(
     first: after a new batch, last year's overpayment settles this year's call."""
     actor.require(Permission.RECORD_PAYMENTS)
     day = check_day(on or today(), "on")
-    code = member_code.strip().upper()
+    if day > today():
+        raise InvalidInput("une imputation ne peut pas être datée du futur", field="on")
+    code = member_key(member_code)
     with uows() as uow:
         uow.ledger.lock()
         if uow.members.get(code) is None:
@@ -177,8 +179,8 @@ def apply_credit(
             if left <= 0:
                 continue
             for call_reference, part in plan_allocations(left, states):
-                # Never dated before the call it settles (the call did not exist yet).
-                when = max(day, issued[call_reference])
+                # Never before the money arrived, nor before the call existed.
+                when = max(day, payment.received_on, issued[call_reference])
                 allocation = Allocation(payment.reference, call_reference, code, part, when)
                 uow.ledger.add_allocation(allocation)
                 made.append(allocation)
@@ -201,7 +203,7 @@ def apply_credit(
 def list_payments(
     uows: UnitOfWorkFactory, actor: Actor, member_code: str | None = None
 ) -> list[PaymentView]:
-    code = member_code.strip().upper() if member_code else None
+    code = member_key(member_code) if member_code else None
     if code is None:
         actor.require(Permission.READ_LEDGER)
     else:
@@ -219,7 +221,7 @@ def member_balance(
     uows: UnitOfWorkFactory, actor: Actor, member_code: str, on: date | None = None
 ) -> BalanceView:
     """What a member owes (or is owed) at the end of day ``on``, with each call's status."""
-    code = member_code.strip().upper()
+    code = member_key(member_code)
     actor.require_ledger_access(code)
     day = check_day(on or today(), "on")
     with uows() as uow:

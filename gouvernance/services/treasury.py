@@ -4,7 +4,7 @@ accountant (CSV, XLSX, FEC) and the bank (SEPA direct debits)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from gouvernance.domain.calls.accounting import (
@@ -15,8 +15,16 @@ from gouvernance.domain.calls.accounting import (
     plan_for,
     render_fec,
 )
-from gouvernance.domain.calls.ledger import CallState, call_states
-from gouvernance.domain.calls.model import Call, CallStatus, PaymentMethod, Reminder
+from gouvernance.domain.calls.ledger import CallState, call_states, unallocated
+from gouvernance.domain.calls.model import (
+    Allocation,
+    Call,
+    CallStatus,
+    Mandate,
+    Payment,
+    PaymentMethod,
+    Reminder,
+)
 from gouvernance.domain.calls.reminders import ReminderLevel, due_reminders
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import Member
@@ -395,25 +403,14 @@ def export_sepa(
     with uows() as uow:
         organisation = _organisation(uow)
         mandates = {m.member_code: m for m in uow.ledger.mandates() if m.active}
-        used = {
-            p.member_code for p in uow.ledger.payments() if p.method is PaymentMethod.DIRECT_DEBIT
-        }
         found = [
             c
             for c in uow.ledger.calls(CallFilter(batch_reference=batch))
             if c.member_code in mandates
         ]
-        states = call_states(found, uow.ledger.credit_notes(), uow.ledger.allocations(), LAST_DAY)
-        debits = [
-            call_exports.sepa_debit(
-                mandates[s.call.member_code],
-                s.call,
-                s.outstanding,
-                first=s.call.member_code not in used,
-            )
-            for s in states
-            if s.outstanding > 0 and s.status is not CallStatus.CANCELLED
-        ]
+        parts = uow.ledger.allocations()
+        states = call_states(found, uow.ledger.credit_notes(), parts, LAST_DAY)
+        debits = _debits(mandates, states, uow.ledger.payments(), parts)
         if not debits:
             raise InvalidInput(
                 "rien à prélever : aucun membre avec un mandat actif n'a d'appel restant dû",
@@ -424,6 +421,46 @@ def export_sepa(
             organisation, debits, collection_date, message_id, created_at=datetime.now(UTC)
         )
     return Document(f"prelevements-{collection_date.isoformat()}.xml", XML, content)
+
+
+def _debits(
+    mandates: Mapping[str, Mandate],
+    states: Sequence[CallState],
+    received: Sequence[Payment],
+    parts: Sequence[Allocation],
+) -> list[call_exports.SepaDebit]:
+    """What each member with a mandate still owes, call by call, less the credit they already
+    have (an overpayment not yet applied is never debited again). A mandate's first debit is
+    FRST (no direct debit received under it yet), the next ones RCUR."""
+    credit: dict[str, int] = {}
+    debited: set[str] = set()
+    for payment in received:
+        left = unallocated(payment, parts)
+        if left > 0:
+            credit[payment.member_code] = credit.get(payment.member_code, 0) + left
+        mandate = mandates.get(payment.member_code)
+        if (
+            mandate is not None
+            and payment.method is PaymentMethod.DIRECT_DEBIT
+            and payment.received_on >= mandate.signed_on
+        ):
+            debited.add(payment.member_code)
+    debits = []
+    for state in sorted(states, key=lambda s: (s.call.member_code, s.call.due_on, s.call.number)):
+        code = state.call.member_code
+        if state.outstanding <= 0 or state.status is CallStatus.CANCELLED:
+            continue
+        used = min(credit.get(code, 0), state.outstanding)
+        credit[code] = credit.get(code, 0) - used
+        if state.outstanding - used <= 0:
+            continue
+        debits.append(
+            call_exports.sepa_debit(
+                mandates[code], state.call, state.outstanding - used, first=code not in debited
+            )
+        )
+        debited.add(code)
+    return debits
 
 
 def _message_id(collection_date: date, debits: Sequence[call_exports.SepaDebit]) -> str:

@@ -326,3 +326,35 @@ def test_a_mandate_and_the_bank_details_lead_to_a_sepa_direct_debit_file(
     assert "pain.008" in content
     assert "RUM-MISTRAL-1" in content
     assert "1262.50" in content
+
+
+def test_a_reminder_run_to_a_missing_folder_records_nothing_so_its_letters_are_not_lost(
+    db: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    issue(db)
+    monkeypatch.setenv(TODAY, "2027-04-15")
+    refused = run("reminders", "send", "--out", str(tmp_path / "absent" / "r.pdf"), *db)
+    assert refused.exit_code == 1
+    assert "n'existe pas" in refused.output
+    assert MISTRAL_CALL in ok("reminders", "due", *db)  # still due: nothing was recorded
+    ok("reminders", "send", "--out", str(tmp_path), *db)
+    again = tmp_path / "relance.html"
+    ok("reminders", "letter", MISTRAL_CALL, "1", "--out", str(again), *db)
+    assert "Premier rappel" in again.read_text(encoding="utf-8")
+
+
+def test_a_mandate_is_revoked_and_its_member_is_no_longer_debited(db: list[str]) -> None:
+    issue(db)
+    assert "révoqué" in ok("mandates", "revoke", "mistral", *db)
+    listed = flat(ok("mandates", "list", *db))
+    assert "MISTRAL" in listed and "non" in listed
+    refused = run("mandates", "set", "MISTRAL", "--rum", "R&é>", "--signed-on", "2026-03-02",
+                  "--iban", "FR7610278078201234567890172", "--bic", "CMCIFR2A", *db)  # fmt: skip
+    assert refused.exit_code == 1
+    assert "RUM" in refused.output
+
+
+def test_setting_only_the_creditor_id_keeps_the_iban_and_the_bic(db: list[str]) -> None:
+    ok("bank", "set", "--creditor-id", "FR72ZZZ123456", *db)
+    shown = ok("bank", "show", *db)
+    assert "FR76" in shown.replace(" ", "") and "AGRIFRPP" in shown

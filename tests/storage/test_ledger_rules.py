@@ -14,7 +14,7 @@ from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM
 from gouvernance.services import calls, payments, setup, treasury
-from tests.storage.test_ledger_concurrency import RECEIVED_ON, TREASURER, _issue
+from tests.storage.test_ledger_concurrency import ISSUED_ON, RECEIVED_ON, TREASURER, _issue
 
 
 def test_a_credit_note_cannot_be_dated_in_the_future(app: Application, registry: list[str]) -> None:
@@ -71,3 +71,79 @@ def test_a_batch_read_back_keeps_its_issue_moment_in_utc(
     read = calls.get_batch(app.uows, TREASURER, issued.reference)
     assert read.issued_at.tzinfo is not None
     assert read.issued_at == issued.issued_at.astimezone(UTC)
+
+
+def test_a_credit_note_cannot_be_dated_before_a_payment_already_settling_the_call(
+    app: Application, registry: list[str]
+) -> None:
+    _issue(app)
+    payments.record_payment(
+        app.uows, TREASURER, registry[0], 2000, date(2027, 2, 20), PaymentMethod.CASH
+    )
+    with pytest.raises(InvalidInput, match="20/02/2027") as refused:
+        calls.credit_call(app.uows, TREASURER, "AC-2027-0001", "erreur", on=date(2027, 1, 20))
+    assert refused.value.field == "on"
+    note = calls.credit_call(app.uows, TREASURER, "AC-2027-0001", "erreur", on=date(2027, 2, 21))
+    assert note.cents == 2000
+    account = payments.member_balance(app.uows, TREASURER, registry[0], on=date(2027, 2, 21))
+    assert (account.owed, account.credit) == (-2000, 2000)
+
+
+def test_credit_is_applied_from_today_at_the_latest_and_never_before_the_money_came(
+    app: Application, registry: list[str]
+) -> None:
+    payments.record_payment(
+        app.uows, TREASURER, registry[0], 2000, date(2027, 1, 10), PaymentMethod.CASH
+    )  # before any call: all credit
+    _issue(app)
+    with pytest.raises(InvalidInput, match="futur"):
+        payments.apply_credit(app.uows, TREASURER, registry[0], on=date(2099, 1, 1))
+    (made,) = payments.apply_credit(app.uows, TREASURER, registry[0], on=date(2027, 1, 1))
+    assert (made.cents, made.on) == (2000, ISSUED_ON)  # not before the call existed
+
+
+def test_a_member_code_that_cannot_exist_is_simply_not_found(
+    app: Application, registry: list[str]
+) -> None:
+    for code in ("A\x00B", "X" * 30, "  "):
+        with pytest.raises(NotFound):
+            payments.member_balance(app.uows, TREASURER, code)
+
+
+def test_a_scrutineer_may_not_read_the_calls(app: Application, registry: list[str]) -> None:
+    from gouvernance.domain.errors import Forbidden
+    from gouvernance.domain.users import Actor, Role
+
+    with pytest.raises(Forbidden):
+        calls.list_calls(app.uows, Actor("scrutin", Role.SCRUTINEER), calls.CallQuery())
+
+
+def test_a_direct_debit_file_takes_off_the_members_credit_and_marks_only_first_debits_frst(
+    app: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gouvernance.services.demo import load_demo
+
+    monkeypatch.setenv("GOUVERNANCE_TODAY", "2027-01-15")
+    monkeypatch.delenv("GOUVERNANCE_RULES_DIR", raising=False)
+    load_demo(app.uows)
+    calls.issue_calls(
+        app.uows,
+        TREASURER,
+        "demo-bareme-ca",
+        issued_on=date(2027, 1, 15),
+        due_on=date(2027, 3, 31),
+        exclude_incomplete=True,
+    )
+    payments.record_payment(  # 50 € kept as credit: GARRIGUE owes 400 − 50
+        app.uows, TREASURER, "GARRIGUE", 5000, date(2027, 1, 15), PaymentMethod.CHEQUE,
+        allocations=[],
+    )  # fmt: skip
+    payments.record_payment(  # MISTRAL was already debited once under its mandate
+        app.uows, TREASURER, "MISTRAL", 1000, date(2027, 1, 15), PaymentMethod.DIRECT_DEBIT
+    )
+    xml = treasury.export_sepa(app.uows, TREASURER, date(2027, 2, 5)).content.decode()
+    assert '<InstdAmt Ccy="EUR">350.00</InstdAmt>' in xml
+    assert '<InstdAmt Ccy="EUR">1252.50</InstdAmt>' in xml  # 1 262,50 − 10,00 paid
+    assert "<CtrlSum>1602.50</CtrlSum>" in xml
+    blocks = {kind: xml.count(f"<SeqTp>{kind}</SeqTp>") for kind in ("FRST", "RCUR")}
+    assert blocks == {"FRST": 1, "RCUR": 1}  # GARRIGUE first, MISTRAL recurring
