@@ -9,103 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from decimal import Decimal
-from pathlib import Path
 
-import pytest
+from ledger_setup import RECEIVED_ON, TREASURER, WRITERS, issue
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.calls.model import PaymentMethod
 from gouvernance.domain.errors import Conflict, GouvernanceError
-from gouvernance.domain.facts import FactKind
-from gouvernance.domain.members import MemberDraft, PersonKind
-from gouvernance.domain.siren import luhn_complete
-from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import calls, members, payments
+from gouvernance.services import calls, payments
 from gouvernance.services.calls import CallQuery
-from gouvernance.services.ledger_views import IssueResult, PaymentView
-
-WRITERS = 8
-TREASURER = Actor("tresorier", Role.TREASURER)
-SCHEDULE_ID = "essai-appels"
-ISSUED_ON = date(2027, 1, 15)
-DUE_ON = date(2027, 2, 15)
-RECEIVED_ON = date(2027, 2, 20)
-
-# Producers pay by revenue bracket, beneficiaries nothing, everybody else 20 €.
-RULES = """\
-id: essai-appels
-label: Barème d'essai des appels
-adopted:
-  date: 2026-11-14
-  decision: AG du 14 novembre 2026, résolution 2
-fiscal_year: 2027
-facts_year: N-1
-fee:
-  by_category:
-    producer:
-      brackets:
-        base: revenue
-        mode: single
-        grid:
-          - {to: "100000", amount: "150,00"}
-          - {from: "100000", rate: "0,1 %"}
-      cap: "2000,00"
-    beneficiary: "0,00"
-    default: "20,00"
-"""
-
-
-@pytest.fixture
-def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "regles"
-    folder.mkdir()
-    (folder / "bareme.yaml").write_text(RULES, encoding="utf-8")
-    monkeypatch.setenv("GOUVERNANCE_RULES_DIR", str(folder))
-    monkeypatch.setenv("GOUVERNANCE_TODAY", "2027-03-01")
-    return folder
-
-
-@pytest.fixture
-def registry(app: Application, rules: Path) -> list[str]:
-    """Eight members: five volunteers (20 €), two producers (150 € and 1 200 €) and one
-    beneficiary (exempt). Returns their codes in creation order (M0001…M0008)."""
-    codes = []
-    for i in range(5):
-        draft = MemberDraft(
-            kind=PersonKind.NATURAL,
-            category="volunteer",
-            joined_on=date(2020, 1, 1),
-            first_name=f"Bénévole {i}",
-            last_name="Simultané",
-        )
-        codes.append(members.create_member(app.uows, SYSTEM, draft).code)
-    for i, revenue in enumerate((Decimal("80000"), Decimal("1200000"))):
-        draft = MemberDraft(
-            kind=PersonKind.LEGAL,
-            category="producer",
-            joined_on=date(2019, 6, 1),
-            name=f"Ferme {i}",
-            siren=luhn_complete(f"7328293{i}"),
-        )
-        code = members.create_member(app.uows, SYSTEM, draft).code
-        members.record_facts(app.uows, SYSTEM, code, 2026, {FactKind.REVENUE: revenue})
-        codes.append(code)
-    draft = MemberDraft(
-        kind=PersonKind.NATURAL,
-        category="beneficiary",
-        joined_on=date(2021, 1, 1),
-        first_name="Usager",
-        last_name="Exonéré",
-    )
-    codes.append(members.create_member(app.uows, SYSTEM, draft).code)
-    return codes
-
-
-def _issue(app: Application, key: str | None = None) -> IssueResult:
-    return calls.issue_calls(
-        app.uows, TREASURER, SCHEDULE_ID, issued_on=ISSUED_ON, due_on=DUE_ON, idempotency_key=key
-    )
+from gouvernance.services.ledger_views import PaymentView
 
 
 def _all_calls(app: Application) -> list[calls.CallView]:
@@ -116,7 +28,7 @@ def test_eight_simultaneous_issues_of_the_same_schedule_make_one_batch_without_h
     app: Application, registry: list[str]
 ) -> None:
     with ThreadPoolExecutor(WRITERS) as pool:
-        results = list(pool.map(lambda _: _issue(app), range(WRITERS)))
+        results = list(pool.map(lambda _: issue(app), range(WRITERS)))
 
     assert {r.batch.reference for r in results} == {"LOT-2027-01"}
     assert [r.created for r in results].count(True) == 1
@@ -140,7 +52,7 @@ def test_eight_simultaneous_issues_with_the_same_idempotency_key_make_one_batch(
     app: Application, registry: list[str]
 ) -> None:
     with ThreadPoolExecutor(WRITERS) as pool:
-        results = list(pool.map(lambda _: _issue(app, "lot-cotisations-2027"), range(WRITERS)))
+        results = list(pool.map(lambda _: issue(app, "lot-cotisations-2027"), range(WRITERS)))
 
     assert {r.batch.reference for r in results} == {"LOT-2027-01"}
     assert [r.created for r in results].count(True) == 1
@@ -153,7 +65,7 @@ def test_eight_simultaneous_issues_with_the_same_idempotency_key_make_one_batch(
 def test_eight_simultaneous_identical_payments_with_the_same_key_are_recorded_once(
     app: Application, registry: list[str]
 ) -> None:
-    _issue(app)
+    issue(app)
     payer = registry[0]
 
     def pay(_: int) -> PaymentView:
@@ -187,7 +99,7 @@ def test_eight_simultaneous_identical_payments_with_the_same_key_are_recorded_on
 def test_eight_simultaneous_payments_with_the_same_bank_reference_are_recorded_once(
     app: Application, registry: list[str]
 ) -> None:
-    _issue(app)
+    issue(app)
     payer = registry[5]  # the producer called 150 €
 
     def pay(_: int) -> str | GouvernanceError:
@@ -222,7 +134,7 @@ def test_eight_simultaneous_payments_with_the_same_bank_reference_are_recorded_o
 def test_simultaneous_payments_of_different_members_are_all_recorded_with_distinct_numbers(
     app: Application, registry: list[str]
 ) -> None:
-    _issue(app)
+    issue(app)
     amounts = dict(zip(registry, [2000] * 5 + [15000, 120000, 500], strict=True))
 
     def pay(code: str) -> PaymentView:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date
 
 import pytest
+from ledger_setup import ISSUED_ON, RECEIVED_ON, TREASURER, issue
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.calls.model import PaymentMethod
@@ -14,11 +15,10 @@ from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM
 from gouvernance.services import calls, payments, setup, treasury
-from tests.storage.test_ledger_concurrency import ISSUED_ON, RECEIVED_ON, TREASURER, _issue
 
 
 def test_a_credit_note_cannot_be_dated_in_the_future(app: Application, registry: list[str]) -> None:
-    first = _issue(app)
+    first = issue(app)
     assert first.created
     with pytest.raises(InvalidInput, match="futur") as refused:
         calls.credit_call(app.uows, TREASURER, "AC-2027-0001", "erreur", on=date(2027, 12, 1))
@@ -28,7 +28,7 @@ def test_a_credit_note_cannot_be_dated_in_the_future(app: Application, registry:
 def test_an_empty_allocation_list_keeps_the_whole_payment_as_credit(
     app: Application, registry: list[str]
 ) -> None:
-    _issue(app)
+    issue(app)
     paid = payments.record_payment(
         app.uows, TREASURER, registry[0], 2000, RECEIVED_ON, PaymentMethod.CASH, allocations=[]
     )
@@ -52,7 +52,7 @@ def test_a_reminder_run_replayed_with_its_key_gives_back_the_same_reminders(
     setup.set_organisation(
         app.uows, SYSTEM, Organisation(name="PTCE d'essai", legal_form="association", city="Arles")
     )
-    _issue(app)
+    issue(app)
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2027-03-05")  # due 15/02 + 15 days = 02/03
     first = treasury.send_reminders(app.uows, TREASURER, idempotency_key="relances-mars")
     again = treasury.send_reminders(app.uows, TREASURER, idempotency_key="relances-mars")
@@ -67,7 +67,7 @@ def test_a_reminder_run_replayed_with_its_key_gives_back_the_same_reminders(
 def test_a_batch_read_back_keeps_its_issue_moment_in_utc(
     app: Application, registry: list[str]
 ) -> None:
-    issued = _issue(app).batch
+    issued = issue(app).batch
     read = calls.get_batch(app.uows, TREASURER, issued.reference)
     assert read.issued_at.tzinfo is not None
     assert read.issued_at == issued.issued_at.astimezone(UTC)
@@ -76,7 +76,7 @@ def test_a_batch_read_back_keeps_its_issue_moment_in_utc(
 def test_a_credit_note_cannot_be_dated_before_a_payment_already_settling_the_call(
     app: Application, registry: list[str]
 ) -> None:
-    _issue(app)
+    issue(app)
     payments.record_payment(
         app.uows, TREASURER, registry[0], 2000, date(2027, 2, 20), PaymentMethod.CASH
     )
@@ -95,7 +95,7 @@ def test_credit_is_applied_from_today_at_the_latest_and_never_before_the_money_c
     payments.record_payment(
         app.uows, TREASURER, registry[0], 2000, date(2027, 1, 10), PaymentMethod.CASH
     )  # before any call: all credit
-    _issue(app)
+    issue(app)
     with pytest.raises(InvalidInput, match="futur"):
         payments.apply_credit(app.uows, TREASURER, registry[0], on=date(2099, 1, 1))
     (made,) = payments.apply_credit(app.uows, TREASURER, registry[0], on=date(2027, 1, 1))
