@@ -7,15 +7,17 @@ is then parametrised over both databases and each test id ends in ``[sqlite]`` o
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from gouvernance.bootstrap import Application, bootstrap
@@ -30,6 +32,19 @@ from gouvernance.services.setup import ensure_default_categories
 accounts._hasher = PasswordHasher.from_parameters(CHEAPEST)
 
 PG_VARIABLE = "GOUVERNANCE_TEST_DATABASE_URL"
+
+
+@event.listens_for(Engine, "connect")
+def _no_disk_flush_in_tests(dbapi_connection: Any, _record: Any) -> None:
+    """Tests never survive a power cut: SQLite need not wait for the disk at each commit (the
+    application keeps SQLite's default, which does). PostgreSQL gets the same through
+    ``synchronous_commit`` on the test database, below."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_VARIABLE) else [])
 
 
@@ -52,6 +67,9 @@ def postgres_url() -> Iterator[str]:
     """The test database, created if missing and migrated from scratch once per session."""
     raw = os.environ[PG_VARIABLE]
     url = make_url(raw.replace("postgresql://", "postgresql+psycopg://", 1))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # tests run in parallel (pytest -n): one database per worker
+        url = url.set(database=f"{url.database}_{worker}")
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(
@@ -59,6 +77,7 @@ def postgres_url() -> Iterator[str]:
         )
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+        conn.execute(text(f'ALTER DATABASE "{url.database}" SET synchronous_commit TO off'))
     admin.dispose()
     rendered = url.render_as_string(hide_password=False)
     engine = make_engine(rendered)
@@ -70,12 +89,26 @@ def postgres_url() -> Iterator[str]:
     yield rendered
 
 
+@functools.cache
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
 def _truncate(url: str) -> None:
-    engine = make_engine(url)
-    names = ", ".join(t.name for t in metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    """Empty every table and restart the numbering, as a new database would be.
+
+    DELETE with triggers switched off for the transaction (``session_replication_role``, the
+    test user is a superuser), not TRUNCATE: on tables this small it is several times faster,
+    and the append-only triggers, which rightly refuse DELETE, do not fire."""
+    with _engine(url).begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        sequences = conn.execute(
+            text("SELECT sequence_name FROM information_schema.sequences")
+        ).scalars()
+        for sequence in sequences.all():
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 @pytest.fixture(params=BACKENDS)
