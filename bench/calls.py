@@ -577,13 +577,16 @@ def main(argv: Sequence[str]) -> None:
             if profiling:
                 profile(target, 25)
 
-    worst = max(results.values(), key=lambda m: m.seconds)
+    # The worse database (by ratio) gives the three headline figures, so that they agree
+    # (seconds / reference_seconds = ratio); the slowest run is "slowest_seconds".
+    worst = max(results.values(), key=lambda m: m.ratio)
     print(
         json.dumps(
             {
                 "seconds": round(worst.seconds, 4),
                 "reference_seconds": round(worst.reference_seconds, 4),
-                "ratio": round(max(m.ratio for m in results.values()), 3),
+                "ratio": round(worst.ratio, 3),
+                "slowest_seconds": round(max(m.seconds for m in results.values()), 4),
                 "calls": MEMBERS,
                 "databases": {
                     name: {
