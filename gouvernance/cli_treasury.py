@@ -580,7 +580,8 @@ def batch_letters(
 # Payments and balances
 
 
-@payments_app.command("record")
+# A negative amount (« -5 ») reaches the French check instead of reading as an unknown option.
+@payments_app.command("record", context_settings={"ignore_unknown_options": True})
 def record_payment(
     member: Annotated[str, typer.Argument(help="Code du membre.")],
     amount: Annotated[str, typer.Argument(help="Montant reçu, ex. 120,50.")],

@@ -358,3 +358,10 @@ def test_setting_only_the_creditor_id_keeps_the_iban_and_the_bic(db: list[str]) 
     ok("bank", "set", "--creditor-id", "FR72ZZZ123456", *db)
     shown = ok("bank", "show", *db)
     assert "FR76" in shown.replace(" ", "") and "AGRIFRPP" in shown
+
+
+def test_a_negative_amount_is_refused_in_french_not_read_as_an_option(db: list[str]) -> None:
+    refused = run("payments", "record", "MISTRAL", "-5", "--on", "2027-01-15",
+                  "--method", "virement", *db)  # fmt: skip
+    assert refused.exit_code == 1
+    assert "doit être positif" in refused.output
