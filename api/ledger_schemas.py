@@ -6,7 +6,7 @@ whole JSON number; a JSON decimal is refused, since it would already be a float.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -41,11 +41,6 @@ def cents_of(raw: str, field: str) -> int:
     if len(raw) > 40:
         raise InvalidInput("montant trop long", field=field)
     return to_cents(parse_amount(raw, field=field))
-
-
-def utc(moment: datetime) -> datetime:
-    """Times are stored in UTC; SQLite hands them back without their zone."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --- Issuing ---------------------------------------------------------------------------------
@@ -92,7 +87,7 @@ class BatchOut(BaseModel):
             issued_on=batch.issued_on,
             due_on=batch.due_on,
             issued_by=batch.issued_by,
-            issued_at=utc(batch.issued_at),
+            issued_at=batch.issued_at,  # always in UTC (persistence.types.UtcDateTime)
             call_count=batch.call_count,
             total=amount_text(batch.total_cents),
             total_text=format_cents(batch.total_cents),

@@ -64,6 +64,17 @@ _CALL_COLUMNS = (
 )
 
 
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _lock(session: Session, key: int) -> None:
+    """Hold ``key`` until the transaction ends. SQLite's BEGIN IMMEDIATE already serialises
+    writers; PostgreSQL takes a transaction-scoped advisory lock."""
+    if not _is_sqlite(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 class SqlMemberRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -73,15 +84,11 @@ class SqlMemberRepository:
 
     @property
     def _is_sqlite(self) -> bool:
-        return self.session.get_bind().dialect.name == "sqlite"
+        return _is_sqlite(self.session)
 
     def lock_registry(self) -> None:
-        """Serialise creations: generated codes are read then written. SQLite's BEGIN
-        IMMEDIATE already does it; PostgreSQL takes a transaction-scoped advisory lock."""
-        if not self._is_sqlite:
-            self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REGISTRY_LOCK}
-            )
+        """Serialise creations: generated codes are read then written."""
+        _lock(self.session, _REGISTRY_LOCK)
 
     def get(self, code: str) -> Member | None:
         return self.session.scalars(select(Member).where(members.c.code == code)).one_or_none()
@@ -306,13 +313,11 @@ class SqlLedger:
 
     @property
     def _is_sqlite(self) -> bool:
-        return self.session.get_bind().dialect.name == "sqlite"
+        return _is_sqlite(self.session)
 
     def lock(self) -> None:
-        """Serialise ledger writers (issuing, payments, credit notes): they read then write.
-        SQLite's BEGIN IMMEDIATE already does it; PostgreSQL takes an advisory lock."""
-        if not self._is_sqlite:
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK})
+        """Serialise ledger writers (issuing, payments, credit notes): they read then write."""
+        _lock(self.session, _LEDGER_LOCK)
 
     def next_numbers(self, name: str, count: int) -> int:
         last = self.session.scalar(

@@ -19,18 +19,24 @@ from gouvernance.domain.calls.ledger import CallState, call_states, unallocated
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
+    CallBatch,
     CallStatus,
     Mandate,
     Payment,
     PaymentMethod,
     Reminder,
 )
-from gouvernance.domain.calls.reminders import ReminderLevel, due_reminders
+from gouvernance.domain.calls.reminders import (
+    DueReminder,
+    ReminderLadder,
+    ReminderLevel,
+    due_reminders,
+)
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import Member
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit, call_exports, idempotency, letters
+from gouvernance.services import audit, call_exports, fees, idempotency, letters
 from gouvernance.services.calls import (
     LAST_DAY,
     batch_references,
@@ -61,13 +67,6 @@ def _letter_format(fmt: str) -> str:
     wanted = fmt.strip().lower().lstrip(".")
     if wanted not in ("html", "pdf"):
         raise InvalidInput(f"format de lettre inconnu « {fmt} » : html ou pdf", field="format")
-    return wanted
-
-
-def _table_format(fmt: str) -> str:
-    wanted = fmt.strip().lower().lstrip(".")
-    if wanted not in ("csv", "xlsx"):
-        raise InvalidInput(f"format d'export inconnu « {fmt} » : csv ou xlsx", field="format")
     return wanted
 
 
@@ -111,54 +110,64 @@ def _member_party(member: Member | None, call: Call) -> letters.Party:
     )
 
 
-def _letter(
-    uow: UnitOfWork,
-    call: Call,
-    state: CallState,
-    written_on: date,
-    reminder: ReminderLevel | None = None,
-) -> letters.LetterData:
-    organisation = _organisation(uow)
-    batch = uow.ledger.batch_by_id(call.batch_id)
-    assert batch is not None
-    lines, _ = explanation(batch, call)
-    mandate = uow.ledger.mandate(call.member_code)
-    return letters.LetterData(
-        organisation=_org_party(organisation),
-        member=_member_party(uow.members.get(call.member_code), call),
-        member_code=call.member_code,
-        call_reference=call.reference,
-        kind_label=call.kind.label,
-        fiscal_year=call.fiscal_year,
-        issued_on=call.issued_on,
-        due_on=call.due_on,
-        amount_cents=call.cents,
-        credited_cents=state.credited,
-        paid_cents=state.paid,
-        outstanding_cents=state.outstanding,
-        explanation=lines,
-        payment=letters.PaymentDetails(
-            iban=organisation.iban,
-            bic=organisation.bic,
-            payee=organisation.name,
-            reference_to_quote=call.reference,
-            direct_debit=mandate is not None and mandate.active,
-        ),
-        place=organisation.city or "",
-        written_on=written_on,
-        reminder=reminder,
-        batch_decision=batch.decision,
-    )
+class _LetterWriter:
+    """Letters written in one transaction: the organisation, each batch and each member are
+    read once, however many letters there are (a batch may hold thousands)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.organisation = _organisation(uow)
+        self.batches: dict[int, CallBatch] = {}
+
+    def __call__(
+        self,
+        state: CallState,
+        written_on: date,
+        reminder: ReminderLevel | None = None,
+    ) -> letters.LetterData:
+        call = state.call
+        batch = self.batches.get(call.batch_id)
+        if batch is None:
+            batch = self.uow.ledger.batch_by_id(call.batch_id)
+            assert batch is not None
+            self.batches[call.batch_id] = batch
+        organisation = self.organisation
+        lines, _ = explanation(batch, call)
+        mandate = self.uow.ledger.mandate(call.member_code)
+        return letters.LetterData(
+            organisation=_org_party(organisation),
+            member=_member_party(self.uow.members.get(call.member_code), call),
+            member_code=call.member_code,
+            call_reference=call.reference,
+            kind_label=call.kind.label,
+            fiscal_year=call.fiscal_year,
+            issued_on=call.issued_on,
+            due_on=call.due_on,
+            amount_cents=call.cents,
+            credited_cents=state.credited,
+            paid_cents=state.paid,
+            outstanding_cents=state.outstanding,
+            explanation=lines,
+            payment=letters.PaymentDetails(
+                iban=organisation.iban,
+                bic=organisation.bic,
+                payee=organisation.name,
+                reference_to_quote=call.reference,
+                direct_debit=mandate is not None and mandate.active,
+            ),
+            place=organisation.city or "",
+            written_on=written_on,
+            reminder=reminder,
+            batch_decision=batch.decision,
+        )
 
 
-def _state(uow: UnitOfWork, call: Call, on: date) -> CallState:
-    notes = uow.ledger.credit_notes(call.member_code)
-    parts = uow.ledger.allocations(call.member_code)
-    return (
-        call_states([call], notes, parts, on)[0]
-        if call.issued_on <= on
-        else CallState(call, 0, 0, call.issued_on)
-    )
+def _states(uow: UnitOfWork, found: Sequence[Call], on: date) -> list[CallState]:
+    """The calls (all issued by ``on``) as they stood that day; credit notes and allocations
+    are read once, only the member's when the calls are all one member's."""
+    members = {call.member_code for call in found}
+    member = members.pop() if len(members) == 1 else None
+    return call_states(found, uow.ledger.credit_notes(member), uow.ledger.allocations(member), on)
 
 
 def _render(letter: letters.LetterData, fmt: str, stem: str) -> Document:
@@ -174,19 +183,22 @@ def call_letter(
     _letter_format(fmt)
     with uows() as uow:
         call = existing_call(uow, actor, call_reference)
-        letter = _letter(uow, call, _state(uow, call, call.issued_on), call.issued_on)
-        return _render(letter, fmt, f"appel-{call.reference}")
+        (state,) = _states(uow, [call], call.issued_on)
+        return _render(_LetterWriter(uow)(state, call.issued_on), fmt, f"appel-{call.reference}")
 
 
 def batch_letters(uows: UnitOfWorkFactory, actor: Actor, batch_reference: str) -> Document:
-    """Every call letter of a batch, in one PDF to print."""
+    """Every call letter of a batch, in one PDF to print (each as of the day it was issued:
+    the whole batch was issued the same day)."""
     actor.require(Permission.READ_LEDGER)
     ref = clean_reference(batch_reference, "batch")
     with uows() as uow:
         found = uow.ledger.calls(CallFilter(batch_reference=ref))
         if not found:
             raise NotFound(f"aucun lot d'appels n'a la référence {ref}", field="batch")
-        all_letters = [_letter(uow, c, _state(uow, c, c.issued_on), c.issued_on) for c in found]
+        issued_on = found[0].issued_on
+        write = _LetterWriter(uow)
+        all_letters = [write(state, issued_on) for state in _states(uow, found, issued_on)]
         return Document(f"appels-{ref}.pdf", PDF, letters.render_many_pdf(all_letters))
 
 
@@ -206,7 +218,8 @@ def reminder_letter(
         if not sent or level > len(ladder.levels) or level < 1:
             raise NotFound(f"aucune relance de niveau {level} pour l'appel {call.reference}")
         day = sent[0].sent_on
-        letter = _letter(uow, call, _state(uow, call, day), day, ladder.level(level))
+        (state,) = _states(uow, [call], day)
+        letter = _LetterWriter(uow)(state, day, ladder.level(level))
         return _render(letter, fmt, f"relance-{level}-{call.reference}")
 
 
@@ -214,8 +227,8 @@ def reminder_letter(
 # Reminders
 
 
-def _due(uow: UnitOfWork, day: date) -> list[DueReminderView]:
-    ladder = load_ladder()
+def _due(uow: UnitOfWork, day: date, ladder: ReminderLadder) -> list[DueReminder]:
+    """The next rung of every late call on ``day``."""
     states = call_states(
         uow.ledger.calls(CallFilter()), uow.ledger.credit_notes(), uow.ledger.allocations(), day
     )
@@ -225,36 +238,41 @@ def _due(uow: UnitOfWork, day: date) -> list[DueReminderView]:
         if reminder.level > sent.get(reminder.call_reference, 0):
             sent[reminder.call_reference] = reminder.level
             last[reminder.call_reference] = reminder.sent_on
-    names = batch_references(uow)
-    return [
-        DueReminderView(
-            call=CallView.of(due.state, names.get(due.state.call.batch_id, "")),
-            level=due.level.level,
-            label=due.level.label,
-            due_since=due.due_since,
-        )
-        for due in due_reminders(states, sent, ladder, day, last_sent=last)
-    ]
+    return due_reminders(states, sent, ladder, day, last_sent=last)
 
 
-def _sent_on(uow: UnitOfWork, day: date, username: str) -> list[DueReminderView]:
-    ladder = load_ladder()
+def _sent_on(
+    uow: UnitOfWork, day: date, username: str, ladder: ReminderLadder
+) -> list[DueReminder]:
+    """The reminders ``username`` recorded on ``day``, as they were due then."""
     sent = [r for r in uow.ledger.reminders() if r.sent_on == day and r.sent_by == username]
-    names = batch_references(uow)
-    views = []
+    found = []
     for reminder in sent:
         call = uow.ledger.call(reminder.call_reference)
         assert call is not None
+        found.append(call)
+    states = {s.call.reference: s for s in _states(uow, found, day)}
+    items = []
+    for reminder in sent:
         level = ladder.level(reminder.level)
-        views.append(
-            DueReminderView(
-                call=CallView.of(_state(uow, call, day), names.get(call.batch_id, "")),
-                level=reminder.level,
-                label=level.label,
-                due_since=call.due_on + timedelta(days=level.after_days),
-            )
+        state = states[reminder.call_reference]
+        items.append(
+            DueReminder(state, level, state.call.due_on + timedelta(days=level.after_days))
         )
-    return views
+    return items
+
+
+def _views(uow: UnitOfWork, items: Sequence[DueReminder]) -> tuple[DueReminderView, ...]:
+    names = batch_references(uow)
+    return tuple(
+        DueReminderView(
+            call=CallView.of(item.state, names.get(item.state.call.batch_id, "")),
+            level=item.level.level,
+            label=item.level.label,
+            due_since=item.due_since,
+        )
+        for item in items
+    )
 
 
 def reminders_due(
@@ -263,8 +281,9 @@ def reminders_due(
     """What is due to go out on ``on`` (default today): the next rung of each late call."""
     actor.require(Permission.READ_LEDGER)
     day = check_day(on or today(), "on")
+    ladder = load_ladder()
     with uows() as uow:
-        return _due(uow, day)
+        return list(_views(uow, _due(uow, day, ladder)))
 
 
 def send_reminders(
@@ -292,17 +311,17 @@ def send_reminders(
         uow.ledger.lock()
         replayed = bool(key and idempotency.replay(uow, key, request) is not None)
         # A retry after a lost answer gets the reminders its first request recorded, again.
-        due = _sent_on(uow, day, actor.username) if replayed else _due(uow, day)
-        made: list[letters.LetterData] = []
-        for item in due:
-            if not replayed:
+        due = _sent_on(uow, day, actor.username, ladder) if replayed else _due(uow, day, ladder)
+        if not replayed:
+            for item in due:
+                call = item.state.call
                 uow.ledger.add_reminder(
                     Reminder(
-                        item.call.reference, item.call.member_code, item.level, day, actor.username
+                        call.reference, call.member_code, item.level.level, day, actor.username
                     )
                 )
-            call = existing_call(uow, actor, item.call.reference)
-            made.append(_letter(uow, call, _state(uow, call, day), day, ladder.level(item.level)))
+        write = _LetterWriter(uow)
+        made = [write(item.state, day, item.level) for item in due]
         uow.flush()
         if due and not replayed:
             audit.record(
@@ -311,17 +330,18 @@ def send_reminders(
                 "relances.envoyées",
                 "reminder",
                 day.isoformat(),
-                relances=[(item.call.reference, item.level) for item in due],
+                relances=[(item.state.call.reference, item.level.level) for item in due],
             )
         if key and not replayed:
             idempotency.remember(uow, key, request, 201, str(len(due)))
+        views = _views(uow, due)
         uow.commit()
     document = (
         Document(f"relances-{day.isoformat()}.pdf", PDF, letters.render_many_pdf(made))
         if made
         else None
     )
-    return SentReminders(tuple(due), document)
+    return SentReminders(views, document)
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,7 +356,7 @@ def export_calls(
     on: date | None = None,
 ) -> Document:
     actor.require(Permission.READ_LEDGER)
-    wanted = _table_format(fmt)
+    wanted = fees.export_format(fmt)
     day = check_day(on or today(), "on")
     with uows() as uow:
         found = uow.ledger.calls(CallFilter(fiscal_year=fiscal_year))
@@ -351,7 +371,7 @@ def export_calls(
 
 def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document:
     actor.require(Permission.READ_LEDGER)
-    wanted = _table_format(fmt)
+    wanted = fees.export_format(fmt)
     with uows() as uow:
         parts = uow.ledger.allocations()
         names = {m.code: m.display_name for m in uow.members.all()}

@@ -52,24 +52,10 @@ class CallState:
         return max((self.on - self.call.due_on).days, 0) if self.outstanding else 0
 
 
-def call_state(
-    call: Call, credits: Iterable[CreditNote], allocations: Iterable[Allocation], on: date
-) -> CallState:
-    """The call as it stood at the end of day ``on`` (records dated after it are ignored)."""
-    credited = sum(
-        c.cents for c in credits if c.call_reference == call.reference and c.issued_on <= on
-    )
-    paid = sum(a.cents for a in allocations if a.call_reference == call.reference and a.on <= on)
-    return CallState(call=call, credited=credited, paid=paid, on=on)
-
-
-def call_states(
-    calls: Iterable[Call],
-    credits: Iterable[CreditNote],
-    allocations: Iterable[Allocation],
-    on: date,
-) -> list[CallState]:
-    """``call_state`` of many calls at once (one pass over the credits and the allocations)."""
+def _totals(
+    credits: Iterable[CreditNote], allocations: Iterable[Allocation], on: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Per call reference, what was credited and what was paid by the end of day ``on``."""
     credited: dict[str, int] = {}
     for credit in credits:
         if credit.issued_on <= on:
@@ -79,6 +65,26 @@ def call_states(
         if allocation.on <= on:
             key = allocation.call_reference
             paid[key] = paid.get(key, 0) + allocation.cents
+    return credited, paid
+
+
+def call_state(
+    call: Call, credits: Iterable[CreditNote], allocations: Iterable[Allocation], on: date
+) -> CallState:
+    """The call as it stood at the end of day ``on`` (records dated after it are ignored)."""
+    credited, paid = _totals(credits, allocations, on)
+    return CallState(call, credited.get(call.reference, 0), paid.get(call.reference, 0), on)
+
+
+def call_states(
+    calls: Iterable[Call],
+    credits: Iterable[CreditNote],
+    allocations: Iterable[Allocation],
+    on: date,
+) -> list[CallState]:
+    """``call_state`` of the calls issued by ``on``, in one pass over the credit notes and
+    the allocations."""
+    credited, paid = _totals(credits, allocations, on)
     return [
         CallState(call, credited.get(call.reference, 0), paid.get(call.reference, 0), on)
         for call in calls
