@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import accounts, calls, fees, members, payments, treasury
+from api.routers import (
+    accounts,
+    calls,
+    capital,
+    fees,
+    members,
+    payments,
+    statutes,
+    surplus,
+    transition,
+    treasury,
+)
 from gouvernance import __version__
 from gouvernance.bootstrap import Application, bootstrap
 
@@ -48,4 +59,8 @@ def create_app(application: Application | None = None) -> FastAPI:
     app.include_router(calls.router)
     app.include_router(payments.router)
     app.include_router(treasury.router)
+    app.include_router(statutes.router)
+    app.include_router(transition.router)
+    app.include_router(capital.router)
+    app.include_router(surplus.router)
     return app

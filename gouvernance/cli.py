@@ -12,7 +12,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance import cli_treasury
+from gouvernance import cli_capital, cli_statutes, cli_surplus, cli_transition, cli_treasury
 from gouvernance.bootstrap import Application
 from gouvernance.cli_shell import (
     DatabaseOption,
@@ -56,6 +56,11 @@ app.add_typer(cli_treasury.reminders_app, name="reminders")
 app.add_typer(cli_treasury.export_app, name="export")
 app.add_typer(cli_treasury.mandates_app, name="mandates")
 app.add_typer(cli_treasury.bank_app, name="bank")
+app.add_typer(cli_statutes.app, name="statutes")
+app.add_typer(cli_statutes.law_app, name="law")
+app.add_typer(cli_transition.app, name="transition")
+app.add_typer(cli_capital.app, name="capital")
+app.add_typer(cli_surplus.app, name="surplus")
 app.command("balances")(cli_treasury.show_balances)
 
 

@@ -1,0 +1,5 @@
+"""(capital: work in progress)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["capital"])

@@ -1,0 +1,5 @@
+"""(surplus: work in progress)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["surplus"])

@@ -1,0 +1,5 @@
+"""(transition: work in progress)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["transition"])
