@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_decimal
@@ -18,7 +18,7 @@ from pydantic import Field
 
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
-from gouvernance.domain.money import LOCALE, format_number
+from gouvernance.domain.money import LOCALE, format_amount, format_number
 from gouvernance.domain.rule_documents import (
     Strict,
     load_yaml,
@@ -79,7 +79,7 @@ class LawValue:
         if self.share is not None:
             return format_share(self.share)
         if self.euros is not None:
-            return f"{format_number(self.euros)} €"
+            return format_amount(self.euros)
         return str(self.count)
 
 
@@ -123,10 +123,10 @@ class InterestCap:
         parts = " ; ".join(f"{s.label} : {format_share(s.rate)}" for s in self.semesters)
         text = (
             f"Plafond de l'intérêt aux parts pour une assemblée tenue en {self.assembly_year} : "
-            f"moyenne du TMO des années {years} ({parts}) = {format_share(self.average)}"
+            f"moyenne du TMO des années {years} ({parts}) {_equals(self.average)}"
         )
         if self.margin:
-            text += f", majorée de {format_share(self.margin)} = {format_share(self.rate)}"
+            text += f", majorée de {format_share(self.margin)} {_equals(self.rate)}"
         return f"{text}. Source : {self.reference}."
 
 
@@ -225,17 +225,28 @@ class LawBook:
         return current
 
 
-def format_share(value: Fraction) -> str:
-    """« 15 % », « 4,80 % », « 1,325 % », « 3,2275 % »; beyond 4 decimals, rounded to 4."""
+def format_share(value: Fraction, places: int = 2) -> str:
+    """« 15 % », « 4,80 % », « 1,325 % » when exact in 4 decimals; else « ≈ 26,57 % »."""
     percent = value * 100
     if percent.denominator == 1:
         return f"{format_number(percent.numerator)}\u00a0%"
-    for places in range(2, 5):
-        if (percent * 10**places).denominator == 1:
-            break
     exact = Decimal(percent.numerator) / Decimal(percent.denominator)
-    shown = exact.quantize(Decimal(1).scaleb(-places))
-    return f"{format_decimal(shown, format='#,##0.' + '0' * places, locale=LOCALE)}\u00a0%"
+    for shown_places in range(2, 5):
+        if (percent * 10**shown_places).denominator == 1:
+            return _percent(exact, shown_places)
+    return f"≈\u00a0{_percent(exact, places)}"
+
+
+def _equals(value: Fraction) -> str:
+    """« = 4,80 % » when exact, « ≈ 3,2267 % » when rounded."""
+    text = format_share(value, 4)
+    return text if text.startswith("≈") else f"= {text}"
+
+
+def _percent(value: Decimal, places: int) -> str:
+    shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    pattern = "#,##0." + "0" * places
+    return f"{format_decimal(shown, format=pattern, locale=LOCALE)}\u00a0%"
 
 
 def parse_parameters(text: str, source: str) -> dict[str, _Parameter]:

@@ -22,6 +22,7 @@ from pydantic import Field
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.members import ScicKind
+from gouvernance.domain.money import format_number
 from gouvernance.domain.rule_documents import (
     Strict,
     load_yaml,
@@ -82,8 +83,9 @@ class PopulationFormula:
     def describe(self) -> str:
         kind = "commencée" if self.bracket == "started" else "complète"
         return (
-            f"{self.base_shares} parts jusqu'à {self.up_to} habitants, puis "
-            f"{self.shares_per_bracket} part(s) par tranche de {self.per} habitants {kind}"
+            f"{self.base_shares} parts jusqu'à {format_number(self.up_to)} habitants, puis "
+            f"{self.shares_per_bracket} part(s) par tranche de {format_number(self.per)} "
+            f"habitants {kind}"
         )
 
 
