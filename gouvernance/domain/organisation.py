@@ -17,4 +17,5 @@ class Organisation:
     iban: str | None = None  # where members pay by transfer; the account debited by SEPA
     bic: str | None = None
     sepa_creditor_id: str | None = None  # ICS, identifiant créancier SEPA
+    statutes_id: str | None = None  # the statutes document in force (rules/statuts/)
     id: int | None = None

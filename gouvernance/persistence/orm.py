@@ -40,6 +40,7 @@ from gouvernance.domain.calls.model import (
 from gouvernance.domain.facts import Fact, FactKind
 from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
 from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.scic.capital import CapitalOperation, OperationKind
 from gouvernance.domain.users import ApiToken, Role, User
 from gouvernance.persistence.types import ScaledDecimal, UtcDateTime
 
@@ -79,6 +80,7 @@ organisation = Table(
     Column("iban", String(34)),
     Column("bic", String(11)),
     Column("sepa_creditor_id", String(35)),
+    Column("statutes_id", String(60)),
 )
 
 categories = Table(
@@ -280,8 +282,35 @@ mandates = Table(
     Column("active", Boolean, nullable=False),
 )
 
-# Tables whose rows are never updated nor deleted once written (migration 0002 adds triggers).
-APPEND_ONLY = ("call_batches", "calls", "credit_notes", "payments", "allocations", "reminders")
+capital_operations = Table(
+    "capital_operations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(24), nullable=False, unique=True),
+    Column("kind", _enum(OperationKind, "capital_operation_kind"), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("shares", Integer, nullable=False),
+    Column("cents", Cents, nullable=False),
+    Column("paid_cents", Cents, nullable=False),
+    Column("refund_cents", Cents, nullable=False),
+    Column("day", Date, nullable=False, index=True),
+    Column("due_on", Date),
+    Column("related", String(24)),
+    Column("note", String(500), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# Tables whose rows are never updated nor deleted once written (migrations 0002, 0003: triggers).
+APPEND_ONLY = (
+    "call_batches",
+    "calls",
+    "credit_notes",
+    "payments",
+    "allocations",
+    "reminders",
+    "capital_operations",
+)
 
 _mapped = False
 
@@ -316,4 +345,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Allocation, allocations)
     mapper_registry.map_imperatively(Reminder, reminders)
     mapper_registry.map_imperatively(Mandate, mandates)
+    mapper_registry.map_imperatively(CapitalOperation, capital_operations)
     _mapped = True

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, InvalidInput
+from gouvernance.persistence.capital import SqlCapitalRegister
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
     SqlAuditLog,
@@ -25,6 +26,7 @@ from gouvernance.persistence.repositories import (
 )
 from gouvernance.services.ports import (
     AuditLog,
+    CapitalRegister,
     CategoryRepository,
     IdempotencyStore,
     Ledger,
@@ -48,6 +50,8 @@ _CONSTRAINT_FIELDS = {
     "reminders.call_reference": ("level", "cette relance a déjà été envoyée pour cet appel"),
     "uq_mandates_mandate_id": ("mandate_id", "cette référence de mandat (RUM) est déjà utilisée"),
     "mandates.mandate_id": ("mandate_id", "cette référence de mandat (RUM) est déjà utilisée"),
+    "uq_capital_operations_number": ("number", "ce numéro d'opération du capital est déjà pris"),
+    "capital_operations.number": ("number", "ce numéro d'opération du capital est déjà pris"),
 }
 
 
@@ -84,6 +88,7 @@ class SqlAlchemyUnitOfWork:
     organisation: OrganisationRepository
     idempotency: IdempotencyStore
     ledger: Ledger
+    capital: CapitalRegister
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -98,6 +103,7 @@ class SqlAlchemyUnitOfWork:
         self.organisation = SqlOrganisationRepository(self.session)
         self.idempotency = SqlIdempotencyStore(self.session)
         self.ledger = SqlLedger(self.session)
+        self.capital = SqlCapitalRegister(self.session)
         return self
 
     def __exit__(

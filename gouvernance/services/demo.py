@@ -34,11 +34,12 @@ from gouvernance.domain.money import parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, audit, mandates, members, setup
+from gouvernance.services import accounts, audit, capital, mandates, members, setup
 from gouvernance.services.ports import MemberFilter, UnitOfWork, UnitOfWorkFactory
 
 DEMO_PACKAGE = "gouvernance.demo"
 DEMO_FILE = "organisation.yaml"
+DEMO_STATUTES = "demo-statuts-scic"
 # Far above any member's figure, far below what the integer-cents column holds.
 
 
@@ -434,6 +435,7 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
             iban=mandate.iban,
             bic=mandate.bic,
         )
+    statutes_set = _choose_demo_statutes(uows)
     if not plan.empty:
         with uows() as uow:
             audit.record(
@@ -453,8 +455,16 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
         members_created=len(plan.members),
         members_total=total,
         accounts=tuple(a.account() for a in doc.accounts),
-        already_loaded=plan.empty,
+        already_loaded=plan.empty and not statutes_set,
     )
+
+
+def _choose_demo_statutes(uows: UnitOfWorkFactory) -> bool:
+    """The demo's register of shares follows the demo statutes (set once, never overridden)."""
+    if capital.statutes_choice(uows) is not None:
+        return False
+    capital.choose_statutes(uows, SYSTEM, DEMO_STATUTES)
+    return True
 
 
 def _plan(uow: UnitOfWork, doc: DemoDocument) -> _Plan:

@@ -24,6 +24,7 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.members import Category, Member, PersonKind
 from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.scic.capital import CapitalOperation
 from gouvernance.domain.users import ApiToken, User
 
 
@@ -101,6 +102,16 @@ class Ledger(Protocol):
     def add_mandate(self, mandate: Mandate) -> None: ...
 
 
+class CapitalRegister(Protocol):
+    """The register of shares (append-only); writers hold ``Ledger.lock()``."""
+
+    def add(self, operation: CapitalOperation) -> None: ...
+    def operation(self, number: str) -> CapitalOperation | None: ...
+    def operations(
+        self, *, until: date | None = None, member_code: str | None = None
+    ) -> Sequence[CapitalOperation]: ...
+
+
 class CategoryRepository(Protocol):
     def add(self, category: Category) -> None: ...
     def get(self, code: str) -> Category | None: ...
@@ -151,6 +162,7 @@ class UnitOfWork(Protocol):
     organisation: OrganisationRepository
     idempotency: IdempotencyStore
     ledger: Ledger
+    capital: CapitalRegister
 
     def __enter__(self) -> Self: ...
     def __exit__(
