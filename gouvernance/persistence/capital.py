@@ -29,10 +29,8 @@ class SqlCapitalRegister:
     def operations(
         self, *, until: date | None = None, member_code: str | None = None
     ) -> Sequence[CapitalOperation]:
-        """In the register's order: by day, then by number."""
-        query = select(CapitalOperation).order_by(
-            capital_operations.c.day, capital_operations.c.number
-        )
+        """In the register's order: by day, then in the order recorded (numbers are text)."""
+        query = select(CapitalOperation).order_by(capital_operations.c.day, capital_operations.c.id)
         if until is not None:
             query = query.where(capital_operations.c.day <= until)
         if member_code is not None:

@@ -34,7 +34,7 @@ from gouvernance.domain.scic.capital import (
     plan_withdrawal,
 )
 from gouvernance.domain.scic.law import LawBook, format_share
-from gouvernance.domain.scic.statutes import AssociateCategory, Statutes
+from gouvernance.domain.scic.statutes import AssociateCategory, CapitalRules, Statutes
 from gouvernance.domain.users import Actor, Permission, Role
 from gouvernance.services import audit, clock, idempotency, scic_rules
 from gouvernance.services.calls import check_day, clean_reference, member_key
@@ -557,7 +557,7 @@ def subscribe(
             context.register,
             Subscription(
                 code, count, paid_cents, day, to_cents(rules.share_value),
-                rules.paid_at_subscription, rules.paying_delay_years, minimum, category.label,
+                *_legal_terms(context.law, rules, day), minimum, category.label,
             ),
         )  # fmt: skip
         operation = CapitalOperation(
@@ -700,3 +700,11 @@ def _cents(amount: Decimal, field: str, *, allow_zero: bool = False) -> int:
     if cents >= 10**14:
         raise InvalidInput("montant hors de portée", field=field)
     return cents
+
+
+def _legal_terms(law: LawBook, rules: CapitalRules, day: date) -> tuple[Fraction, int]:
+    """The statutes' paying-up terms, never looser than the law (art. 12: a quarter at least
+    at subscription, the rest within five years), even when the statutes say otherwise."""
+    least = max(rules.paid_at_subscription, law.share("paid_at_subscription_min", day))
+    delay = min(rules.paying_delay_years, law.count("paying_delay_max", day))
+    return least, delay

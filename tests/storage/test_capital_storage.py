@@ -7,6 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +17,7 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Conflict, Forbidden, GouvernanceError, NotFound
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.services import capital, demo
+from gouvernance.services import capital, demo, scic_rules
 from gouvernance.services.capital import OperationView
 
 TREASURER = Actor("tresorier", Role.TREASURER)
@@ -108,3 +109,18 @@ def test_without_chosen_statutes_the_register_says_which_command_to_run(
 ) -> None:
     with pytest.raises(Conflict, match="aucuns statuts choisis : gouvernance capital statutes"):
         capital.register_view(app.uows, TREASURER, DAY)
+
+
+def test_statutes_looser_than_the_law_still_get_a_quarter_paid_and_five_years_at_most(
+    demo_app: Application, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    source = Path(scic_rules.statutes_folder()) / "demo" / "scic-alpilles.yaml"
+    loose = source.read_text(encoding="utf-8")
+    loose = loose.replace('paid_at_subscription: "25 %"', 'paid_at_subscription: "5 %"')
+    loose = loose.replace("paying_delay_years: 3", "paying_delay_years: 9")
+    (tmp_path / "statuts.yaml").write_text(loose, encoding="utf-8")
+    monkeypatch.setenv(scic_rules.STATUTES_VARIABLE, str(tmp_path))
+    with pytest.raises(GouvernanceError, match="au moins 25\u00a0%"):
+        capital.subscribe(demo_app.uows, TREASURER, "SAL01", 2, Decimal("5.00"), DAY)
+    view = capital.subscribe(demo_app.uows, TREASURER, "SAL01", 2, Decimal("25.00"), DAY)
+    assert view.due_on == date(2031, 11, 16)

@@ -173,3 +173,25 @@ def test_no_sequence_of_accepted_operations_ever_breaks_the_floor(
         assert register.subscribed == sum(h.shares for h in register.holdings.values()) * SHARE
         for holding in register.holdings.values():
             assert holding.shares >= 0 and 0 <= holding.paid <= holding.subscribed
+
+
+def test_a_withdrawal_is_valued_at_the_nominal_subscribed_even_if_the_share_value_changed() -> None:
+    register = Register()
+    _subscribe(register, "A", 20, 100000, date(2027, 1, 5))  # 20 × 50 € fully paid
+    doubled = Withdrawal("A", 10, date(2027, 2, 1), 2 * SHARE, 0, 12, 1, "", "Associés")
+    nominal, paid, refund, _ = plan_withdrawal(register, doubled)
+    assert (nominal, paid, refund) == (50000, 50000, 50000)
+
+
+def test_operations_of_one_day_replay_in_number_order_past_ten_thousand() -> None:
+    day = date(2027, 3, 1)
+    later = _operation(
+        OperationKind.SUBSCRIPTION, "B", day, shares=1, cents=SHARE, paid_cents=SHARE
+    )
+    later.number = "CAP-2027-10000"
+    first = _operation(
+        OperationKind.SUBSCRIPTION, "B", day, shares=1, cents=SHARE, paid_cents=SHARE
+    )
+    first.number = "CAP-2027-9999"
+    register = Register.replay([later, first])
+    assert [o.number for o in register.operations] == ["CAP-2027-9999", "CAP-2027-10000"]

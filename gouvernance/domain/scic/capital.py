@@ -176,7 +176,7 @@ class Register:
     def replay(cls, operations: Iterable[CapitalOperation], until: date | None = None) -> Register:
         """The register at the end of day ``until`` (every operation when ``None``)."""
         register = cls()
-        for operation in sorted(operations, key=lambda o: (o.day, o.number)):
+        for operation in sorted(operations, key=lambda o: (o.day, _sequence(o.number))):
             if until is None or operation.day <= until:
                 register.apply(operation)
         return register
@@ -381,7 +381,12 @@ def plan_withdrawal(register: Register, request: Withdrawal) -> tuple[int, int, 
             )
     if request.loss_per_share_cents < 0:
         raise InvalidInput("la perte par part ne peut pas être négative", field="loss_per_share")
-    nominal = request.shares * request.share_cents
+    # The nominal of the shares as subscribed, not at today's share value: statutes may change.
+    nominal = (
+        holding.subscribed
+        if request.shares == holding.shares
+        else holding.subscribed * request.shares // holding.shares
+    )
     paid = holding.paid_part(request.shares)
     refund = max(0, paid - request.shares * request.loss_per_share_cents)
     return nominal, paid, refund, add_months(request.day, request.refund_delay_months)
@@ -411,3 +416,9 @@ def check_refund(register: Register, withdrawal_number: str, day: date) -> Capit
             field="on",
         )
     return withdrawal
+
+
+def _sequence(number: str) -> tuple[int, int]:
+    """« CAP-2027-10000 » after « CAP-2027-9999 »: the year and the counter as numbers."""
+    _, year, counter = number.split("-")
+    return int(year), int(counter)

@@ -272,7 +272,7 @@ class _CapitalDoc(Strict):
     share_value: str | int
     minimum: str | int | None = None
     paid_at_subscription: str = "25 %"
-    paying_delay_years: int = Field(default=5, ge=0)
+    paying_delay_years: int = Field(default=5, ge=0, le=99)
     refund_delay_months: int = Field(default=0, ge=0, le=120)
 
 
