@@ -4,13 +4,11 @@ back both exact (« 12.50 ») and as a French reads them (« 12,50 € »)."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from api.ledger_schemas import cents_of
 from api.schemas import Figure, Strict
-from gouvernance.domain.money import format_cents, from_cents, to_cents
+from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.capital import OperationKind
 from gouvernance.services.capital import (
     AssociateLine,
@@ -19,14 +17,6 @@ from gouvernance.services.capital import (
     OperationView,
     RegisterView,
 )
-
-
-def euros(cents_text: str, field: str) -> Decimal:
-    return from_cents(cents_of(cents_text, field))
-
-
-def _text(amount: Decimal) -> str:
-    return format_cents(to_cents(amount))
 
 
 class StatutesIn(Strict):
@@ -90,7 +80,7 @@ class OperationOut(BaseModel):
         return cls(
             number=view.number, kind=view.kind, kind_label=view.kind_label,
             member_code=view.member_code, shares=view.shares, amount=str(view.amount),
-            amount_text=_text(view.amount), paid=str(view.paid), refund=str(view.refund),
+            amount_text=format_amount(view.amount), paid=str(view.paid), refund=str(view.refund),
             day=view.day, due_on=view.due_on, related=view.related,
             description=view.describe(), note=view.note, actor=view.actor, created=view.created,
         )  # fmt: skip

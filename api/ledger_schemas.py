@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -36,11 +37,16 @@ def amount_text(cents: int) -> str:
     return str(from_cents(cents))
 
 
-def cents_of(raw: str, field: str) -> int:
-    """Whole cents of an amount typed the French or the English way (« 120,50 », « 120.50 »)."""
+def amount_of(raw: str, field: str) -> Decimal:
+    """An amount typed the French or the English way (« 120,50 », « 120.50 »), to the cent."""
     if len(raw) > 40:
         raise InvalidInput("montant trop long", field=field)
-    return to_cents(parse_amount(raw, field=field))
+    return parse_amount(raw, field=field)
+
+
+def cents_of(raw: str, field: str) -> int:
+    """Whole cents of an amount typed the French or the English way."""
+    return to_cents(amount_of(raw, field))
 
 
 # --- Issuing ---------------------------------------------------------------------------------

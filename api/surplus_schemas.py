@@ -10,18 +10,12 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from api.ledger_schemas import amount_of
 from api.schemas import Figure, Strict
-from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
-from gouvernance.domain.money import format_amount, parse_amount, to_cents
+from gouvernance.domain.money import format_amount, to_cents
 from gouvernance.domain.scic.surplus import AllocationLine, parse_rate
 from gouvernance.services.surplus import InterestView, SurplusView
-
-
-def _amount(raw: str, field: str) -> Decimal:
-    if len(raw) > 40:
-        raise InvalidInput("montant trop long", field=field)
-    return parse_amount(raw, field=field)
 
 
 class SimulationIn(Strict):
@@ -38,9 +32,9 @@ class SimulationIn(Strict):
 
     def amounts(self) -> tuple[Decimal, Decimal, Decimal]:
         return (
-            _amount(self.surplus, "surplus"),
-            _amount(self.reserves_before, "reserves_before"),
-            _amount(self.public_subsidies, "public_subsidies"),
+            amount_of(self.surplus, "surplus"),
+            amount_of(self.reserves_before, "reserves_before"),
+            amount_of(self.public_subsidies, "public_subsidies"),
         )
 
     def rate(self) -> Fraction | None:

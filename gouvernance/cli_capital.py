@@ -8,7 +8,6 @@ or ``16/11/2026``; every refusal is printed in French with exit code 1.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,7 @@ from rich.table import Table
 from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, cli_actor, console
 from gouvernance.cli_shell import open_application as _open
 from gouvernance.cli_treasury import parse_day
-from gouvernance.domain.money import format_cents, parse_amount, to_cents
+from gouvernance.domain.money import format_amount, parse_amount
 from gouvernance.services import capital, certificates
 from gouvernance.services.capital import OperationView
 
@@ -42,10 +41,6 @@ NoteOption = Annotated[str, typer.Option("--note", help="Commentaire inscrit au 
 
 def _day(text: str | None) -> date | None:
     return parse_day(text, "--on") if text is not None else None
-
-
-def _euros(amount: Decimal) -> str:
-    return format_cents(to_cents(amount))
 
 
 def _done(view: OperationView) -> None:
@@ -174,17 +169,19 @@ def register(on: OnOption = None, database: DatabaseOption = None) -> None:
             due += " — libération en retard"
         table.add_row(
             escape(f"{line.code} {line.name}"), escape(line.category), escape(line.college),
-            str(line.shares), _euros(line.subscribed), _euros(line.paid_up),
-            _euros(line.unpaid), due,
+            str(line.shares), format_amount(line.subscribed), format_amount(line.paid_up),
+            format_amount(line.unpaid), due,
         )  # fmt: skip
     console.print(table)
     totals = view.totals
     highest = f" le {totals.highest_on:%d/%m/%Y}" if totals.highest_on else ""
     console.print(
-        f"Capital souscrit : {_euros(totals.subscribed)} (libéré : {_euros(totals.paid_up)})\n"
-        f"Capital le plus élevé atteint : {_euros(totals.highest)}{highest} ; plancher "
-        f"({view.floor_share}) : {_euros(totals.floor)}\n"
-        f"Collectivités publiques : {_euros(totals.public_bodies)}, soit {view.public_share} "
+        f"Capital souscrit : {format_amount(totals.subscribed)} "
+        f"(libéré : {format_amount(totals.paid_up)})\n"
+        f"Capital le plus élevé atteint : {format_amount(totals.highest)}{highest} ; plancher "
+        f"({view.floor_share}) : {format_amount(totals.floor)}\n"
+        f"Collectivités publiques : {format_amount(totals.public_bodies)}, "
+        f"soit {view.public_share} "
         f"(maximum {view.public_max})",
         soft_wrap=True,
     )
@@ -207,9 +204,9 @@ def show(
     late = " — libération en retard" if line.late else ""
     console.print(
         f"{escape(line.name)} ({line.code}) — {escape(line.category)}, {escape(line.college)}\n"
-        f"{line.shares} part(s) de {_euros(view.share_value)} : souscrit "
-        f"{_euros(line.subscribed)}, libéré {_euros(line.paid_up)}, reste "
-        f"{_euros(line.unpaid)}{due}{late}",
+        f"{line.shares} part(s) de {format_amount(view.share_value)} : souscrit "
+        f"{format_amount(line.subscribed)}, libéré {format_amount(line.paid_up)}, reste "
+        f"{format_amount(line.unpaid)}{due}{late}",
         soft_wrap=True,
     )
     for operation in view.operations:

@@ -20,8 +20,8 @@ from api.capital_schemas import (
     StatutesOut,
     SubscriptionIn,
     WithdrawalIn,
-    euros,
 )
+from api.ledger_schemas import amount_of
 from api.security import App, CurrentActor
 from gouvernance.services import capital, certificates, scic_rules
 from gouvernance.services.capital import OperationView
@@ -76,7 +76,7 @@ def subscribe(
     idempotency_key: IdempotencyKey = None,
 ) -> OperationOut:  # fmt: skip
     view = capital.subscribe(
-        app.uows, actor, body.member, body.shares, euros(body.paid, "paid"), body.on,
+        app.uows, actor, body.member, body.shares, amount_of(body.paid, "paid"), body.on,
         note=body.note, idempotency_key=idempotency_key,
     )  # fmt: skip
     return _answer(view, response)
@@ -94,7 +94,7 @@ def pay_up(
     idempotency_key: IdempotencyKey = None,
 ) -> OperationOut:  # fmt: skip
     view = capital.pay_up(
-        app.uows, actor, body.member, euros(body.amount, "amount"), body.on,
+        app.uows, actor, body.member, amount_of(body.amount, "amount"), body.on,
         note=body.note, idempotency_key=idempotency_key,
     )  # fmt: skip
     return _answer(view, response)
@@ -111,7 +111,7 @@ def withdraw(
     app: App, actor: CurrentActor, body: WithdrawalIn, response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> OperationOut:  # fmt: skip
-    loss = euros(body.loss_per_share.strip() or "0", "loss_per_share")
+    loss = amount_of(body.loss_per_share.strip() or "0", "loss_per_share")
     view = capital.withdraw(
         app.uows, actor, body.member, body.shares, body.on, loss_per_share=loss,
         note=body.note, idempotency_key=idempotency_key,

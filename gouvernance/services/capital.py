@@ -17,7 +17,7 @@ from fractions import Fraction
 from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import Member, ScicKind, has_control_characters
-from gouvernance.domain.money import format_cents, from_cents, to_cents
+from gouvernance.domain.money import format_amount, format_cents, from_cents, to_cents
 from gouvernance.domain.scic.capital import (
     CapitalFloor,
     CapitalOperation,
@@ -123,18 +123,18 @@ class OperationView:
         if self.kind is OperationKind.SUBSCRIPTION:
             due = f", solde dû le {self.due_on:%d/%m/%Y}" if self.due_on else ""
             return (
-                f"souscription de {self.shares} part(s) ({_euros(self.amount)}), "
-                f"{_euros(self.paid)} versés{due}"
+                f"souscription de {self.shares} part(s) ({format_amount(self.amount)}), "
+                f"{format_amount(self.paid)} versés{due}"
             )
         if self.kind is OperationKind.PAYING_UP:
-            return f"libération de {_euros(self.amount)}"
+            return f"libération de {format_amount(self.amount)}"
         if self.kind is OperationKind.WITHDRAWAL:
             when = f", remboursable à partir du {self.due_on:%d/%m/%Y}" if self.due_on else ""
             return (
-                f"retrait de {self.shares} part(s) ({_euros(self.amount)}), "
-                f"{_euros(self.refund)} à rembourser{when}"
+                f"retrait de {self.shares} part(s) ({format_amount(self.amount)}), "
+                f"{format_amount(self.refund)} à rembourser{when}"
             )
-        return f"remboursement de {_euros(self.amount)} (retrait {self.related})"
+        return f"remboursement de {format_amount(self.amount)} (retrait {self.related})"
 
 
 @dataclass(frozen=True)
@@ -174,10 +174,6 @@ class AssociateView:
     share_value: Decimal
     operations: tuple[OperationView, ...]
     pending_refunds: tuple[OperationView, ...]
-
-
-def _euros(amount: Decimal) -> str:
-    return format_cents(to_cents(amount))
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from datetime import date
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from gouvernance.domain.calls.reminders import long_date
-from gouvernance.domain.money import format_cents, to_cents
+from gouvernance.domain.money import format_amount, format_cents, to_cents
 from gouvernance.domain.users import Actor
 from gouvernance.services import capital
-from gouvernance.services.letters import FONT, FONTS
+from gouvernance.services.documents import FONT, new_pdf
 from gouvernance.services.ports import UnitOfWorkFactory
 
 TITLE = "Attestation de parts sociales"
@@ -51,16 +49,19 @@ def certificate(
         ("Catégorie", line.category),
         ("Collège de vote", line.college),
         ("Parts détenues", f"{line.shares} part(s) de {share} de valeur nominale"),
-        ("Capital souscrit", _euros(line.subscribed)),
-        ("Capital libéré", _euros(line.paid_up)),
+        ("Capital souscrit", format_amount(line.subscribed)),
+        ("Capital libéré", format_amount(line.paid_up)),
     ]
     if line.unpaid:
         due = f", au plus tard le {long_date(line.due_on)}" if line.due_on else ""
-        facts.append(("Reste à libérer", f"{_euros(line.unpaid)}{due}"))
+        facts.append(("Reste à libérer", f"{format_amount(line.unpaid)}{due}"))
     for pending in view.pending_refunds:
         when = f" à partir du {long_date(pending.due_on)}" if pending.due_on else ""
         facts.append(
-            ("Remboursement en attente", f"{_euros(pending.refund)}{when} ({pending.number})")
+            (
+                "Remboursement en attente",
+                f"{format_amount(pending.refund)}{when} ({pending.number})",
+            )
         )
     operations = tuple((o.number, f"{o.day:%d/%m/%Y}", o.describe()) for o in view.operations)
     return Certificate(
@@ -72,14 +73,11 @@ def certificate(
         closing=(
             f"{name} atteste que {line.name} détient, à la date du {long_date(view.on)}, "
             f"{line.shares} part(s) sociale(s) inscrite(s) au registre des parts, pour un "
-            f"capital souscrit de {_euros(line.subscribed)} dont {_euros(line.paid_up)} libérés."
+            f"capital souscrit de {format_amount(line.subscribed)} "
+            f"dont {format_amount(line.paid_up)} libérés."
         ),
         on=view.on,
     )
-
-
-def _euros(amount: Decimal) -> str:
-    return format_cents(to_cents(amount))
 
 
 def render_html(content: Certificate) -> str:
@@ -101,16 +99,7 @@ def render_html(content: Certificate) -> str:
 
 def render_pdf(content: Certificate) -> bytes:
     """The certificate as an A4 PDF; the same certificate always gives the same bytes."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_creation_date(datetime.combine(content.on, time(), UTC))
-    pdf.set_creator("Gouvernance")
-    pdf.set_author(content.organisation)
-    pdf.set_title(f"{content.title} — {content.associate}")
-    pdf.set_lang("fr-FR")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(left=20, top=18, right=20)
-    pdf.set_auto_page_break(auto=True, margin=22)
+    pdf = new_pdf(f"{content.title} — {content.associate}", content.on, author=content.organisation)
     pdf.add_page()
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 6, content.organisation, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -12,19 +12,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from pathlib import Path
+from datetime import date
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from gouvernance.domain.calls.reminders import ReminderLevel, long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.money import format_cents
+from gouvernance.services.documents import (
+    TEMPLATES,
+    font,
+    heading,
+    new_pdf,
+    paragraph,
+    typo,
+)
 
-FONTS = Path(__file__).resolve().parents[1] / "fonts"
-FONT = "DejaVu"
 TEMPLATE = "lettre.html"
 TREASURER = "Le trésorier"
 
@@ -163,19 +167,19 @@ def compose(letter: LetterData) -> LetterContent:
         place_date=_place_date(letter),
         subject=f"Objet : {subject}",
         salutation="Madame, Monsieur,",
-        opening=tuple(_typo(p) for p in _opening(letter)),
+        opening=tuple(typo(p) for p in _opening(letter)),
         highlight=_highlight(letter),
         amounts=_amounts(letter),
-        reminder_text=_typo(_reminder_text(letter)),
+        reminder_text=typo(_reminder_text(letter)),
         explanation_title="Comment ce montant est calculé",
         explanation=tuple(_explanation(letter.explanation)),
-        decision=_typo(f"Décision qui fonde cet appel : {letter.batch_decision}.")
+        decision=typo(f"Décision qui fonde cet appel : {letter.batch_decision}.")
         if letter.batch_decision
         else "",
         payment_title="Comment régler",
-        payment_intro=_typo(_payment_intro(letter)),
+        payment_intro=typo(_payment_intro(letter)),
         payment=_payment_ways(letter),
-        closing=tuple(_typo(p) for p in _closing(letter)),
+        closing=tuple(typo(p) for p in _closing(letter)),
         signature=(TREASURER, letter.organisation.name),
         footer=f"{letter.organisation.name} — {letter.call_reference}",
     )
@@ -269,7 +273,7 @@ def _explanation(lines: Sequence[str]) -> Iterator[Line]:
         text = line.rstrip()
         if text.strip():
             spaces = len(text) - len(text.lstrip(" "))
-            yield Line(depth=spaces // 2, text=_typo(text.strip()))
+            yield Line(depth=spaces // 2, text=typo(text.strip()))
 
 
 def _payment_intro(letter: LetterData) -> str:
@@ -309,7 +313,7 @@ def _payment_ways(letter: LetterData) -> tuple[PaymentWay, ...]:
         f"À adresser à : {address}",
     )
     ways.append(PaymentWay("Par chèque", cheque))
-    return tuple(PaymentWay(way.title, tuple(_typo(x) for x in way.lines)) for way in ways)
+    return tuple(PaymentWay(way.title, tuple(typo(x) for x in way.lines)) for way in ways)
 
 
 def _iban(iban: str) -> str:
@@ -333,31 +337,13 @@ def _closing(letter: LetterData) -> tuple[str, ...]:
     return tuple(lines)
 
 
-_BEFORE_PUNCT = re.compile(r" ([:;!?»])")
-_AFTER_QUOTE = re.compile(r"« ")
-
-
-def _typo(text: str) -> str:
-    """French spacing: no line break before « : ; ! ? » nor after « (no-break spaces)."""
-    return _AFTER_QUOTE.sub("«\u00a0", _BEFORE_PUNCT.sub("\u00a0\\1", text))
-
-
 # --------------------------------------------------------------------------------------------
 # HTML
 
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("gouvernance", "templates"),
-    autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
 def render_html(letter: LetterData) -> str:
     """A complete, printable HTML page; every value is escaped."""
-    return _ENVIRONMENT.get_template(TEMPLATE).render(letter=compose(letter))
+    return TEMPLATES.get_template(TEMPLATE).render(letter=compose(letter))
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,34 +371,26 @@ def render_many_pdf(letters: Sequence[LetterData]) -> bytes:
 
 
 def _new_pdf(letters: Sequence[LetterData]) -> FPDF:
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_creation_date(datetime.combine(max(x.written_on for x in letters), time(), UTC))
-    pdf.set_creator("Gouvernance")
-    pdf.set_author(letters[0].organisation.name)
-    pdf.set_title(compose(letters[0]).title if len(letters) == 1 else "Lettres aux adhérents")
-    pdf.set_lang("fr-FR")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(left=20, top=18, right=20)
-    pdf.set_auto_page_break(auto=True, margin=22)
-    return pdf
+    title = compose(letters[0]).title if len(letters) == 1 else "Lettres aux adhérents"
+    day = max(x.written_on for x in letters)
+    return new_pdf(title, day, author=letters[0].organisation.name)
 
 
 def _draw(pdf: FPDF, content: LetterContent) -> None:
     pdf.add_page()
     _header(pdf, content)
-    _paragraph(pdf, content.subject, bold=True)
-    _paragraph(pdf, content.salutation)
-    for paragraph in content.opening:
-        _paragraph(pdf, paragraph)
+    paragraph(pdf, content.subject, bold=True)
+    paragraph(pdf, content.salutation)
+    for text in content.opening:
+        paragraph(pdf, text)
     _rows(pdf, content.amounts)
     if content.reminder_text:
-        _paragraph(pdf, content.reminder_text)
+        paragraph(pdf, content.reminder_text)
     _highlight_box(pdf, content.highlight)
     _explanation_block(pdf, content)
     _payment_block(pdf, content)
-    for paragraph in content.closing:
-        _paragraph(pdf, paragraph)
+    for text in content.closing:
+        paragraph(pdf, text)
     _signature(pdf, content.signature)
 
 
@@ -423,15 +401,15 @@ def _header(pdf: FPDF, content: LetterContent) -> None:
     pdf.ln(4)
     for row in content.references:
         pdf.set_x(20)
-        _font(pdf, 9)
+        font(pdf, 9)
         pdf.cell(22, 4.5, f"{row.label} :")
-        _font(pdf, 9, bold=True)
+        font(pdf, 9, bold=True)
         pdf.cell(60, 4.5, row.value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     below_left = pdf.get_y()
     pdf.set_xy(110, 45)
     _lines(pdf, content.recipient, width=80, size=11, x=110)
     pdf.set_y(max(below_left, pdf.get_y(), 72) + 5)
-    _font(pdf, 10)
+    font(pdf, 10)
     pdf.cell(0, 5, content.place_date, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
@@ -439,33 +417,15 @@ def _header(pdf: FPDF, content: LetterContent) -> None:
 def _lines(pdf: FPDF, lines: Sequence[str], *, width: float, size: float, x: float = 20) -> None:
     for position, line in enumerate(lines):
         pdf.set_x(x)
-        _font(pdf, size, bold=position == 0)
+        font(pdf, size, bold=position == 0)
         pdf.multi_cell(width, size * 0.45, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _font(pdf: FPDF, size: float, *, bold: bool = False) -> None:
-    pdf.set_font(FONT, "B" if bold else "", size)
-
-
-def _paragraph(pdf: FPDF, text: str, *, bold: bool = False, size: float = 10) -> None:
-    _font(pdf, size, bold=bold)
-    pdf.multi_cell(0, 4.8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2.5)
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    if pdf.will_page_break(20):
-        pdf.add_page()
-    _font(pdf, 11, bold=True)
-    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1)
 
 
 def _rows(pdf: FPDF, rows: Sequence[Row]) -> None:
     if not rows:
         return
     for row in rows:
-        _font(pdf, 10, bold=row.total)
+        font(pdf, 10, bold=row.total)
         pdf.set_x(30)
         pdf.cell(80, 6, row.label, border="T" if row.total else 0)
         pdf.cell(40, 6, row.value, border="T" if row.total else 0, align=Align.R)
@@ -481,7 +441,7 @@ def _highlight_box(pdf: FPDF, rows: Sequence[Row]) -> None:
         pdf.add_page()
     top = pdf.get_y()
     for row in rows:
-        _font(pdf, 11, bold=row.total)
+        font(pdf, 11, bold=row.total)
         pdf.set_x(30)
         pdf.cell(80, 6.5, row.label)
         pdf.cell(40, 6.5, row.value, align=Align.R)
@@ -492,29 +452,29 @@ def _highlight_box(pdf: FPDF, rows: Sequence[Row]) -> None:
 
 def _explanation_block(pdf: FPDF, content: LetterContent) -> None:
     if content.explanation:
-        _heading(pdf, content.explanation_title)
+        heading(pdf, content.explanation_title)
         for line in content.explanation:
             pdf.set_x(20 + 5 * line.depth)
-            _font(pdf, 9)
+            font(pdf, 9)
             pdf.multi_cell(0, 4.5, line.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
     if content.decision:
-        _paragraph(pdf, content.decision, size=9)
+        paragraph(pdf, content.decision, size=9)
 
 
 def _payment_block(pdf: FPDF, content: LetterContent) -> None:
     if not content.payment_intro:
         return
-    _heading(pdf, content.payment_title)
-    _paragraph(pdf, content.payment_intro)
+    heading(pdf, content.payment_title)
+    paragraph(pdf, content.payment_intro)
     for way in content.payment:
         if pdf.will_page_break(5 * len(way.lines) + 6):
             pdf.add_page()
-        _font(pdf, 10, bold=True)
+        font(pdf, 10, bold=True)
         pdf.cell(0, 5, way.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for line in way.lines:
             pdf.set_x(25)
-            _font(pdf, 10)
+            font(pdf, 10)
             pdf.multi_cell(0, 4.8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
 
@@ -524,7 +484,7 @@ def _signature(pdf: FPDF, lines: Sequence[str]) -> None:
         pdf.add_page()
     pdf.ln(2)
     for position, line in enumerate(lines):
-        _font(pdf, 10, bold=position == 0)
+        font(pdf, 10, bold=position == 0)
         pdf.set_x(110)
         pdf.multi_cell(80, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -537,7 +497,7 @@ def _number_pages(pdf: FPDF, ranges: Sequence[tuple[str, int, int]]) -> None:
         for page in range(first, end + 1):
             pdf.page = page
             pdf.set_xy(20, 297 - 14)
-            _font(pdf, 8)
+            font(pdf, 8)
             text = f"{footer} — page {page - first + 1}/{end - first + 1}"
             pdf.cell(0, 4, text, align=Align.C)
     pdf.page = last

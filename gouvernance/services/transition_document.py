@@ -8,7 +8,6 @@ spaces Babel writes print everywhere, and the same report always gives the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -18,16 +17,8 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import TransitionReport, capital_summary
+from gouvernance.services.documents import TEMPLATES, font, heading, new_pdf, paragraph, typo
 from gouvernance.services.ledger_views import Document
-from gouvernance.services.letters import (
-    _ENVIRONMENT,
-    FONT,
-    FONTS,
-    _font,
-    _heading,
-    _paragraph,
-    _typo,
-)
 from gouvernance.services.transition import TransitionResult
 
 TEMPLATE = "transition.html"
@@ -75,7 +66,7 @@ def compose(result: TransitionResult) -> ReportContent:
             *((f"Référence : {report.statutes.reference}",) if report.statutes.reference else ()),
             f"Fichier : {report.statutes.source}",
         ),
-        summary=tuple(_typo(line) for line in _summary(report)),
+        summary=tuple(typo(line) for line in _summary(report)),
         tables=(
             _colleges(report),
             _categories(report),
@@ -84,8 +75,8 @@ def compose(result: TransitionResult) -> ReportContent:
         ),
         findings_title=f"Constats ({len(report.errors)} erreur(s), "
         f"{len(report.warnings)} avertissement(s))",
-        findings=tuple(_typo(line) for line in _findings(report)),
-        closing=_typo(DISCLAIMER),
+        findings=tuple(typo(line) for line in _findings(report)),
+        closing=typo(DISCLAIMER),
         footer=f"{who} — rapport de transition au {report.on:%d/%m/%Y}",
     )
 
@@ -192,42 +183,34 @@ def _findings(report: TransitionReport) -> list[str]:
 
 def render_html(result: TransitionResult) -> str:
     """A complete, printable HTML page; every value is escaped."""
-    return _ENVIRONMENT.get_template(TEMPLATE).render(report=compose(result))
+    return TEMPLATES.get_template(TEMPLATE).render(report=compose(result))
 
 
 def render_pdf(result: TransitionResult) -> bytes:
     """The report as an A4 PDF; the same report always gives the same bytes."""
     content = compose(result)
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_creation_date(datetime.combine(result.report.on, time(), UTC))
-    pdf.set_creator("Gouvernance")
-    pdf.set_title(content.title)
-    pdf.set_lang("fr-FR")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(left=20, top=18, right=20)
-    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf = new_pdf(content.title, result.report.on, bottom=18)
     pdf.add_page()
-    _paragraph(pdf, content.title, bold=True, size=14)
-    _paragraph(pdf, content.subtitle)
+    paragraph(pdf, content.title, bold=True, size=14)
+    paragraph(pdf, content.subtitle)
     for line in content.statutes:
-        _paragraph(pdf, line, size=9)
-    _heading(pdf, "Synthèse")
+        paragraph(pdf, line, size=9)
+    heading(pdf, "Synthèse")
     for line in content.summary:
-        _paragraph(pdf, line)
+        paragraph(pdf, line)
     for table in content.tables:
         _table(pdf, table)
-    _heading(pdf, content.findings_title)
+    heading(pdf, content.findings_title)
     for line in content.findings:
-        _paragraph(pdf, line, size=9)
-    _paragraph(pdf, content.closing, bold=True, size=9)
+        paragraph(pdf, line, size=9)
+    paragraph(pdf, content.closing, bold=True, size=9)
     return bytes(pdf.output())
 
 
 def _table(pdf: FPDF, table: Table) -> None:
     """One table; fpdf2 repeats the header row on each page it spills over."""
-    _heading(pdf, table.title)
-    _font(pdf, 7.5)
+    heading(pdf, table.title)
+    font(pdf, 7.5)
     with pdf.table(
         col_widths=table.widths,
         width=sum(table.widths),
@@ -240,7 +223,7 @@ def _table(pdf: FPDF, table: Table) -> None:
             grid.row(list(cells))
     if table.note:
         pdf.ln(1)
-        _paragraph(pdf, table.note, size=8)
+        paragraph(pdf, table.note, size=8)
     pdf.ln(2)
 
 
