@@ -1,8 +1,8 @@
 """The transition report as a French document for the board: HTML to read, PDF to print.
 
 As for letters, the wording is composed once (``compose``) and the template and the PDF only lay
-it out; the PDF reuses the letters' fpdf2 set-up and DejaVu font, so « », € and the no-break
-spaces Babel writes print everywhere, and the same report always gives the same bytes.
+it out with the shared set-up of ``services.documents`` (DejaVu font), so « », € and the
+no-break spaces Babel writes print everywhere, and the same report always gives the same bytes.
 """
 
 from __future__ import annotations
