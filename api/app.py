@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.routers import (
     accounts,
+    assemblies,
     calls,
     capital,
     fees,
@@ -63,4 +64,5 @@ def create_app(application: Application | None = None) -> FastAPI:
     app.include_router(transition.router)
     app.include_router(capital.router)
     app.include_router(surplus.router)
+    app.include_router(assemblies.router)
     return app

@@ -12,7 +12,14 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance import cli_capital, cli_statutes, cli_surplus, cli_transition, cli_treasury
+from gouvernance import (
+    cli_assemblies,
+    cli_capital,
+    cli_statutes,
+    cli_surplus,
+    cli_transition,
+    cli_treasury,
+)
 from gouvernance.bootstrap import Application
 from gouvernance.cli_shell import (
     DatabaseOption,
@@ -61,6 +68,7 @@ app.add_typer(cli_statutes.law_app, name="law")
 app.add_typer(cli_transition.app, name="transition")
 app.add_typer(cli_capital.app, name="capital")
 app.add_typer(cli_surplus.app, name="surplus")
+app.add_typer(cli_assemblies.app, name="assemblies")
 app.command("balances")(cli_treasury.show_balances)
 
 

@@ -1,7 +1,7 @@
 """``gouvernance transition [STATUTS] [--on] [--json] [--document rapport.pdf]``: the members of
 the registry placed into the planned SCIC statutes, as Rich tables, JSON or a French document.
 
-The statutes default to the only document under ``rules/statuts`` when there is exactly one.
+The statutes default to the only SCIC document under ``rules/statuts`` when there is exactly one.
 The registry is read from the database (``--database``, else ``$GOUVERNANCE_DATABASE_URL``).
 """
 

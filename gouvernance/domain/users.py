@@ -39,6 +39,9 @@ class Permission(StrEnum):
     READ_LEDGER = "read_ledger"  # every member's calls, payments and balance
     ISSUE_CALLS = "issue_calls"  # issue batches, credit notes, reminders, mandates
     RECORD_PAYMENTS = "record_payments"
+    PREPARE_ASSEMBLIES = "prepare_assemblies"  # convene an assembly, put resolutions on it
+    RUN_ASSEMBLIES = "run_assemblies"  # attendance, paper and postal ballots, counts, close, sign
+    READ_ASSEMBLY_TALLY = "read_assembly_tally"  # the live tally of an assembly still open
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,9 +62,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ_AUDIT,
             Permission.SIMULATE_FEES,
             Permission.READ_LEDGER,
+            Permission.PREPARE_ASSEMBLIES,
+            Permission.READ_ASSEMBLY_TALLY,
         }
     ),
-    Role.SCRUTINEER: frozenset({Permission.READ_ALL_MEMBERS}),
+    Role.SCRUTINEER: frozenset(
+        {
+            Permission.READ_ALL_MEMBERS,
+            Permission.RUN_ASSEMBLIES,
+            Permission.READ_ASSEMBLY_TALLY,
+        }
+    ),
     Role.MEMBER: frozenset(),
 }
 

@@ -25,6 +25,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry, relationship
 
+from gouvernance.domain.assembly.model import (
+    Assembly,
+    AssemblyStatus,
+    Attendance,
+    AttendanceRecord,
+    BallotCount,
+    Choice,
+    CountSource,
+    Method,
+    Proposer,
+    Resolution,
+    RollEntry,
+    Signatory,
+    SignatoryRole,
+    Vote,
+)
 from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.calls.model import (
     Allocation,
@@ -301,6 +317,121 @@ capital_operations = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
+# --- general assemblies (migration 0004) ----------------------------------------------------
+# Every row of an assembly's tables is frozen once the assembly is closed (triggers); votes are
+# never updated nor deleted at all. ``college`` is « » when the statutes have no colleges.
+
+assemblies = Table(
+    "assemblies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("convocation", Integer, nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("cutoff", Date, nullable=False),
+    Column("statutes_id", String(60), nullable=False),
+    Column("statutes_digest", String(64), nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("status", _enum(AssemblyStatus, "assembly_status"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("previous_code", String(20)),
+    Column("closed_at", UtcDateTime()),
+    Column("closed_by", String(80)),
+    Column("results", Text),
+)
+
+assembly_roll = Table(
+    "assembly_roll",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("member_code", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("category", String(200), nullable=False),
+    Column("college", String(40), nullable=False),
+    Column("entitled", Boolean, nullable=False),
+    Column("reason", String(300), nullable=False),
+    UniqueConstraint("assembly_id", "member_code", name="uq_assembly_roll_member"),
+    Index("ix_assembly_roll_college", "assembly_id", "college"),
+)
+
+assembly_attendance = Table(
+    "assembly_attendance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("member_code", String(20), nullable=False),
+    Column("college", String(40), nullable=False),
+    Column("mode", _enum(Attendance, "attendance_mode"), nullable=False),
+    Column("holder_code", String(20)),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    UniqueConstraint("assembly_id", "member_code", name="uq_assembly_attendance_member"),
+    Index("ix_assembly_attendance_holder", "assembly_id", "holder_code"),
+)
+
+assembly_resolutions = Table(
+    "assembly_resolutions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("decision_kind", String(40), nullable=False),
+    Column("proposer", _enum(Proposer, "resolution_proposer"), nullable=False),
+    Column("proposed_by", String(20)),
+    Column("method", _enum(Method, "ballot_method"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    UniqueConstraint("assembly_id", "number", name="uq_assembly_resolutions_number"),
+)
+
+assembly_votes = Table(
+    "assembly_votes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("resolution_id", Integer, ForeignKey("assembly_resolutions.id"), nullable=False),
+    Column("voter_code", String(20), nullable=False),
+    Column("cast_by", String(20), nullable=False),
+    Column("college", String(40), nullable=False),
+    Column("choice", _enum(Choice, "ballot_choice")),  # NULL: a secret ballot
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    UniqueConstraint("resolution_id", "voter_code", name="uq_assembly_votes_voter"),
+    Index("ix_assembly_votes_tally", "assembly_id", "resolution_id", "college", "choice"),
+)
+
+assembly_counts = Table(
+    "assembly_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("resolution_id", Integer, ForeignKey("assembly_resolutions.id"), nullable=False),
+    Column("college", String(40), nullable=False),
+    Column("choice", _enum(Choice, "ballot_choice"), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("source", _enum(CountSource, "ballot_count_source"), nullable=False),
+    UniqueConstraint("resolution_id", "college", "choice", name="uq_assembly_counts_cell"),
+    Index("ix_assembly_counts_assembly", "assembly_id"),
+)
+
+assembly_signatures = Table(
+    "assembly_signatures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("role", _enum(SignatoryRole, "signatory_role"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("signed_at", UtcDateTime(), nullable=False),
+    Column("signed_by", String(80), nullable=False),
+    UniqueConstraint("assembly_id", "role", "name", name="uq_assembly_signatures_signatory"),
+)
+
 # Tables whose rows are never updated nor deleted once written (migrations 0002, 0003: triggers).
 APPEND_ONLY = (
     "call_batches",
@@ -346,4 +477,11 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Reminder, reminders)
     mapper_registry.map_imperatively(Mandate, mandates)
     mapper_registry.map_imperatively(CapitalOperation, capital_operations)
+    mapper_registry.map_imperatively(Assembly, assemblies)
+    mapper_registry.map_imperatively(RollEntry, assembly_roll)
+    mapper_registry.map_imperatively(AttendanceRecord, assembly_attendance)
+    mapper_registry.map_imperatively(Resolution, assembly_resolutions)
+    mapper_registry.map_imperatively(Vote, assembly_votes)
+    mapper_registry.map_imperatively(BallotCount, assembly_counts)
+    mapper_registry.map_imperatively(Signatory, assembly_signatures)
     _mapped = True

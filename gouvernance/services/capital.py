@@ -317,7 +317,7 @@ def register_view(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None)
     return RegisterView(
         on=day,
         statutes_id=statutes.id,
-        share_value=statutes.capital.share_value,
+        share_value=statutes.capital_rules().share_value,
         lines=lines,
         totals=totals,
         public_share=format_share(ratio),
@@ -350,7 +350,7 @@ def associate_view(
     return AssociateView(
         on=day,
         line=line,
-        share_value=statutes.capital.share_value,
+        share_value=statutes.capital_rules().share_value,
         operations=views,
         pending_refunds=pending,
     )
@@ -548,7 +548,7 @@ def subscribe(
         minimum, reason = _minimum(category, member, day)
         if minimum is None:
             raise InvalidInput(reason, field="member")
-        rules = context.statutes.capital
+        rules = context.statutes.capital_rules()
         amount, due = plan_subscription(
             context.register,
             Subscription(
@@ -631,7 +631,7 @@ def withdraw(
         member = _member(uow, code)
         category = _category(context.statutes, member)
         minimum, reason = _minimum(category, member, day)
-        rules = context.statutes.capital
+        rules = context.statutes.capital_rules()
         nominal, paid, refund_cents, refundable = plan_withdrawal(
             context.register,
             Withdrawal(

@@ -197,6 +197,8 @@ def _college(college: College) -> CollegeView:
 
 
 def _capital_lines(statutes: Statutes) -> tuple[str, ...]:
+    if statutes.capital is None:
+        return ("pas de capital en parts sociales (association)",)
     rules = statutes.capital
     minimum = (
         f"capital minimal : {format_amount(rules.minimum)}"

@@ -31,8 +31,9 @@ class TransitionResult:
 
 
 def default_statutes_id() -> str:
-    """The only statutes document there is; with none or several, the person must name one."""
-    documents = scic_rules.list_statutes()
+    """The only SCIC statutes document there is (a transition leads to a SCIC); with none or
+    several, the person must name one."""
+    documents = [s for s in scic_rules.list_statutes() if s.legal_form.is_scic]
     if len(documents) == 1:
         return documents[0].id
     known = ", ".join(s.id for s in documents) or "aucun"

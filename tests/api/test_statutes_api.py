@@ -24,7 +24,9 @@ def as_member(sign_in: Callable[[Role], Headers]) -> Headers:
 def test_a_member_lists_the_statutes(client: TestClient, as_member: Headers) -> None:
     response = client.get("/statutes", headers=as_member)
     assert response.status_code == 200, response.text
-    (demo,) = response.json()
+    association, demo = response.json()
+    assert association["id"] == "demo-statuts-association"
+    assert association["legal_form"] == "association"
     assert demo["id"] == "demo-statuts-scic"
     assert (demo["legal_form"], demo["legal_form_label"]) == ("scic_sas", "SCIC SAS")
     assert demo["valid_from"] == "2027-01-01"
@@ -100,7 +102,7 @@ def test_unknown_statutes_are_a_404(client: TestClient, as_admin: Headers) -> No
     response = client.get("/statutes/inconnus/compliance", headers=as_admin)
     assert response.status_code == 404
     assert response.json()["error"]["message"] == (
-        "statuts inconnus « inconnus » (connus : demo-statuts-scic)"
+        "statuts inconnus « inconnus » (connus : demo-statuts-association, demo-statuts-scic)"
     )
 
 

@@ -272,7 +272,7 @@ def _public_bodies(capital: CapitalPicture | None, law: LawBook, on: date) -> It
 
 
 def _capital(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]:
-    rules = statutes.capital
+    rules = statutes.capital_rules()
     if statutes.legal_form is LegalForm.SCIC_SA:
         minimum = law.euros("sa_capital_min", on)
         if rules.minimum is None or rules.minimum < minimum:
@@ -322,7 +322,8 @@ def _share_values(statutes: Statutes, law: LawBook, on: date) -> Iterator[Findin
     first = next(
         index
         for index, category in enumerate(statutes.categories)
-        if category.share_value is not None and category.share_value != statutes.capital.share_value
+        if category.share_value is not None
+        and category.share_value != statutes.capital_rules().share_value
     )
     yield Finding(
         Severity.ERROR,

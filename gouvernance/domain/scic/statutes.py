@@ -58,6 +58,34 @@ class EmptyCollegePolicy(StrEnum):
         }[self.value]
 
 
+class BlankProxies(StrEnum):
+    """A proxy given without a holder's name (« pouvoir en blanc »), as the statutes say."""
+
+    BOARD = "board"  # votes for the board's resolutions, against the others (C. com. L225-106)
+    REFUSED = "refused"  # the statutes do not accept blank proxies
+
+    @property
+    def label(self) -> str:
+        if self is BlankProxies.BOARD:
+            return (
+                "un pouvoir en blanc vote pour les résolutions présentées ou agréées par le "
+                "conseil et contre les autres"
+            )
+        return "les statuts n'admettent pas les pouvoirs en blanc"
+
+
+@dataclass(frozen=True)
+class RollPolicy:
+    """Who may vote, beyond being an associate at the cut-off date."""
+
+    fees_up_to_date: bool = False  # an association may require fees called before to be paid
+
+    def describe(self) -> str:
+        if self.fees_up_to_date:
+            return "seuls votent les associés à jour de leurs cotisations échues à la date d'arrêté"
+        return "votent tous les associés inscrits à la date d'arrêté"
+
+
 class Weighting(StrEnum):
     FIXED = "fixed"  # weights written in the statutes
     CAPITAL = "capital"  # weights by capital held: unlawful in a SCIC, kept so it can be flagged
@@ -164,10 +192,23 @@ class Statutes:
     decisions: Mapping[str, DecisionRule]  # the statutes' own rules, over the preset
     empty_college: EmptyCollege
     proxies: ProxyLimit
-    capital: CapitalRules
+    capital: CapitalRules | None  # None: an association, which has no shares
     surplus: SurplusPolicy
     source: str
     digest: str
+    blank_proxies: BlankProxies = BlankProxies.BOARD
+    voting_roll: RollPolicy = RollPolicy()
+    text: str = ""  # the document as written, kept with an assembly that follows it
+
+    def capital_rules(self) -> CapitalRules:
+        """The capital clauses; an association has none, which is said, not crashed on."""
+        if self.capital is None:
+            raise InvalidInput(
+                f"les statuts « {self.id} » ({self.legal_form.label}) n'ont pas de capital en "
+                "parts sociales",
+                field="statutes",
+            )
+        return self.capital
 
     def category(self, code: str) -> AssociateCategory | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -207,7 +248,7 @@ class Statutes:
         return rules
 
     def share_values(self) -> set[Decimal]:
-        values = {self.capital.share_value}
+        values = set() if self.capital is None else {self.capital.share_value}
         values.update(c.share_value for c in self.categories if c.share_value is not None)
         return values
 
@@ -266,6 +307,11 @@ class _AssembliesDoc(Strict):
 class _ProxiesDoc(Strict):
     max_per_associate: int | None = Field(default=None, ge=0)
     preset: Literal["scop"] | None = None
+    blank: BlankProxies = BlankProxies.BOARD
+
+
+class _VotingRollDoc(Strict):
+    fees_up_to_date: bool = False
 
 
 class _CapitalDoc(Strict):
@@ -294,7 +340,8 @@ class _StatutesDoc(Strict):
     college_rules: _CollegeRulesDoc = _CollegeRulesDoc()
     assemblies: _AssembliesDoc = _AssembliesDoc()
     proxies: _ProxiesDoc = _ProxiesDoc(preset="scop")
-    capital: _CapitalDoc
+    voting_roll: _VotingRollDoc = _VotingRollDoc()
+    capital: _CapitalDoc | None = None  # required of a SCIC, absent from an association
     surplus: _SurplusDoc = _SurplusDoc()
 
 
@@ -318,11 +365,24 @@ def parse_statutes(text: str, source: str, scop_proxies: ProxyLimit) -> Statutes
         decisions=decisions,
         empty_college=_empty_college(doc.college_rules, {c.code for c in colleges}, source),
         proxies=_proxies(doc.proxies, scop_proxies, source),
-        capital=_capital(doc.capital, source),
+        capital=_capital_of(doc, source),
         surplus=_surplus(doc.surplus, source),
         source=source,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        blank_proxies=doc.proxies.blank,
+        voting_roll=RollPolicy(fees_up_to_date=doc.voting_roll.fees_up_to_date),
+        text=text,
     )
+
+
+def _capital_of(doc: _StatutesDoc, source: str) -> CapitalRules | None:
+    if doc.capital is None:
+        if doc.legal_form.is_scic:
+            raise RuleError(
+                source, "capital", "une SCIC a un capital : indiquez au moins share_value"
+            )
+        return None
+    return _capital(doc.capital, source)
 
 
 def _categories(doc: _StatutesDoc, source: str) -> tuple[AssociateCategory, ...]:

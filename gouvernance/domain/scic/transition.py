@@ -176,7 +176,7 @@ def _place(statutes: Statutes, member: Member, on: date) -> Placement:
     college = statutes.college_for(member.code, category)
     population, year = latest_population(member, on)
     shares = _minimum_shares(category, population)
-    amount = None if shares is None else round_cents(shares * statutes.capital.share_value)
+    amount = None if shares is None else round_cents(shares * statutes.capital_rules().share_value)
     return Placement(
         code=member.code,
         name=member.display_name,
@@ -446,7 +446,7 @@ def _capital(
     public = sum((p.amount for p in counted if p.public_body and p.amount is not None), Decimal(0))
     share = Fraction(public) / Fraction(total) if total else None
     return CapitalProjection(
-        share_value=statutes.capital.share_value,
+        share_value=statutes.capital_rules().share_value,
         shares=sum(p.shares for p in counted if p.shares is not None),
         total=total,
         public_bodies=public,

@@ -1,0 +1,1 @@
+"""The general assembly: roll, attendance and proxies, quorum, resolutions, ballots, tally."""
