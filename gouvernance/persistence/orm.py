@@ -355,7 +355,7 @@ assembly_roll = Table(
     Column("entitled", Boolean, nullable=False),
     Column("reason", String(300), nullable=False),
     UniqueConstraint("assembly_id", "member_code", name="uq_assembly_roll_member"),
-    Index("ix_assembly_roll_college", "assembly_id", "college"),
+    Index("ix_assembly_roll_college", "assembly_id", "college", "entitled"),  # covers turnout
 )
 
 assembly_attendance = Table(
@@ -371,6 +371,7 @@ assembly_attendance = Table(
     Column("recorded_by", String(80), nullable=False),
     UniqueConstraint("assembly_id", "member_code", name="uq_assembly_attendance_member"),
     Index("ix_assembly_attendance_holder", "assembly_id", "holder_code"),
+    Index("ix_assembly_attendance_college", "assembly_id", "college", "mode"),  # covers turnout
 )
 
 assembly_resolutions = Table(

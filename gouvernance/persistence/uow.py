@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, InvalidInput
+from gouvernance.persistence.assemblies import SqlAssemblyStore
 from gouvernance.persistence.capital import SqlCapitalRegister
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
@@ -25,6 +26,7 @@ from gouvernance.persistence.repositories import (
     SqlUserRepository,
 )
 from gouvernance.services.ports import (
+    AssemblyStore,
     AuditLog,
     CapitalRegister,
     CategoryRepository,
@@ -35,6 +37,13 @@ from gouvernance.services.ports import (
     TokenRepository,
     UserRepository,
 )
+
+_ON_ROLL = "cet associé figure déjà sur la liste d'émargement de l'assemblée"
+_ATTENDING = "la présence de cet associé est déjà enregistrée pour cette assemblée"
+_NUMBERED = "ce numéro de résolution est déjà pris dans cette assemblée"
+_VOTED = "cet associé a déjà voté sur cette résolution"
+_COUNTED = "les décomptes de ce collège sont déjà saisis pour cette résolution"
+_SIGNED = "ce signataire a déjà signé le procès-verbal en cette qualité"
 
 # Which field a unique constraint protects, to name it in the error a person reads.
 _CONSTRAINT_FIELDS = {
@@ -52,6 +61,21 @@ _CONSTRAINT_FIELDS = {
     "mandates.mandate_id": ("mandate_id", "cette référence de mandat (RUM) est déjà utilisée"),
     "uq_capital_operations_number": ("number", "ce numéro d'opération du capital est déjà pris"),
     "capital_operations.number": ("number", "ce numéro d'opération du capital est déjà pris"),
+    # General assemblies: PostgreSQL names the constraint, SQLite its columns.
+    "uq_assemblies_code": ("code", "ce code d'assemblée est déjà attribué"),
+    "assemblies.code": ("code", "ce code d'assemblée est déjà attribué"),
+    "uq_assembly_roll_member": ("member", _ON_ROLL),
+    "assembly_roll.assembly_id, assembly_roll.member_code": ("member", _ON_ROLL),
+    "uq_assembly_attendance_member": ("member", _ATTENDING),
+    "assembly_attendance.assembly_id, assembly_attendance.member_code": ("member", _ATTENDING),
+    "uq_assembly_resolutions_number": ("number", _NUMBERED),
+    "assembly_resolutions.assembly_id, assembly_resolutions.number": ("number", _NUMBERED),
+    "uq_assembly_votes_voter": ("voter", _VOTED),
+    "assembly_votes.resolution_id, assembly_votes.voter_code": ("voter", _VOTED),
+    "uq_assembly_counts_cell": ("college", _COUNTED),
+    "assembly_counts.resolution_id, assembly_counts.college": ("college", _COUNTED),
+    "uq_assembly_signatures_signatory": ("name", _SIGNED),
+    "assembly_signatures.assembly_id, assembly_signatures.role": ("name", _SIGNED),
 }
 
 
@@ -89,6 +113,7 @@ class SqlAlchemyUnitOfWork:
     idempotency: IdempotencyStore
     ledger: Ledger
     capital: CapitalRegister
+    assemblies: AssemblyStore
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -104,6 +129,7 @@ class SqlAlchemyUnitOfWork:
         self.idempotency = SqlIdempotencyStore(self.session)
         self.ledger = SqlLedger(self.session)
         self.capital = SqlCapitalRegister(self.session)
+        self.assemblies = SqlAssemblyStore(self.session, self.flush)
         return self
 
     def __exit__(

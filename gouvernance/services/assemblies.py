@@ -14,22 +14,47 @@ writes nothing. Writes are audited; a secret ballot's audit entry never holds th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Literal
 
 from gouvernance.domain.assembly.model import (
+    NO_COLLEGE,
+    Assembly,
     AssemblyStatus,
     Attendance,
+    AttendanceRecord,
+    BallotCount,
     Choice,
+    CountSource,
     Method,
     Proposer,
+    Resolution,
+    RollEntry,
+    Signatory,
     SignatoryRole,
+    Vote,
 )
 from gouvernance.domain.assembly.rules import AssemblyRules
-from gouvernance.domain.assembly.tally import AssemblyTally, QuorumResult
-from gouvernance.domain.users import Actor
-from gouvernance.services.ports import UnitOfWorkFactory
+from gouvernance.domain.assembly.tally import (
+    AssemblyTally,
+    QuorumResult,
+    ResolutionBallots,
+    Turnout,
+    quorum,
+    tally_assembly,
+)
+from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gouvernance.domain.members import has_control_characters
+from gouvernance.domain.scic.decisions import DecisionKind
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.services import audit, idempotency, scic_rules
+from gouvernance.services.assembly_roll import build_roll
+from gouvernance.services.calls import check_day, member_key
+from gouvernance.services.capital import current_statutes
+from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "AssemblySummary",
@@ -84,6 +109,7 @@ class ResolutionView:
     rule: str  # « quorum 20 % des associés ; majorité : plus de la moitié des voix exprimées »
     ballots: int  # individual ballots recorded so far (secret or open); 0 for a show of hands
     counted_colleges: tuple[str, ...]  # show of hands: colleges whose counts are entered
+    created: bool = True  # False: replayed with the same Idempotency-Key
 
 
 @dataclass(frozen=True)
@@ -114,6 +140,7 @@ class AssemblyView:
     quorums: tuple[QuorumResult, ...]  # live: the attendance as it stands
     resolutions: tuple[ResolutionView, ...]
     signatures: tuple[SignatureView, ...]
+    created: bool = True  # False: replayed with the same Idempotency-Key
 
 
 @dataclass(frozen=True)
@@ -165,6 +192,11 @@ class TallyView:
 # --------------------------------------------------------------------------------------------
 # Use cases
 
+MAX_TITLE = 300
+MAX_TEXT = 20_000
+MAX_NAME = 200
+Lock = Literal["share", "update"] | None
+
 
 def create_assembly(
     uows: UnitOfWorkFactory,
@@ -184,21 +216,121 @@ def create_assembly(
     shares at the cut-off (capital register); an association's is its active members. With
     ``voting_roll.fees_up_to_date``, a member with a call due by the cut-off and unpaid at it
     is on the roll but not entitled, with the reason. A second convocation names the first."""
-    raise NotImplementedError
+    actor.require(Permission.PREPARE_ASSEMBLIES)
+    name = _text(title, "title", MAX_TITLE)
+    day = check_day(held_on, "held_on")
+    until = check_day(cutoff or day, "cutoff")
+    if until > day:
+        raise InvalidInput(
+            "la date d'arrêté de la liste suit la date de l'assemblée", field="cutoff"
+        )
+    kind = _assembly_kind(kind)
+    number = _convocation(convocation)
+    previous = _previous(previous_code, number)
+    wanted = (statutes_id or "").strip() or None
+    key = _key(actor, "assemblies.create", idempotency_key)
+    request = idempotency.fingerprint(
+        {"title": name, "held_on": day, "kind": kind, "convocation": number, "cutoff": until,
+         "statutes": wanted, "previous": previous}
+    )  # fmt: skip
+    with uows() as uow:
+        uow.ledger.lock()  # numbering; a concurrent twin waits, then replays
+        replayed = idempotency.replay(uow, key, request) if key else None
+        if replayed:
+            code = replayed
+        else:
+            code = _convene(uow, actor, name, day, kind, number, until, wanted, previous)
+            if key:
+                idempotency.remember(uow, key, request, 201, code)
+            uow.commit()
+    return replace(assembly_view(uows, actor, code), created=not replayed)
+
+
+def _convene(
+    uow: UnitOfWork, actor: Actor, title: str, day: date, kind: str, number: int,
+    cutoff: date, statutes_id: str | None, previous: str | None,
+) -> str:  # fmt: skip
+    statutes = scic_rules.load_statutes(statutes_id) if statutes_id else current_statutes(uow)
+    if day < statutes.valid_from:
+        raise InvalidInput(
+            f"les statuts « {statutes.id} » ne s'appliquent qu'à partir du "
+            f"{statutes.valid_from:%d/%m/%Y}",
+            field="held_on",
+        )
+    presets, _, _ = scic_rules.load_presets()
+    rules = AssemblyRules.from_statutes(statutes, presets, day)
+    rules.decision(kind)
+    if previous is not None:
+        _check_previous(uow, previous, kind, number)
+    roll = build_roll(uow, statutes, cutoff)
+    first = uow.ledger.next_numbers(f"AG-{day.year}", 1)
+    assembly = Assembly(
+        code=f"AG-{day.year}-{first:02d}", title=title, kind=kind, convocation=number,
+        held_on=day, cutoff=cutoff, statutes_id=statutes.id, statutes_digest=statutes.digest,
+        rules=rules.to_json(), status=AssemblyStatus.OPEN, created_at=_now(),
+        created_by=actor.username, previous_code=previous,
+    )  # fmt: skip
+    uow.assemblies.add(assembly)
+    assert assembly.id is not None
+    for entry in roll:
+        entry.assembly_id = assembly.id
+    uow.assemblies.add_roll(roll)
+    audit.record(
+        uow, actor, "assemblee.convoquee", "assembly", assembly.code, titre=title, type=kind,
+        convocation=number, date=day, arrete=cutoff, statuts=statutes.id,
+        empreinte=statutes.digest, inscrits=len(roll),
+        votants=sum(1 for e in roll if e.entitled),
+    )  # fmt: skip
+    return assembly.code
 
 
 def list_assemblies(uows: UnitOfWorkFactory, actor: Actor) -> list[AssemblySummary]:
     """Every assembly, newest first."""
-    raise NotImplementedError
+    with uows() as uow:
+        return [_summary(a, AssemblyRules.from_json(a.rules)) for a in uow.assemblies.all()]
 
 
 def assembly_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> AssemblyView:
-    raise NotImplementedError
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        return _view(uow, assembly)
 
 
 def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLine, ...]:
     """The attendance sheet: every associate on the roll, how they attend, proxies held."""
-    raise NotImplementedError
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        rules = AssemblyRules.from_json(assembly.rules)
+        assert assembly.id is not None
+        present = {r.member_code: r for r in uow.assemblies.attendance(assembly.id)}
+        held: dict[str, list[str]] = {}
+        for record in present.values():
+            if record.holder_code:
+                held.setdefault(record.holder_code, []).append(record.member_code)
+        return tuple(
+            _roll_line(rules, entry, present.get(entry.member_code), held)
+            for entry in uow.assemblies.roll(assembly.id)
+        )
+
+
+def _roll_line(
+    rules: AssemblyRules,
+    entry: RollEntry,
+    record: AttendanceRecord | None,
+    held: Mapping[str, Sequence[str]],
+) -> RollLine:
+    return RollLine(
+        member_code=entry.member_code,
+        name=entry.name,
+        category=entry.category,
+        college=entry.college,
+        college_label=_college_label(rules, entry.college),
+        entitled=entry.entitled,
+        reason=entry.reason,
+        attendance=record.mode if record is not None else None,
+        holder_code=record.holder_code if record is not None else None,
+        proxies_held=tuple(sorted(held.get(entry.member_code, ()))),
+    )
 
 
 def record_attendance(
@@ -214,13 +346,107 @@ def record_attendance(
     associate attending in person or remotely, holding fewer proxies than the limit (refused
     with the figures and the rule otherwise); BLANK_PROXY is refused when the statutes do not
     admit blank proxies. Recording the same attendance again changes nothing."""
-    raise NotImplementedError
+    actor.require(Permission.RUN_ASSEMBLIES)
+    who = _member_code(member, "member")
+    by = _member_code(holder, "holder") if holder and holder.strip() else None
+    with uows() as uow:
+        assembly = _writable(uow, code)
+        assert assembly.id is not None
+        rules = AssemblyRules.from_json(assembly.rules)
+        entry = _entitled(uow, assembly, who, "member")
+        existing = uow.assemblies.attendance_of(assembly.id, who)
+        limit = _proxy_limit(uow, assembly, rules)
+        if existing is not None:
+            if existing.mode is mode and existing.holder_code == by:
+                return _attendance_view(uow, existing, entry, limit, created=False)
+            raise Conflict(
+                f"{entry.name} ({who}) a déjà émargé ({existing.mode.label}) : annulez d'abord "
+                "cet émargement",
+                field="member",
+            )
+        _check_mode(uow, assembly, rules, entry, mode, by, limit)
+        record = AttendanceRecord(
+            assembly_id=assembly.id, member_code=who, college=entry.college, mode=mode,
+            holder_code=by, recorded_at=_now(), recorded_by=actor.username,
+        )  # fmt: skip
+        uow.assemblies.add_attendance(record)
+        audit.record(
+            uow, actor, "assemblee.emargement", "assembly", assembly.code, membre=who,
+            mode=mode.value, mandataire=by,
+        )  # fmt: skip
+        view = _attendance_view(uow, record, entry, limit)
+        uow.commit()
+    return view
+
+
+def _check_mode(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, entry: RollEntry,
+    mode: Attendance, holder: str | None, limit: int,
+) -> None:  # fmt: skip
+    if mode is not Attendance.REPRESENTED:
+        if holder is not None:
+            raise InvalidInput(
+                "seul un associé représenté a un mandataire (mode « represented »)", field="holder"
+            )
+        if mode is Attendance.BLANK_PROXY and rules.blank_proxies.value == "refused":
+            raise InvalidInput(rules.blank_proxies.label, field="mode")
+        return
+    if holder is None:
+        raise InvalidInput("nommez l'associé qui détient le pouvoir", field="holder")
+    if holder == entry.member_code:
+        raise InvalidInput("un associé ne peut pas se donner pouvoir à lui-même", field="holder")
+    assert assembly.id is not None
+    bearer = uow.assemblies.roll_entry(assembly.id, holder)
+    if bearer is None or not bearer.entitled:
+        raise InvalidInput(
+            f"{holder} n'est pas un associé appelé à voter à cette assemblée : un pouvoir ne se "
+            "donne qu'à un autre associé",
+            field="holder",
+        )
+    attending = uow.assemblies.attendance_of(assembly.id, holder)
+    if attending is None or not attending.mode.may_hold_proxies:
+        raise InvalidInput(
+            f"{bearer.name} ({holder}) doit d'abord émarger présent ou à distance pour recevoir "
+            "un pouvoir",
+            field="holder",
+        )
+    held = uow.assemblies.proxies_held(assembly.id, holder)
+    if len(held) >= limit:
+        raise InvalidInput(
+            f"pouvoir refusé : {bearer.name} ({holder}) détient déjà {len(held)} pouvoir(s) "
+            f"({', '.join(held)}), le maximum à cette assemblée : {rules.proxies.describe()}, "
+            f"soit {limit} pour {_entitled_count(uow, assembly)} associés",
+            field="holder",
+        )
 
 
 def cancel_attendance(uows: UnitOfWorkFactory, actor: Actor, code: str, member: str) -> None:
     """Strike a line of the sheet entered by mistake: refused once the associate has voted or
     while they hold proxies."""
-    raise NotImplementedError
+    actor.require(Permission.RUN_ASSEMBLIES)
+    who = _member_code(member, "member")
+    with uows() as uow:
+        assembly = _writable(uow, code)
+        assert assembly.id is not None
+        record = uow.assemblies.attendance_of(assembly.id, who)
+        if record is None:
+            raise NotFound(f"{who} n'a pas émargé à {assembly.code}", field="member")
+        if uow.assemblies.voted(assembly.id, who):
+            raise Conflict(
+                f"{who} a déjà voté : son émargement ne peut plus être annulé", field="member"
+            )
+        held = uow.assemblies.proxies_held(assembly.id, who)
+        if held:
+            raise Conflict(
+                f"{who} détient les pouvoirs de {', '.join(held)} : annulez-les d'abord",
+                field="member",
+            )
+        uow.assemblies.remove_attendance(record)
+        audit.record(
+            uow, actor, "assemblee.emargement_annule", "assembly", assembly.code, membre=who,
+            mode=record.mode.value,
+        )  # fmt: skip
+        uow.commit()
 
 
 def add_resolution(
@@ -239,7 +465,68 @@ def add_resolution(
     """Put a resolution on the agenda, numbered in order; ``decision_kind`` defaults to the
     assembly's kind and must be one the rules know; ``proposed_by`` (a member code on the
     roll) is required when associates propose it."""
-    raise NotImplementedError
+    actor.require(Permission.PREPARE_ASSEMBLIES)
+    name = _text(title, "title", MAX_TITLE)
+    body = _text(text, "text", MAX_TEXT, required=False, multiline=True)
+    author = (
+        _member_code(proposed_by, "proposed_by") if proposed_by and proposed_by.strip() else None
+    )
+    if proposer is Proposer.ASSOCIATES and author is None:
+        raise InvalidInput("nommez l'associé qui propose la résolution", field="proposed_by")
+    if proposer is Proposer.BOARD and author is not None:
+        raise InvalidInput(
+            "une résolution du conseil n'a pas d'associé auteur", field="proposed_by"
+        )
+    key = _key(actor, "assemblies.resolution", idempotency_key)
+    request = idempotency.fingerprint(
+        {"assembly": code, "title": name, "text": body, "kind": decision_kind,
+         "proposer": proposer.value, "by": author, "method": method.value}
+    )  # fmt: skip
+    with uows() as uow:
+        assembly = _writable(uow, code)
+        assert assembly.id is not None
+        replayed = idempotency.replay(uow, key, request) if key else None
+        if replayed:
+            number = int(replayed)
+        else:
+            rules = AssemblyRules.from_json(assembly.rules)
+            kind = (decision_kind or "").strip() or assembly.kind
+            rules.decision(kind)
+            if author is not None:
+                _entitled(uow, assembly, author, "proposed_by")
+            number = len(uow.assemblies.resolutions(assembly.id)) + 1
+            resolution = Resolution(
+                assembly_id=assembly.id, number=number, title=name, text=body,
+                decision_kind=kind, proposer=proposer, proposed_by=author, method=method,
+                created_at=_now(), created_by=actor.username,
+            )  # fmt: skip
+            uow.assemblies.add_resolution(resolution)
+            if method is Method.SECRET:
+                _secret_counters(uow, assembly, rules, resolution)
+            audit.record(
+                uow, actor, "assemblee.resolution", "assembly", assembly.code, numero=number,
+                titre=name, type=kind, auteur=proposer.value, associe=author,
+                scrutin=method.value,
+            )  # fmt: skip
+            if key:
+                idempotency.remember(uow, key, request, 201, str(number))
+            uow.commit()
+        return replace(_resolution_view(uow, assembly, number), created=not replayed)
+
+
+def _secret_counters(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolution: Resolution
+) -> None:
+    """Every (college, choice) cell exists from the start: a secret ballot only raises one."""
+    assert assembly.id is not None and resolution.id is not None
+    colleges = [c.code for c in rules.colleges] or [NO_COLLEGE]
+    uow.assemblies.create_counters(
+        [
+            BallotCount(assembly.id, resolution.id, college, choice, 0, CountSource.SECRET)
+            for college in colleges
+            for choice in Choice
+        ]
+    )
 
 
 def cast_ballot(
@@ -259,7 +546,84 @@ def cast_ballot(
     ballot of the same voter is refused (409), concurrently too (unique constraint); a retry
     with the same Idempotency-Key returns the first receipt. Secret: the vote row has no
     choice and the count of (college, choice) is raised by one."""
-    raise NotImplementedError
+    who = _member_code(voter, "voter")
+    key = _key(actor, "assemblies.ballot", idempotency_key)
+    request = idempotency.fingerprint(
+        {"assembly": code, "resolution": number, "voter": who, "choice": choice.value}
+    )
+    with uows() as uow:
+        assembly = _writable(uow, code)
+        assert assembly.id is not None
+        if key and (done := idempotency.replay(uow, key, request)):
+            return _receipt_of(done)
+        resolution = _resolution(uow, assembly, number)
+        caster = _caster(uow, actor, assembly, resolution, who)
+        vote = Vote(
+            assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
+            cast_by=caster.cast_by, college=caster.college,
+            choice=None if resolution.method is Method.SECRET else choice,
+            recorded_at=_now(), recorded_by=actor.username,
+        )  # fmt: skip
+        uow.assemblies.add_vote(vote)
+        if resolution.method is Method.SECRET:
+            uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
+        detail = {} if resolution.method is Method.SECRET else {"choix": choice.value}
+        audit.record(
+            uow, actor, "assemblee.vote", "assembly", assembly.code, resolution=number,
+            votant=who, par=caster.cast_by, secret=resolution.method is Method.SECRET, **detail,
+        )  # fmt: skip
+        receipt = BallotReceipt(
+            assembly=assembly.code, resolution=number, voter_code=who, cast_by=caster.cast_by,
+            secret=resolution.method is Method.SECRET, recorded_at=vote.recorded_at,
+        )  # fmt: skip
+        if key:
+            idempotency.remember(uow, key, request, 201, _receipt_text(receipt))
+        uow.commit()
+    return receipt
+
+
+@dataclass(frozen=True)
+class _Caster:
+    cast_by: str
+    college: str
+
+
+def _caster(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, voter: str
+) -> _Caster:
+    """Who casts ``voter``'s ballot, checked: attending, not yet voted, the actor allowed."""
+    assert assembly.id is not None and resolution.id is not None
+    if resolution.method is Method.SHOW_OF_HANDS:
+        raise InvalidInput(
+            f"la résolution n° {resolution.number} se vote à main levée : les scrutateurs "
+            "saisissent les décomptes par collège",
+            field="resolution",
+        )
+    entry = _entitled(uow, assembly, voter, "voter")
+    record = uow.assemblies.attendance_of(assembly.id, voter)
+    if record is None:
+        raise InvalidInput(
+            f"{entry.name} ({voter}) n'a pas émargé : présent, à distance, par correspondance "
+            "ou représenté",
+            field="voter",
+        )
+    if record.mode is Attendance.BLANK_PROXY:
+        raise InvalidInput(
+            f"{entry.name} ({voter}) a donné un pouvoir en blanc, qui vote selon la règle des "
+            "statuts : pas de bulletin",
+            field="voter",
+        )
+    cast_by = record.holder_code or voter
+    if not actor.can(Permission.RUN_ASSEMBLIES) and actor.member_code != cast_by:
+        raise Forbidden(
+            "un associé vote pour lui-même et pour les associés dont il détient le pouvoir"
+        )
+    if uow.assemblies.has_voted(resolution.id, voter):
+        raise Conflict(
+            f"{entry.name} ({voter}) a déjà voté sur la résolution n° {resolution.number}",
+            field="voter",
+        )
+    return _Caster(cast_by, record.college)
 
 
 def enter_counts(
@@ -274,27 +638,406 @@ def enter_counts(
     while the assembly is open, audited). Refused when the total exceeds the associates of that
     college attending in person, remotely, by post or represented (blank proxies are added by
     the tally, not counted by hand)."""
-    raise NotImplementedError
+    actor.require(Permission.RUN_ASSEMBLIES)
+    cells = {choice: _count(counts.get(choice, 0), choice) for choice in Choice}
+    with uows() as uow:
+        assembly = _writable(uow, code)
+        assert assembly.id is not None
+        rules = AssemblyRules.from_json(assembly.rules)
+        where = _college_code(rules, college)
+        resolution = _resolution(uow, assembly, number)
+        assert resolution.id is not None
+        if resolution.method is not Method.SHOW_OF_HANDS:
+            raise InvalidInput(
+                f"la résolution n° {number} se vote par bulletins ({resolution.method.label}) : "
+                "pas de décompte à main levée",
+                field="resolution",
+            )
+        turnout = uow.assemblies.turnout(assembly.id).get(where)
+        present = 0 if turnout is None else turnout.attending - turnout.blank_proxies
+        total = sum(cells.values())
+        if total > present:
+            raise InvalidInput(
+                f"{total} voix comptées dans le « {_college_label(rules, where)} » pour "
+                f"{present} associé(s) présent(s), à distance, par correspondance ou "
+                "représenté(s)",
+                field="counts",
+            )
+        uow.assemblies.set_counts(assembly.id, resolution.id, where, cells, CountSource.HANDS)
+        audit.record(
+            uow, actor, "assemblee.main_levee", "assembly", assembly.code, resolution=number,
+            college=where, **{c.value: n for c, n in cells.items()},
+        )  # fmt: skip
+        uow.commit()
+        return _resolution_view(uow, assembly, number)
 
 
 def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
     """The tally from the database: live while open, the stored results once closed."""
-    raise NotImplementedError
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        rules = AssemblyRules.from_json(assembly.rules)
+        assert assembly.id is not None
+        if assembly.status is AssemblyStatus.CLOSED and assembly.results:
+            result = AssemblyTally.from_json(assembly.results)
+        else:
+            actor.require(Permission.READ_ASSEMBLY_TALLY)
+            result = _compute(uow, assembly, rules)
+        return TallyView(
+            summary=_summary(assembly, rules),
+            rules=rules,
+            tally=result,
+            final=assembly.status is AssemblyStatus.CLOSED,
+            marker=uow.assemblies.marker(assembly.id),
+        )
+
+
+def _compute(uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules) -> AssemblyTally:
+    assert assembly.id is not None
+    turnout = Turnout(uow.assemblies.turnout(assembly.id))
+    counts = uow.assemblies.ballot_counts(assembly.id)
+    ballots = [
+        ResolutionBallots(
+            number=r.number,
+            title=r.title,
+            decision_kind=r.decision_kind,
+            proposer=r.proposer,
+            counts=counts.get(r.id or 0, {}),
+        )
+        for r in uow.assemblies.resolutions(assembly.id)
+    ]
+    return tally_assembly(rules, assembly.kind, assembly.convocation, turnout, ballots)
 
 
 def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
     """Close: tally, store the results with the assembly; nothing can change afterwards.
     Closing twice is refused (409)."""
-    raise NotImplementedError
+    actor.require(Permission.RUN_ASSEMBLIES)
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        rules = AssemblyRules.from_json(assembly.rules)
+        result = _compute(uow, assembly, rules)
+        assembly.results = result.to_json()
+        assembly.status = AssemblyStatus.CLOSED
+        assembly.closed_at = _now()
+        assembly.closed_by = actor.username
+        audit.record(
+            uow, actor, "assemblee.close", "assembly", assembly.code,
+            resultats={str(r.number): r.outcome.value for r in result.resolutions},
+        )  # fmt: skip
+        uow.flush()
+        uow.commit()
+    return tally(uows, actor, code)
 
 
 def sign_minutes(
     uows: UnitOfWorkFactory, actor: Actor, code: str, role: SignatoryRole, name: str
 ) -> SignatureView:
     """Sign the minutes of a closed assembly (refused while open)."""
-    raise NotImplementedError
+    actor.require(Permission.RUN_ASSEMBLIES)
+    who = _text(name, "name", MAX_NAME)
+    with uows() as uow:
+        assembly = _assembly(uow, code, lock="share")
+        assert assembly.id is not None
+        if assembly.status is not AssemblyStatus.CLOSED:
+            raise Conflict(
+                f"le procès-verbal de {assembly.code} se signe après la clôture de l'assemblée",
+                field="assembly",
+            )
+        signatory = Signatory(assembly.id, role, who, _now(), actor.username)
+        uow.assemblies.add_signature(signatory)
+        audit.record(
+            uow, actor, "assemblee.pv_signe", "assembly", assembly.code, role=role.value,
+            nom=who,
+        )  # fmt: skip
+        uow.commit()
+    return SignatureView(role, who, signatory.signed_at, actor.username)
 
 
 def live_marker(uows: UnitOfWorkFactory, actor: Actor, code: str) -> str:
     """A cheap token that changes whenever the tally could (for the scrutineers' live screen)."""
-    raise NotImplementedError
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        if assembly.status is not AssemblyStatus.CLOSED:
+            actor.require(Permission.READ_ASSEMBLY_TALLY)
+        assert assembly.id is not None
+        return uow.assemblies.marker(assembly.id)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
+    assert assembly.id is not None
+    rules = AssemblyRules.from_json(assembly.rules)
+    roll = uow.assemblies.roll(assembly.id)
+    entitled = sum(1 for e in roll if e.entitled)
+    modes = {mode: 0 for mode in Attendance}
+    for record in uow.assemblies.attendance(assembly.id):
+        modes[record.mode] += 1
+    resolutions = uow.assemblies.resolutions(assembly.id)
+    return AssemblyView(
+        summary=_summary(assembly, rules),
+        cutoff=assembly.cutoff,
+        statutes_id=assembly.statutes_id,
+        statutes_label=rules.statutes_label,
+        previous_code=assembly.previous_code,
+        created_at=assembly.created_at,
+        created_by=assembly.created_by,
+        closed_at=assembly.closed_at,
+        closed_by=assembly.closed_by,
+        rules=rules,
+        entitled=entitled,
+        not_entitled=len(roll) - entitled,
+        attendance=modes,
+        proxy_limit=rules.proxies.limit(entitled),
+        proxy_rule=rules.proxies.describe(),
+        quorums=_quorums(uow, assembly, rules, resolutions),
+        resolutions=_resolution_views(uow, assembly, rules, resolutions),
+        signatures=tuple(
+            SignatureView(s.role, s.name, s.signed_at, s.signed_by)
+            for s in uow.assemblies.signatures(assembly.id)
+        ),
+    )
+
+
+def _quorums(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolutions: Sequence[Resolution]
+) -> tuple[QuorumResult, ...]:
+    if assembly.status is AssemblyStatus.CLOSED and assembly.results:
+        return AssemblyTally.from_json(assembly.results).quorums
+    assert assembly.id is not None
+    turnout = Turnout(uow.assemblies.turnout(assembly.id))
+    kinds = [assembly.kind]
+    kinds += [r.decision_kind for r in resolutions if r.decision_kind not in kinds]
+    return tuple(quorum(rules, kind, assembly.convocation, turnout) for kind in kinds)
+
+
+def _resolution_view(uow: UnitOfWork, assembly: Assembly, number: int) -> ResolutionView:
+    rules = AssemblyRules.from_json(assembly.rules)
+    (view,) = _resolution_views(uow, assembly, rules, [_resolution(uow, assembly, number)])
+    return view
+
+
+def _resolution_views(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolutions: Sequence[Resolution]
+) -> tuple[ResolutionView, ...]:
+    """The agenda; the ballots and counts are read once for all resolutions."""
+    assert assembly.id is not None
+    ballots = uow.assemblies.votes_recorded(assembly.id)
+    counted = uow.assemblies.counted_colleges(assembly.id)
+    views = []
+    for resolution in resolutions:
+        rule = rules.decision(resolution.decision_kind)
+        rid = resolution.id or 0
+        views.append(
+            ResolutionView(
+                number=resolution.number,
+                title=resolution.title,
+                text=resolution.text,
+                decision_kind=resolution.decision_kind,
+                decision_label=rule.label,
+                proposer=resolution.proposer,
+                proposed_by=resolution.proposed_by,
+                method=resolution.method,
+                rule=rule.convocation(assembly.convocation).describe(),
+                ballots=ballots.get(rid, 0),
+                counted_colleges=counted.get(rid, ()),
+            )
+        )
+    return tuple(views)
+
+
+def _summary(assembly: Assembly, rules: AssemblyRules) -> AssemblySummary:
+    label = rules.decisions[assembly.kind].label if assembly.kind in rules.decisions else ""
+    return AssemblySummary(
+        code=assembly.code,
+        title=assembly.title,
+        kind=assembly.kind,
+        kind_label=label,
+        convocation=assembly.convocation,
+        held_on=assembly.held_on,
+        status=assembly.status,
+    )
+
+
+def _attendance_view(
+    uow: UnitOfWork, record: AttendanceRecord, entry: RollEntry, limit: int, created: bool = True
+) -> AttendanceView:
+    held = uow.assemblies.proxies_held(record.assembly_id, record.member_code)
+    return AttendanceView(
+        member_code=record.member_code, name=entry.name, college=record.college,
+        mode=record.mode, holder_code=record.holder_code, proxies_held=len(held),
+        proxy_limit=limit, created=created,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+def _assembly(uow: UnitOfWork, code: str, lock: Lock = None) -> Assembly:
+    wanted = (code or "").strip().upper()
+    found = None
+    if wanted and len(wanted) <= 20 and not has_control_characters(wanted):
+        found = uow.assemblies.get(wanted, lock=lock)
+    if found is None:
+        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="assembly")
+    return found
+
+
+def _writable(uow: UnitOfWork, code: str, lock: Lock = "share") -> Assembly:
+    """The assembly, locked so that no close slips in before this write commits."""
+    assembly = _assembly(uow, code, lock=lock)
+    if assembly.status is AssemblyStatus.CLOSED:
+        raise Conflict(
+            f"l'assemblée {assembly.code} est close : plus rien ne change", field="assembly"
+        )
+    return assembly
+
+
+def _resolution(uow: UnitOfWork, assembly: Assembly, number: int) -> Resolution:
+    assert assembly.id is not None
+    found = uow.assemblies.resolution(assembly.id, number) if 0 < number < 10_000 else None
+    if found is None:
+        raise NotFound(
+            f"pas de résolution n° {number} à l'ordre du jour de {assembly.code}",
+            field="resolution",
+        )
+    return found
+
+
+def _entitled(uow: UnitOfWork, assembly: Assembly, code: str, field: str) -> RollEntry:
+    assert assembly.id is not None
+    entry = uow.assemblies.roll_entry(assembly.id, code)
+    if entry is None:
+        raise NotFound(
+            f"{code} n'est pas sur la liste d'émargement de {assembly.code} (associés au "
+            f"{assembly.cutoff:%d/%m/%Y})",
+            field=field,
+        )
+    if not entry.entitled:
+        raise InvalidInput(f"{entry.name} ({code}) ne vote pas : {entry.reason}", field=field)
+    return entry
+
+
+def _entitled_count(uow: UnitOfWork, assembly: Assembly) -> int:
+    assert assembly.id is not None
+    return sum(c.entitled for c in uow.assemblies.turnout(assembly.id).values())
+
+
+def _proxy_limit(uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules) -> int:
+    return rules.proxies.limit(_entitled_count(uow, assembly))
+
+
+def _college_code(rules: AssemblyRules, college: str) -> str:
+    code = (college or "").strip()
+    if code in ("", "-") and not rules.by_college:
+        return NO_COLLEGE
+    if rules.college(code) is None:
+        known = ", ".join(c.code for c in rules.colleges) or "« - » (pas de collèges)"
+        raise InvalidInput(f"collège inconnu « {college} » (collèges : {known})", field="college")
+    return code
+
+
+def _college_label(rules: AssemblyRules, code: str) -> str:
+    college = rules.college(code)
+    if college is not None:
+        return college.label
+    return "Ensemble des associés" if not rules.by_college else "(aucun collège)"
+
+
+def _count(value: object, choice: Choice) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000_000:
+        raise InvalidInput(
+            f"le nombre de voix « {choice.label} » doit être un entier positif ou nul",
+            field=choice.value,
+        )
+    return value
+
+
+def _assembly_kind(kind: str) -> str:
+    value = (kind or "").strip()
+    if value not in {k.value for k in DecisionKind}:
+        raise InvalidInput(
+            f"type d'assemblée inconnu « {kind} » (ordinary, extraordinary)", field="kind"
+        )
+    return value
+
+
+def _convocation(number: int) -> int:
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 3:
+        raise InvalidInput("la convocation est la 1re, la 2e ou la 3e", field="convocation")
+    return number
+
+
+def _previous(code: str | None, number: int) -> str | None:
+    wanted = (code or "").strip().upper() or None
+    if wanted is not None and number == 1:
+        raise InvalidInput(
+            "une 1re convocation ne suit pas une autre assemblée", field="previous_code"
+        )
+    return wanted
+
+
+def _check_previous(uow: UnitOfWork, code: str, kind: str, number: int) -> None:
+    previous = uow.assemblies.get(code)
+    if previous is None:
+        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="previous_code")
+    if previous.kind != kind or previous.convocation >= number:
+        raise InvalidInput(
+            f"{code} n'est pas une convocation antérieure de la même assemblée ({kind})",
+            field="previous_code",
+        )
+
+
+def _member_code(text: str | None, field: str) -> str:
+    try:
+        return member_key(text or "")
+    except NotFound:
+        raise NotFound("aucun membre n'a ce code", field=field) from None
+
+
+def _text(
+    value: str, field: str, limit: int, *, required: bool = True, multiline: bool = False
+) -> str:
+    clean = value.strip() if multiline else " ".join((value or "").split())
+    bad = has_control_characters(clean.replace("\n", "").replace("\t", "")) if multiline else (
+        has_control_characters(clean)
+    )  # fmt: skip
+    if (required and not clean) or len(clean) > limit or bad:
+        need = "obligatoire, " if required else ""
+        raise InvalidInput(
+            f"texte {need}de {limit} caractères au plus, sans caractère de contrôle", field=field
+        )
+    return clean
+
+
+def _key(actor: Actor, operation: str, idempotency_key: str | None) -> str | None:
+    return idempotency.scoped_key(actor, operation, idempotency_key) if idempotency_key else None
+
+
+def _receipt_text(receipt: BallotReceipt) -> str:
+    return json.dumps(
+        {"assembly": receipt.assembly, "resolution": receipt.resolution,
+         "voter_code": receipt.voter_code, "cast_by": receipt.cast_by, "secret": receipt.secret,
+         "recorded_at": receipt.recorded_at.isoformat()}
+    )  # fmt: skip
+
+
+def _receipt_of(text: str) -> BallotReceipt:
+    data = json.loads(text)
+    return BallotReceipt(
+        assembly=str(data["assembly"]),
+        resolution=int(data["resolution"]),
+        voter_code=str(data["voter_code"]),
+        cast_by=str(data["cast_by"]),
+        secret=bool(data["secret"]),
+        recorded_at=datetime.fromisoformat(str(data["recorded_at"])),
+        created=False,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

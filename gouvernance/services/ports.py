@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
+from gouvernance.domain.assembly.model import (
+    Assembly,
+    AttendanceRecord,
+    BallotCount,
+    Choice,
+    CountSource,
+    Resolution,
+    RollEntry,
+    Signatory,
+    Vote,
+)
+from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
 from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.calls.model import (
     Allocation,
@@ -112,6 +124,55 @@ class CapitalRegister(Protocol):
     ) -> Sequence[CapitalOperation]: ...
 
 
+class AssemblyStore(Protocol):
+    """General assemblies. Writers first take the assembly row with ``get(code, lock=…)``:
+    ``"share"`` for attendance, resolutions, ballots and counts, ``"update"`` to close, so that
+    nothing lands after a close. Closed assemblies are frozen by triggers as well."""
+
+    def add(self, assembly: Assembly) -> None: ...  # flushed: ``assembly.id`` is set
+    def get(
+        self, code: str, *, lock: Literal["share", "update"] | None = None
+    ) -> Assembly | None: ...
+    def all(self) -> Sequence[Assembly]: ...  # newest first (held_on, then id, descending)
+
+    def add_roll(self, entries: Sequence[RollEntry]) -> None: ...  # bulk insert
+    def roll(self, assembly_id: int) -> Sequence[RollEntry]: ...  # by member code
+    def roll_entry(self, assembly_id: int, member_code: str) -> RollEntry | None: ...
+
+    def add_attendance(self, record: AttendanceRecord) -> None: ...
+    def attendance(self, assembly_id: int) -> Sequence[AttendanceRecord]: ...  # by member code
+    def attendance_of(self, assembly_id: int, member_code: str) -> AttendanceRecord | None: ...
+    def remove_attendance(self, record: AttendanceRecord) -> None: ...
+    def proxies_held(self, assembly_id: int, holder_code: str) -> Sequence[str]: ...  # sorted
+
+    def add_resolution(self, resolution: Resolution) -> None: ...  # flushed: id is set
+    def resolutions(self, assembly_id: int) -> Sequence[Resolution]: ...  # by number
+    def resolution(self, assembly_id: int, number: int) -> Resolution | None: ...
+
+    def add_vote(self, vote: Vote) -> None: ...  # flushed: a second vote raises Conflict
+    def has_voted(self, resolution_id: int, voter_code: str) -> bool: ...
+    def voted(self, assembly_id: int, voter_code: str) -> bool: ...  # on any resolution
+    def votes_recorded(self, assembly_id: int) -> Mapping[int, int]: ...  # resolution id → n
+    def create_counters(self, counters: Sequence[BallotCount]) -> None: ...
+    def raise_counter(self, resolution_id: int, college: str, choice: Choice) -> None: ...
+    def set_counts(
+        self,
+        assembly_id: int,
+        resolution_id: int,
+        college: str,
+        counts: Mapping[Choice, int],
+        source: CountSource,
+    ) -> None: ...  # the five cells of one college, inserted or replaced
+    def counted_colleges(self, assembly_id: int) -> Mapping[int, tuple[str, ...]]: ...
+
+    def turnout(self, assembly_id: int) -> Mapping[str, CollegeTurnout]: ...  # GROUP BY college
+    def ballot_counts(self, assembly_id: int) -> Mapping[int, Mapping[str, Counts]]: ...
+    def marker(self, assembly_id: int) -> str: ...  # changes with any vote, count, attendance
+
+    def add_signature(self, signatory: Signatory) -> None: ...
+    def signatures(self, assembly_id: int) -> Sequence[Signatory]: ...
+
+
 class CategoryRepository(Protocol):
     def add(self, category: Category) -> None: ...
     def get(self, code: str) -> Category | None: ...
@@ -163,6 +224,7 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyStore
     ledger: Ledger
     capital: CapitalRegister
+    assemblies: AssemblyStore
 
     def __enter__(self) -> Self: ...
     def __exit__(

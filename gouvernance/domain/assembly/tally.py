@@ -31,14 +31,18 @@ Rules (DESIGN §5, art. 19 octies; statutes for what the law leaves open):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
-from gouvernance.domain.assembly.model import Choice, Proposer
-from gouvernance.domain.assembly.rules import AssemblyRules
-from gouvernance.domain.scic.decisions import Convocation
+from gouvernance.domain.assembly.model import NO_COLLEGE, Choice, Proposer
+from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule
+from gouvernance.domain.scic.decisions import Convocation, DecisionRule, Treatment, VoteBase
+from gouvernance.domain.scic.law import format_share
+from gouvernance.domain.scic.statutes import BlankProxies, EmptyCollegePolicy
 
 ALL_ASSOCIATES_LABEL = "Ensemble des associés"  # the one « college » without colleges
 
@@ -207,23 +211,492 @@ class AssemblyTally:
 
     def to_json(self) -> str:
         """The tally as closed, stored with the assembly: the minutes read it back unchanged."""
-        raise NotImplementedError
+        return json.dumps(
+            {
+                "quorums": [_quorum_dump(q) for q in self.quorums],
+                "resolutions": [_resolution_dump(r) for r in self.resolutions],
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> AssemblyTally:
-        raise NotImplementedError
+        data = json.loads(text)
+        return cls(
+            quorums=tuple(_quorum_load(q) for q in data["quorums"]),
+            resolutions=tuple(_resolution_load(r) for r in data["resolutions"]),
+        )
+
+
+# --- quorum ---------------------------------------------------------------------------------
 
 
 def quorum(rules: AssemblyRules, kind: str, convocation: int, turnout: Turnout) -> QuorumResult:
     """Whether the associates attending may decide on ``kind`` at this convocation, and why."""
-    raise NotImplementedError
+    decision = rules.decision(kind)
+    required = decision.convocation(convocation).quorum
+    entitled, attending = turnout.entitled, turnout.attending
+    reached = required == 0 or (entitled > 0 and Fraction(attending, entitled) >= required)
+    return QuorumResult(
+        decision_kind=kind,
+        decision_label=decision.label,
+        convocation=convocation,
+        required=required,
+        entitled=entitled,
+        attending=attending,
+        reached=reached,
+        explanation=_quorum_text(
+            decision.label, convocation, required, entitled, attending, reached
+        ),
+    )
+
+
+def _quorum_text(
+    label: str, convocation: int, required: Fraction, entitled: int, attending: int, reached: bool
+) -> str:
+    who = (
+        f"{_plural(attending, 'associé présent, représenté', 'associés présents, représentés')}"
+        f" ou ayant voté à distance sur {_plural(entitled, 'inscrit', 'inscrits')}"
+    )
+    if entitled:
+        who += f", soit {format_share(Fraction(attending, entitled))}"
+    where = f"en {_ordinal(convocation)} convocation {_for_kind(label)}"
+    if required == 0:
+        return f"{who} ; sans quorum {where}"
+    verdict = "atteint" if reached else "non atteint"
+    return f"{who} ; quorum requis {where} : {format_share(required)} : {verdict}"
+
+
+def _for_kind(label: str) -> str:
+    """« pour l'assemblée générale ordinaire »; a label the article cannot be guessed for is
+    quoted."""
+    lowered = label[:1].lower() + label[1:]
+    if lowered and lowered[0] in "aàâeéèêiîoôuhy":
+        return f"pour l'{lowered}"
+    return f"pour « {label} »"
+
+
+# --- one resolution -------------------------------------------------------------------------
+
+
+@dataclass
+class _College:
+    """A college's figures while the tally is being worked out."""
+
+    rule: CollegeRule
+    entitled: int
+    attending: int
+    blank_proxies: int
+    applied_proxies: int  # blank proxies turned into ballots (0 when the statutes refuse them)
+    counts: Counts
+    formed: bool
+    merged_into: str | None = None
+    merged: list[str] = field(default_factory=list)  # labels of the colleges merged into it
+    base: int = 0
+    in_favour: int = 0
+    state: CollegeState = CollegeState.NOT_FORMED
+    effective_weight: Fraction = Fraction(0)
+
+    @property
+    def result(self) -> Fraction | None:
+        if self.state is not CollegeState.COUNTED:
+            return None
+        return Fraction(self.in_favour, self.base)
 
 
 def tally_resolution(
     rules: AssemblyRules, convocation: int, turnout: Turnout, ballots: ResolutionBallots
 ) -> ResolutionResult:
     """One resolution's result, explained."""
-    raise NotImplementedError
+    decision = rules.decision(ballots.decision_kind)
+    return _tally(
+        rules,
+        decision,
+        convocation,
+        quorum(rules, ballots.decision_kind, convocation, turnout),
+        turnout,
+        ballots,
+    )
+
+
+def _tally(
+    rules: AssemblyRules,
+    decision: DecisionRule,
+    convocation: int,
+    quorum_result: QuorumResult,
+    turnout: Turnout,
+    ballots: ResolutionBallots,
+) -> ResolutionResult:
+    rule = decision.convocation(convocation)
+    colleges = _colleges(rules, turnout, ballots)
+    headcount = _headcount(ballots, colleges)
+    _merge(rules, colleges)
+    for college in colleges:
+        _settle(college, rule.base, decision)
+    counted = [c for c in colleges if c.state is CollegeState.COUNTED]
+    undecided = rules.empty_college.policy is EmptyCollegePolicy.STATUTES and len(counted) < len(
+        colleges
+    )
+    _weigh(rules, colleges, counted, undecided)
+    weighted, outcome = _outcome(rule, quorum_result.reached, counted, undecided)
+    lines = _college_lines(rules, colleges, rule.base)
+    results = tuple(_result(c, lines[c.rule.code]) for c in colleges)
+    return ResolutionResult(
+        number=ballots.number,
+        title=ballots.title,
+        decision_kind=ballots.decision_kind,
+        decision_label=decision.label,
+        reference=decision.reference,
+        proposer=ballots.proposer,
+        rule=rule,
+        quorum=quorum_result,
+        colleges=results,
+        headcount=headcount,
+        weighted=weighted,
+        outcome=outcome,
+        explanation=_explanation(
+            rules, rule, results, counted, weighted, outcome, headcount, quorum_result
+        ),
+    )
+
+
+def _outcome(
+    rule: Convocation, quorate: bool, counted: list[_College], undecided: bool
+) -> tuple[Fraction | None, Outcome]:
+    """The weighted result and the outcome; none weighed when the ballots decide nothing."""
+    if not quorate:
+        return None, Outcome.NOT_DELIBERATED
+    if not counted:
+        return None, Outcome.REJECTED
+    if undecided:
+        return None, Outcome.UNDECIDED
+    weighted = sum(
+        (c.effective_weight * Fraction(c.in_favour, c.base) for c in counted), Fraction()
+    )
+    adopted = weighted > rule.majority if rule.strict else weighted >= rule.majority
+    return weighted, Outcome.ADOPTED if adopted else Outcome.REJECTED
+
+
+def _headcount(ballots: ResolutionBallots, colleges: list[_College]) -> Counts:
+    """Every ballot by head, whatever the college, blank proxies included (before any merge)."""
+    proxies = sum(c.applied_proxies for c in colleges)
+    board = ballots.proposer is Proposer.BOARD
+    return sum(ballots.counts.values(), Counts()) + Counts(
+        for_=proxies if board else 0, against=0 if board else proxies
+    )
+
+
+def _college_rules(rules: AssemblyRules) -> tuple[CollegeRule, ...]:
+    if rules.colleges:
+        return rules.colleges
+    return (CollegeRule(NO_COLLEGE, ALL_ASSOCIATES_LABEL, Fraction(1), 1),)
+
+
+def _colleges(rules: AssemblyRules, turnout: Turnout, ballots: ResolutionBallots) -> list[_College]:
+    """Each college's figures, blank proxies turned into ballots as the statutes say."""
+    found = []
+    for rule in _college_rules(rules):
+        seen, counts = _figures(rules, rule.code, turnout, ballots)
+        applied = seen.blank_proxies if rules.blank_proxies is BlankProxies.BOARD else 0
+        if ballots.proposer is Proposer.BOARD:
+            counts += Counts(for_=applied)
+        else:
+            counts += Counts(against=applied)
+        found.append(
+            _College(
+                rule=rule,
+                entitled=seen.entitled,
+                attending=seen.attending,
+                blank_proxies=seen.blank_proxies,
+                applied_proxies=applied,
+                counts=counts,
+                formed=seen.entitled > 0 and seen.entitled >= rule.minimum_size,
+            )
+        )
+    return found
+
+
+def _figures(
+    rules: AssemblyRules, code: str, turnout: Turnout, ballots: ResolutionBallots
+) -> tuple[CollegeTurnout, Counts]:
+    """A college's turnout and ballots; without colleges, everyone's whatever their code."""
+    if rules.colleges:
+        return (
+            turnout.colleges.get(code) or CollegeTurnout(code, 0, 0),
+            ballots.counts.get(code, Counts()),
+        )
+    everyone = turnout.colleges.values()
+    return (
+        CollegeTurnout(
+            code,
+            sum(c.entitled for c in everyone),
+            sum(c.attending for c in everyone),
+            sum(c.blank_proxies for c in everyone),
+        ),
+        sum(ballots.counts.values(), Counts()),
+    )
+
+
+def _merge(rules: AssemblyRules, colleges: list[_College]) -> None:
+    """``merge``: a college not formed is counted inside the named college, if that one is."""
+    into = rules.empty_college.into
+    if rules.empty_college.policy is not EmptyCollegePolicy.MERGE or into is None:
+        return
+    target = next((c for c in colleges if c.rule.code == into), None)
+    if target is None or not target.formed:
+        return
+    for college in colleges:
+        if college is target or college.formed:
+            continue
+        target.entitled += college.entitled
+        target.attending += college.attending
+        target.blank_proxies += college.blank_proxies
+        target.applied_proxies += college.applied_proxies
+        target.counts += college.counts
+        target.merged.append(college.rule.label)
+        college.merged_into = target.rule.label
+        college.state = CollegeState.MERGED
+
+
+def _settle(college: _College, base: VoteBase, decision: DecisionRule) -> None:
+    """The college's base and numerator on the rule's base, and so its state."""
+    if college.state is CollegeState.MERGED or not college.formed:
+        return
+    college.base = max(0, _base(college, base, decision))
+    college.in_favour = college.counts.for_
+    college.state = CollegeState.COUNTED if college.base > 0 else CollegeState.ABSENT
+
+
+def _base(college: _College, base: VoteBase, decision: DecisionRule) -> int:
+    counts = college.counts
+    abstentions = counts.abstain
+    blank = counts.blank + counts.null
+    if base is VoteBase.ALL_ASSOCIATES:
+        return college.entitled
+    if base is VoteBase.PRESENT_REPRESENTED:
+        return (
+            college.attending
+            - (abstentions if decision.abstention is Treatment.EXCLUDED else 0)
+            - (blank if decision.blank is Treatment.EXCLUDED else 0)
+        )
+    return (
+        counts.for_
+        + counts.against
+        + (abstentions if decision.abstention is Treatment.AGAINST else 0)
+        + (blank if decision.blank is Treatment.AGAINST else 0)
+    )
+
+
+def _weigh(
+    rules: AssemblyRules, colleges: list[_College], counted: list[_College], undecided: bool
+) -> None:
+    """Effective weights: those of the statutes, the missing ones given as the policy says.
+
+    The weights of the counted colleges always sum to exactly 1, except under the statutes'
+    own clause (``undecided``), where they stay as written for the chair to apply the clause.
+    """
+    if not counted:
+        return
+    if undecided:
+        for college in counted:
+            college.effective_weight = college.rule.weight
+        return
+    raw = {id(c): c.rule.weight for c in counted}
+    target = next((c for c in counted if c.rule.code == rules.empty_college.into), None)
+    if rules.empty_college.policy is EmptyCollegePolicy.MERGE and target is not None:
+        raw[id(target)] += sum(
+            (c.rule.weight for c in colleges if c.state is not CollegeState.COUNTED), Fraction(0)
+        )
+    total = sum(raw.values(), Fraction(0))
+    for college in counted:
+        college.effective_weight = raw[id(college)] / total if total else Fraction(1, len(counted))
+
+
+def _result(college: _College, line: str) -> CollegeResult:
+    return CollegeResult(
+        code=college.rule.code,
+        label=college.rule.label,
+        weight=college.rule.weight,
+        effective_weight=college.effective_weight,
+        entitled=college.entitled,
+        attending=college.attending,
+        blank_proxies=college.blank_proxies,
+        counts=college.counts,
+        base=college.base,
+        in_favour=college.in_favour,
+        result=college.result,
+        state=college.state,
+        explanation=line,
+    )
+
+
+# --- explanation ----------------------------------------------------------------------------
+
+
+def _college_lines(
+    rules: AssemblyRules, colleges: list[_College], base: VoteBase
+) -> dict[str, str]:
+    fate = _fate(rules, colleges)
+    return {c.rule.code: _college_line(rules, c, base, fate) for c in colleges}
+
+
+def _fate(rules: AssemblyRules, colleges: list[_College]) -> str:
+    """What becomes of the weight of a college not counted."""
+    policy = rules.empty_college.policy
+    if policy is EmptyCollegePolicy.STATUTES:
+        return "poids selon la clause des statuts"
+    target = next(
+        (
+            c
+            for c in colleges
+            if c.rule.code == rules.empty_college.into and c.state is CollegeState.COUNTED
+        ),
+        None,
+    )
+    if policy is EmptyCollegePolicy.MERGE and target is not None:
+        return f"poids reporté sur {_college_ref(target.rule.label)}"
+    return "poids redistribué"
+
+
+def _college_line(rules: AssemblyRules, college: _College, base: VoteBase, fate: str) -> str:
+    head = college.rule.label
+    if rules.colleges:
+        head += f" (poids {format_share(college.rule.weight)})"
+    if college.merged:
+        head += ", avec " + ", ".join(_college_ref(label) for label in college.merged)
+    if college.state is CollegeState.MERGED:
+        assert college.merged_into is not None
+        return (
+            f"{head} : non formé ({_size(college)}), fusionné dans "
+            f"{_college_ref(college.merged_into)}"
+        )
+    if college.state is CollegeState.NOT_FORMED:
+        return f"{head} : non formé ({_size(college)}) : {fate}"
+    figures = _counts_text(college.counts)
+    if college.applied_proxies:
+        figures += f", dont {_plural(college.applied_proxies, 'pouvoir', 'pouvoirs')} en blanc"
+    elif college.blank_proxies:
+        refused = _plural(
+            college.blank_proxies, "pouvoir en blanc non compté", "pouvoirs en blanc non comptés"
+        )
+        figures += f", {refused} : les statuts n'admettent pas les pouvoirs en blanc"
+    if college.state is CollegeState.ABSENT:
+        return f"{head} : {figures} ; absent (aucune voix) : {fate}"
+    result = college.result
+    assert result is not None
+    return (
+        f"{head} : {figures} ; {college.in_favour} sur {college.base} "
+        f"{_base_words(base, college.base)}, soit {format_share(result)}"
+    )
+
+
+def _size(college: _College) -> str:
+    entitled = _plural(college.entitled, "inscrit", "inscrits")
+    return f"{entitled} pour un minimum de {college.rule.minimum_size}"
+
+
+def _explanation(
+    rules: AssemblyRules,
+    rule: Convocation,
+    colleges: tuple[CollegeResult, ...],
+    counted: list[_College],
+    weighted: Fraction | None,
+    outcome: Outcome,
+    headcount: Counts,
+    quorum_result: QuorumResult,
+) -> tuple[str, ...]:
+    lines = [c.explanation for c in colleges]
+    if outcome is Outcome.NOT_DELIBERATED:
+        lines.append(f"Quorum non atteint, résolution non délibérée : {quorum_result.explanation}")
+    elif not counted:
+        lines.append("Aucune voix sur la base retenue : la résolution est rejetée")
+    elif outcome is Outcome.UNDECIDED:
+        lines.append(
+            "Un collège n'est pas formé ou est absent ; les statuts disposent : "
+            f"« {rules.empty_college.text} »"
+        )
+    else:
+        assert weighted is not None
+        lines.extend(_weighted_lines(rules, rule, colleges, weighted))
+    word = "plus de" if rule.strict else "au moins"
+    lines.append(
+        f"Majorité requise : {word} {_fraction_text(rule.majority)} {rule.base.label} "
+        f"({format_share(rule.majority)}) → {outcome.label}"
+    )
+    if rules.colleges:
+        lines.append(f"Décompte par tête, toutes catégories confondues : {_counts_text(headcount)}")
+    return tuple(lines)
+
+
+def _weighted_lines(
+    rules: AssemblyRules,
+    rule: Convocation,
+    colleges: tuple[CollegeResult, ...],
+    weighted: Fraction,
+) -> list[str]:
+    counted = [c for c in colleges if c.state is CollegeState.COUNTED]
+    if not rules.colleges:
+        only = counted[0]
+        return [
+            f"Résultat : {only.in_favour} pour sur {only.base} "
+            f"{_base_words(rule.base, only.base)}, soit {format_share(weighted)}"
+        ]
+    lines = []
+    if any(c.effective_weight != c.weight for c in colleges):
+        used = ", ".join(f"{c.label} {format_share(c.effective_weight)}" for c in counted)
+        lines.append(f"Poids retenus après redistribution : {used}")
+    terms = " + ".join(
+        f"{_bare(c.effective_weight)} × {_bare(c.result or Fraction(0))}" for c in counted
+    )
+    lines.append(f"Résultat pondéré : {terms} = {format_share(weighted)}")
+    return lines
+
+
+def _counts_text(counts: Counts) -> str:
+    return (
+        f"{counts.for_} pour, {counts.against} contre, "
+        f"{_plural(counts.abstain, 'abstention', 'abstentions')}, "
+        f"{_plural(counts.blank + counts.null, 'blanc ou nul', 'blancs ou nuls')}"
+    )
+
+
+def _base_words(base: VoteBase, count: int) -> str:
+    """« voix exprimées », « voix des associés présents ou représentés »…"""
+    words = base.label.removeprefix("des ")
+    return words.replace("exprimées", "exprimée") if count < 2 else words
+
+
+def _bare(value: Fraction) -> str:
+    """A percentage inside a sum: the « ≈ » is said once, on the total."""
+    return format_share(value).removeprefix("≈\u00a0")
+
+
+def _college_ref(label: str) -> str:
+    if label.lower().startswith("collège"):
+        return "le " + label[:1].lower() + label[1:]
+    return f"« {label} »"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count < 2 else many}"
+
+
+def _ordinal(number: int) -> str:
+    return "1re" if number == 1 else f"{number}e"
+
+
+def _fraction_text(value: Fraction) -> str:
+    if value == Fraction(1, 2):
+        return "la moitié"
+    if value == Fraction(2, 3):
+        return "les deux tiers"
+    if value == Fraction(3, 4):
+        return "les trois quarts"
+    return format_share(value)
+
+
+# --- the assembly ---------------------------------------------------------------------------
 
 
 def tally_assembly(
@@ -235,4 +708,130 @@ def tally_assembly(
 ) -> AssemblyTally:
     """The quorum of the assembly's kind and of every other kind on the agenda, then each
     resolution in order of number."""
-    raise NotImplementedError
+    ordered = sorted(resolutions, key=lambda r: r.number)
+    kinds = list(dict.fromkeys([kind, *(r.decision_kind for r in ordered)]))
+    quorums = {k: quorum(rules, k, convocation, turnout) for k in kinds}
+    return AssemblyTally(
+        quorums=tuple(quorums.values()),
+        resolutions=tuple(
+            _tally(
+                rules,
+                rules.decision(r.decision_kind),
+                convocation,
+                quorums[r.decision_kind],
+                turnout,
+                r,
+            )
+            for r in ordered
+        ),
+    )
+
+
+# --- storage --------------------------------------------------------------------------------
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _counts_dump(counts: Counts) -> dict[str, int]:
+    return {c.value: counts.get(c) for c in Choice}
+
+
+def _counts_load(data: Mapping[str, int]) -> Counts:
+    return Counts.of({Choice(key): value for key, value in data.items()})
+
+
+def _quorum_dump(q: QuorumResult) -> dict[str, Any]:
+    return {
+        "decision_kind": q.decision_kind,
+        "decision_label": q.decision_label,
+        "convocation": q.convocation,
+        "required": _fraction(q.required),
+        "entitled": q.entitled,
+        "attending": q.attending,
+        "reached": q.reached,
+        "explanation": q.explanation,
+    }
+
+
+def _quorum_load(data: Mapping[str, Any]) -> QuorumResult:
+    return QuorumResult(**{**data, "required": Fraction(data["required"])})
+
+
+def _college_dump(c: CollegeResult) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "label": c.label,
+        "weight": _fraction(c.weight),
+        "effective_weight": _fraction(c.effective_weight),
+        "entitled": c.entitled,
+        "attending": c.attending,
+        "blank_proxies": c.blank_proxies,
+        "counts": _counts_dump(c.counts),
+        "base": c.base,
+        "in_favour": c.in_favour,
+        "result": None if c.result is None else _fraction(c.result),
+        "state": c.state.value,
+        "explanation": c.explanation,
+    }
+
+
+def _college_load(data: Mapping[str, Any]) -> CollegeResult:
+    return CollegeResult(
+        **{
+            **data,
+            "weight": Fraction(data["weight"]),
+            "effective_weight": Fraction(data["effective_weight"]),
+            "counts": _counts_load(data["counts"]),
+            "result": None if data["result"] is None else Fraction(data["result"]),
+            "state": CollegeState(data["state"]),
+        }
+    )
+
+
+def _resolution_dump(r: ResolutionResult) -> dict[str, Any]:
+    return {
+        "number": r.number,
+        "title": r.title,
+        "decision_kind": r.decision_kind,
+        "decision_label": r.decision_label,
+        "reference": r.reference,
+        "proposer": r.proposer.value,
+        "rule": {
+            "quorum": _fraction(r.rule.quorum),
+            "majority": _fraction(r.rule.majority),
+            "strict": r.rule.strict,
+            "base": r.rule.base.value,
+        },
+        "quorum": _quorum_dump(r.quorum),
+        "colleges": [_college_dump(c) for c in r.colleges],
+        "headcount": _counts_dump(r.headcount),
+        "weighted": None if r.weighted is None else _fraction(r.weighted),
+        "outcome": r.outcome.value,
+        "explanation": list(r.explanation),
+    }
+
+
+def _resolution_load(data: Mapping[str, Any]) -> ResolutionResult:
+    rule = data["rule"]
+    return ResolutionResult(
+        number=data["number"],
+        title=data["title"],
+        decision_kind=data["decision_kind"],
+        decision_label=data["decision_label"],
+        reference=data["reference"],
+        proposer=Proposer(data["proposer"]),
+        rule=Convocation(
+            Fraction(rule["quorum"]),
+            Fraction(rule["majority"]),
+            rule["strict"],
+            VoteBase(rule["base"]),
+        ),
+        quorum=_quorum_load(data["quorum"]),
+        colleges=tuple(_college_load(c) for c in data["colleges"]),
+        headcount=_counts_load(data["headcount"]),
+        weighted=None if data["weighted"] is None else Fraction(data["weighted"]),
+        outcome=Outcome(data["outcome"]),
+        explanation=tuple(data["explanation"]),
+    )

@@ -1,0 +1,324 @@
+"""General assemblies in the database: single rows through the ORM, the tally's aggregates and
+the bulk writes as plain SQL statements (700 000 ballots are counted by GROUP BY, never loaded).
+
+A secret ballot is a vote row without a choice plus a counter raised by one in
+``assembly_counts``, which has no voter column: nothing stored links the two.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from hashlib import blake2b
+from typing import Any, Literal, cast
+
+from sqlalchemy import CursorResult, case, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from gouvernance.domain.assembly.model import (
+    Assembly,
+    Attendance,
+    AttendanceRecord,
+    BallotCount,
+    Choice,
+    CountSource,
+    Resolution,
+    RollEntry,
+    Signatory,
+    Vote,
+)
+from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
+from gouvernance.persistence.orm import (
+    assemblies,
+    assembly_attendance,
+    assembly_counts,
+    assembly_resolutions,
+    assembly_roll,
+    assembly_signatures,
+    assembly_votes,
+)
+
+_roll = assembly_roll.c
+_attendance = assembly_attendance.c
+_resolutions = assembly_resolutions.c
+_votes = assembly_votes.c
+_counts = assembly_counts.c
+
+
+class SqlAssemblyStore:
+    """``flush`` is the unit of work's: a unique constraint hit becomes a French Conflict."""
+
+    def __init__(self, session: Session, flush: Callable[[], None] | None = None) -> None:
+        self.session = session
+        self._flush = flush or session.flush
+
+    # --- the assembly ------------------------------------------------------------------
+
+    def add(self, assembly: Assembly) -> None:
+        self.session.add(assembly)
+        self._flush()
+
+    def get(self, code: str, *, lock: Literal["share", "update"] | None = None) -> Assembly | None:
+        """With a lock, the row is read afresh (another transaction may just have closed it)."""
+        query = select(Assembly).where(assemblies.c.code == code)
+        if lock is not None:
+            query = query.with_for_update(read=lock == "share").execution_options(
+                populate_existing=True
+            )
+        return self.session.scalars(query).one_or_none()
+
+    def all(self) -> Sequence[Assembly]:
+        query = select(Assembly).order_by(assemblies.c.held_on.desc(), assemblies.c.id.desc())
+        return self.session.scalars(query).all()
+
+    # --- the roll and the attendance sheet ---------------------------------------------
+
+    def add_roll(self, entries: Sequence[RollEntry]) -> None:
+        """One multi-row INSERT: the entries' ``id`` stay None (read them back with ``roll``)."""
+        if entries:
+            self.session.execute(insert(assembly_roll), [_values(e) for e in entries])
+
+    def roll(self, assembly_id: int) -> Sequence[RollEntry]:
+        query = select(RollEntry).where(_roll.assembly_id == assembly_id)
+        return self.session.scalars(query.order_by(_roll.member_code)).all()
+
+    def roll_entry(self, assembly_id: int, member_code: str) -> RollEntry | None:
+        query = select(RollEntry).where(
+            _roll.assembly_id == assembly_id, _roll.member_code == member_code
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def add_attendance(self, record: AttendanceRecord) -> None:
+        self.session.add(record)
+        self._flush()
+
+    def attendance(self, assembly_id: int) -> Sequence[AttendanceRecord]:
+        query = select(AttendanceRecord).where(_attendance.assembly_id == assembly_id)
+        return self.session.scalars(query.order_by(_attendance.member_code)).all()
+
+    def attendance_of(self, assembly_id: int, member_code: str) -> AttendanceRecord | None:
+        query = select(AttendanceRecord).where(
+            _attendance.assembly_id == assembly_id, _attendance.member_code == member_code
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def remove_attendance(self, record: AttendanceRecord) -> None:
+        self.session.delete(record)
+        self._flush()
+
+    def proxies_held(self, assembly_id: int, holder_code: str) -> Sequence[str]:
+        """The associates represented by ``holder_code`` (blank proxies have no holder)."""
+        self._flush()
+        query = select(_attendance.member_code).where(
+            _attendance.assembly_id == assembly_id,
+            _attendance.holder_code == holder_code,
+            _attendance.mode == Attendance.REPRESENTED,
+        )
+        return self.session.scalars(query.order_by(_attendance.member_code)).all()
+
+    # --- resolutions ---------------------------------------------------------------------
+
+    def add_resolution(self, resolution: Resolution) -> None:
+        self.session.add(resolution)
+        self._flush()
+
+    def resolutions(self, assembly_id: int) -> Sequence[Resolution]:
+        query = select(Resolution).where(_resolutions.assembly_id == assembly_id)
+        return self.session.scalars(query.order_by(_resolutions.number)).all()
+
+    def resolution(self, assembly_id: int, number: int) -> Resolution | None:
+        query = select(Resolution).where(
+            _resolutions.assembly_id == assembly_id, _resolutions.number == number
+        )
+        return self.session.scalars(query).one_or_none()
+
+    # --- ballots and counts --------------------------------------------------------------
+
+    def add_vote(self, vote: Vote) -> None:
+        """Flushed at once: a second ballot of the same voter raises Conflict (field voter)."""
+        self.session.add(vote)
+        self._flush()
+
+    def has_voted(self, resolution_id: int, voter_code: str) -> bool:
+        query = select(_votes.id).where(
+            _votes.resolution_id == resolution_id, _votes.voter_code == voter_code
+        )
+        return self.session.scalar(query.limit(1)) is not None
+
+    def voted(self, assembly_id: int, voter_code: str) -> bool:
+        """Through the unique (resolution, voter) index, one probe per resolution."""
+        resolution_ids = select(_resolutions.id).where(_resolutions.assembly_id == assembly_id)
+        query = select(_votes.id).where(
+            _votes.resolution_id.in_(resolution_ids), _votes.voter_code == voter_code
+        )
+        return self.session.scalar(query.limit(1)) is not None
+
+    def votes_recorded(self, assembly_id: int) -> Mapping[int, int]:
+        """Ballots recorded (open and secret) per resolution id, 0 for one without any."""
+        self._flush()
+        recorded = dict.fromkeys(
+            self.session.scalars(
+                select(_resolutions.id).where(_resolutions.assembly_id == assembly_id)
+            ),
+            0,
+        )
+        query = (
+            select(_votes.resolution_id, func.count())
+            .where(_votes.assembly_id == assembly_id)
+            .group_by(_votes.resolution_id)
+        )
+        recorded.update({row[0]: row[1] for row in self.session.execute(query)})
+        return recorded
+
+    def create_counters(self, counters: Sequence[BallotCount]) -> None:
+        if counters:
+            self.session.execute(insert(assembly_counts), [_values(c) for c in counters])
+
+    def raise_counter(self, resolution_id: int, college: str, choice: Choice) -> None:
+        """One atomic UPDATE: concurrent secret ballots never lose a count."""
+        statement = (
+            update(assembly_counts)
+            .where(
+                _counts.resolution_id == resolution_id,
+                _counts.college == college,
+                _counts.choice == choice,
+            )
+            .values(count=_counts.count + 1)
+        )
+        result = cast(CursorResult[Any], self.session.execute(statement))
+        if result.rowcount != 1:
+            raise LookupError(
+                f"aucun compteur pour la résolution {resolution_id}, collège « {college} », "
+                f"choix {choice.label} : créez les compteurs avant les bulletins secrets"
+            )
+
+    def set_counts(
+        self,
+        assembly_id: int,
+        resolution_id: int,
+        college: str,
+        counts: Mapping[Choice, int],
+        source: CountSource,
+    ) -> None:
+        """The five cells of one college: those present are updated, the others inserted."""
+        cell = (_counts.resolution_id == resolution_id, _counts.college == college)
+        existing = {
+            row[0]: row[1]
+            for row in self.session.execute(select(_counts.choice, _counts.id).where(*cell))
+        }
+        missing = []
+        for choice in Choice:
+            count = counts.get(choice, 0)
+            if choice in existing:
+                statement = update(assembly_counts).where(_counts.id == existing[choice])
+                self.session.execute(statement.values(count=count, source=source))
+            else:
+                missing.append(
+                    BallotCount(assembly_id, resolution_id, college, choice, count, source)
+                )
+        self.create_counters(missing)
+
+    def counted_colleges(self, assembly_id: int) -> Mapping[int, tuple[str, ...]]:
+        """The colleges whose show-of-hands counts were entered, per resolution id (sorted)."""
+        self._flush()
+        query = (
+            select(_counts.resolution_id, _counts.college)
+            .where(_counts.assembly_id == assembly_id, _counts.source == CountSource.HANDS)
+            .distinct()
+            .order_by(_counts.resolution_id, _counts.college)
+        )
+        colleges: dict[int, list[str]] = defaultdict(list)
+        for resolution_id, college in self.session.execute(query):
+            colleges[resolution_id].append(college)
+        return {resolution_id: tuple(codes) for resolution_id, codes in colleges.items()}
+
+    # --- the tally's aggregates ----------------------------------------------------------
+
+    def turnout(self, assembly_id: int) -> Mapping[str, CollegeTurnout]:
+        """Every college on the roll or on the attendance sheet, counted per head."""
+        self._flush()
+        entitled_case = case((_roll.entitled, 1), else_=0)
+        roll = (
+            select(_roll.college, func.sum(entitled_case))
+            .where(_roll.assembly_id == assembly_id)
+            .group_by(_roll.college)
+        )
+        entitled: dict[str, int] = {row[0]: int(row[1] or 0) for row in self.session.execute(roll)}
+        blank = case((_attendance.mode == Attendance.BLANK_PROXY, 1), else_=0)
+        present = (
+            select(_attendance.college, func.count(), func.sum(blank))
+            .where(_attendance.assembly_id == assembly_id)
+            .group_by(_attendance.college)
+        )
+        attending = {row[0]: (row[1], int(row[2] or 0)) for row in self.session.execute(present)}
+        return {
+            college: CollegeTurnout(
+                college, entitled.get(college, 0), *attending.get(college, (0, 0))
+            )
+            for college in sorted(entitled.keys() | attending.keys())
+        }
+
+    def ballot_counts(self, assembly_id: int) -> Mapping[int, Mapping[str, Counts]]:
+        """Open ballots by GROUP BY (secret ones have no choice) plus the stored counts."""
+        self._flush()
+        cells: dict[int, dict[str, dict[Choice, int]]] = defaultdict(
+            lambda: defaultdict(lambda: dict.fromkeys(Choice, 0))
+        )
+        ballots = (
+            select(_votes.resolution_id, _votes.college, _votes.choice, func.count())
+            .where(_votes.assembly_id == assembly_id, _votes.choice.is_not(None))
+            .group_by(_votes.resolution_id, _votes.college, _votes.choice)
+        )
+        counted = select(_counts.resolution_id, _counts.college, _counts.choice, _counts.count)
+        for statement in (ballots, counted.where(_counts.assembly_id == assembly_id)):
+            for resolution_id, college, choice, count in self.session.execute(statement):
+                cells[resolution_id][college][choice] += count
+        return {
+            resolution_id: {college: Counts.of(counts) for college, counts in colleges.items()}
+            for resolution_id, colleges in cells.items()
+        }
+
+    def marker(self, assembly_id: int) -> str:
+        """Status, the last ballot recorded anywhere (votes are never deleted and their ids only
+        grow, so the primary key answers at once, where counting 700 000 rows would cost as
+        much as the tally), and a digest of the attendance, resolutions and count cells."""
+        self._flush()
+        status = self.session.scalar(
+            select(assemblies.c.status).where(assemblies.c.id == assembly_id)
+        )
+        ballots = self.session.scalar(select(func.max(assembly_votes.c.id))) or 0
+        attendance = select(_attendance.mode, func.count(), func.sum(_attendance.id)).where(
+            _attendance.assembly_id == assembly_id
+        )
+        resolutions = select(func.count(), func.max(_resolutions.id)).where(
+            _resolutions.assembly_id == assembly_id
+        )
+        cells = select(_counts.id, _counts.count).where(_counts.assembly_id == assembly_id)
+        state = (
+            self.session.execute(
+                attendance.group_by(_attendance.mode).order_by(_attendance.mode)
+            ).all(),
+            self.session.execute(resolutions).one(),
+            self.session.execute(cells.order_by(_counts.id)).all(),
+        )
+        digest = blake2b(repr(state).encode(), digest_size=8).hexdigest()
+        return f"{status.value if status else 'absente'}-{ballots}-{digest}"
+
+    # --- signatures ----------------------------------------------------------------------
+
+    def add_signature(self, signatory: Signatory) -> None:
+        self.session.add(signatory)
+        self._flush()
+
+    def signatures(self, assembly_id: int) -> Sequence[Signatory]:
+        query = select(Signatory).where(assembly_signatures.c.assembly_id == assembly_id)
+        return self.session.scalars(query.order_by(assembly_signatures.c.id)).all()
+
+
+def _values(row: RollEntry | BallotCount) -> dict[str, Any]:
+    """The columns of a dataclass row for a multi-row INSERT (the database numbers it)."""
+    return {
+        name: value
+        for name, value in vars(row).items()
+        if name != "id" and not name.startswith("_")
+    }
