@@ -76,7 +76,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
       Collège des usagers (poids 20 %) : 1 pour, 7 contre, 0 abstention, 0 blanc ou nul ; 1 sur 8 voix exprimées, soit 12,50 %
       Résultat pondéré : 30 % × 66,67 % + 20 % × 12,50 % + 30 % × 100 % + 20 % × 0 % = 52,50 %
       Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée
-      Décompte par tête, toutes catégories confondues : 6 pour, 11 contre, 0 abstention, 0 blanc ou nul
+      Décompte par tête, tous collèges confondus : 6 pour, 11 contre, 0 abstention, 0 blanc ou nul
       """
 
   Scénario: Exactement la moitié sous la règle « plus de la moitié » : la résolution est rejetée
@@ -161,7 +161,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
       """
       Collège des partenaires (poids 20 %) : non formé (1 inscrit pour un minimum de 2) : poids redistribué
       Poids retenus après redistribution : Collège des salariés 37,50 %, Collège des usagers 25 %, Collège des producteurs 37,50 %
-      Décompte par tête, toutes catégories confondues : 2 pour, 8 contre, 0 abstention, 0 blanc ou nul
+      Décompte par tête, tous collèges confondus : 2 pour, 8 contre, 0 abstention, 0 blanc ou nul
       """
 
   Scénario: Sans quorum en première convocation rien n'est délibéré ; la deuxième délibère sans quorum

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cache
 
 from babel import Locale
 from babel.numbers import (
@@ -124,7 +125,14 @@ def format_amount(amount: Decimal, locale: str = LOCALE) -> str:
 
 def format_number(value: Decimal | int, locale: str = LOCALE) -> str:
     """A plain number the French way (« 12,5 », « 1 200 »)."""
-    return format_decimal(value, locale=locale)
+    return format_decimal(value, locale=parsed_locale(locale))
+
+
+@cache
+def parsed_locale(locale: str = LOCALE) -> Locale:
+    """Parsed once: an explained tally formats hundreds of numbers, and Babel would parse the
+    locale identifier again for each."""
+    return Locale.parse(locale)
 
 
 def parse_number(text: str, *, field: str | None = None, max_places: int | None = None) -> Decimal:

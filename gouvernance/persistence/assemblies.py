@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from hashlib import blake2b
 from typing import Any, Literal, cast
 
 from sqlalchemy import CursorResult, case, func, insert, select, update
@@ -259,50 +258,27 @@ class SqlAssemblyStore:
         }
 
     def ballot_counts(self, assembly_id: int) -> Mapping[int, Mapping[str, Counts]]:
-        """Open ballots by GROUP BY (secret ones have no choice) plus the stored counts."""
+        """Open ballots by GROUP BY plus the stored counts. Secret ballots' rows (no choice)
+        are grouped too and skipped here: filtering them in SQL would keep PostgreSQL off the
+        covering index and cost a full scan."""
         self._flush()
         cells: dict[int, dict[str, dict[Choice, int]]] = defaultdict(
             lambda: defaultdict(lambda: dict.fromkeys(Choice, 0))
         )
         ballots = (
             select(_votes.resolution_id, _votes.college, _votes.choice, func.count())
-            .where(_votes.assembly_id == assembly_id, _votes.choice.is_not(None))
+            .where(_votes.assembly_id == assembly_id)
             .group_by(_votes.resolution_id, _votes.college, _votes.choice)
         )
         counted = select(_counts.resolution_id, _counts.college, _counts.choice, _counts.count)
         for statement in (ballots, counted.where(_counts.assembly_id == assembly_id)):
             for resolution_id, college, choice, count in self.session.execute(statement):
-                cells[resolution_id][college][choice] += count
+                if choice is not None:  # a secret ballot's row: counted by its counter
+                    cells[resolution_id][college][choice] += count
         return {
             resolution_id: {college: Counts.of(counts) for college, counts in colleges.items()}
             for resolution_id, colleges in cells.items()
         }
-
-    def marker(self, assembly_id: int) -> str:
-        """Status, the last ballot recorded anywhere (votes are never deleted and their ids only
-        grow, so the primary key answers at once, where counting 700 000 rows would cost as
-        much as the tally), and a digest of the attendance, resolutions and count cells."""
-        self._flush()
-        status = self.session.scalar(
-            select(assemblies.c.status).where(assemblies.c.id == assembly_id)
-        )
-        ballots = self.session.scalar(select(func.max(assembly_votes.c.id))) or 0
-        attendance = select(_attendance.mode, func.count(), func.sum(_attendance.id)).where(
-            _attendance.assembly_id == assembly_id
-        )
-        resolutions = select(func.count(), func.max(_resolutions.id)).where(
-            _resolutions.assembly_id == assembly_id
-        )
-        cells = select(_counts.id, _counts.count).where(_counts.assembly_id == assembly_id)
-        state = (
-            self.session.execute(
-                attendance.group_by(_attendance.mode).order_by(_attendance.mode)
-            ).all(),
-            self.session.execute(resolutions).one(),
-            self.session.execute(cells.order_by(_counts.id)).all(),
-        )
-        digest = blake2b(repr(state).encode(), digest_size=8).hexdigest()
-        return f"{status.value if status else 'absente'}-{ballots}-{digest}"
 
     # --- signatures ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ writes nothing. Writes are audited; a secret ballot's audit entry never holds th
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -164,7 +165,7 @@ class AttendanceView:
     college: str
     mode: Attendance
     holder_code: str | None
-    proxies_held: int  # for the holder: how many now, of ``proxy_limit``
+    proxies_held: int  # proxies the holder (the associate, or their proxy's holder) now has
     proxy_limit: int
     created: bool = True  # False: the same attendance was already recorded
 
@@ -677,26 +678,44 @@ def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
     with uows() as uow:
         assembly = _assembly(uow, code)
         rules = AssemblyRules.from_json(assembly.rules)
-        assert assembly.id is not None
         if assembly.status is AssemblyStatus.CLOSED and assembly.results:
-            result = AssemblyTally.from_json(assembly.results)
+            result, marker = AssemblyTally.from_json(assembly.results), _closed_marker(assembly)
         else:
             actor.require(Permission.READ_ASSEMBLY_TALLY)
-            result = _compute(uow, assembly, rules)
+            figures = _figures(uow, assembly)
+            result, marker = _compute(assembly, rules, figures), figures.marker()
         return TallyView(
             summary=_summary(assembly, rules),
             rules=rules,
             tally=result,
             final=assembly.status is AssemblyStatus.CLOSED,
-            marker=uow.assemblies.marker(assembly.id),
+            marker=marker,
         )
 
 
-def _compute(uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules) -> AssemblyTally:
+@dataclass(frozen=True)
+class _Figures:
+    """What the tally reads from the database: the turnout per college and the ballots."""
+
+    turnout: Turnout
+    ballots: tuple[ResolutionBallots, ...]
+
+    def marker(self) -> str:
+        """Changes exactly when the tally could: the figures are its only input."""
+        turnout = sorted(self.turnout.colleges.items())
+        ballots = [
+            (b.number, b.title, b.decision_kind, b.proposer.value, sorted(b.counts.items()))
+            for b in self.ballots
+        ]
+        digest = hashlib.blake2b(repr((turnout, ballots)).encode(), digest_size=8).hexdigest()
+        return f"ouverte-{digest}"
+
+
+def _figures(uow: UnitOfWork, assembly: Assembly) -> _Figures:
     assert assembly.id is not None
     turnout = Turnout(uow.assemblies.turnout(assembly.id))
     counts = uow.assemblies.ballot_counts(assembly.id)
-    ballots = [
+    ballots = tuple(
         ResolutionBallots(
             number=r.number,
             title=r.title,
@@ -705,8 +724,19 @@ def _compute(uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules) -> Assem
             counts=counts.get(r.id or 0, {}),
         )
         for r in uow.assemblies.resolutions(assembly.id)
-    ]
-    return tally_assembly(rules, assembly.kind, assembly.convocation, turnout, ballots)
+    )
+    return _Figures(turnout, ballots)
+
+
+def _closed_marker(assembly: Assembly) -> str:
+    digest = hashlib.blake2b((assembly.results or "").encode(), digest_size=8).hexdigest()
+    return f"close-{digest}"
+
+
+def _compute(assembly: Assembly, rules: AssemblyRules, figures: _Figures) -> AssemblyTally:
+    return tally_assembly(
+        rules, assembly.kind, assembly.convocation, figures.turnout, figures.ballots
+    )
 
 
 def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
@@ -716,7 +746,7 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
     with uows() as uow:
         assembly = _writable(uow, code, lock="update")
         rules = AssemblyRules.from_json(assembly.rules)
-        result = _compute(uow, assembly, rules)
+        result = _compute(assembly, rules, _figures(uow, assembly))
         assembly.results = result.to_json()
         assembly.status = AssemblyStatus.CLOSED
         assembly.closed_at = _now()
@@ -755,13 +785,14 @@ def sign_minutes(
 
 
 def live_marker(uows: UnitOfWorkFactory, actor: Actor, code: str) -> str:
-    """A cheap token that changes whenever the tally could (for the scrutineers' live screen)."""
+    """A token that changes whenever the tally could (for the scrutineers' live screen): the
+    same one ``tally`` returns, from the same figures, without the tally itself."""
     with uows() as uow:
         assembly = _assembly(uow, code)
-        if assembly.status is not AssemblyStatus.CLOSED:
-            actor.require(Permission.READ_ASSEMBLY_TALLY)
-        assert assembly.id is not None
-        return uow.assemblies.marker(assembly.id)
+        if assembly.status is AssemblyStatus.CLOSED:
+            return _closed_marker(assembly)
+        actor.require(Permission.READ_ASSEMBLY_TALLY)
+        return _figures(uow, assembly).marker()
 
 
 # --------------------------------------------------------------------------------------------
@@ -865,7 +896,8 @@ def _summary(assembly: Assembly, rules: AssemblyRules) -> AssemblySummary:
 def _attendance_view(
     uow: UnitOfWork, record: AttendanceRecord, entry: RollEntry, limit: int, created: bool = True
 ) -> AttendanceView:
-    held = uow.assemblies.proxies_held(record.assembly_id, record.member_code)
+    holder = record.holder_code or record.member_code  # a proxy: the holder's count
+    held = uow.assemblies.proxies_held(record.assembly_id, holder)
     return AttendanceView(
         member_code=record.member_code, name=entry.name, college=record.college,
         mode=record.mode, holder_code=record.holder_code, proxies_held=len(held),

@@ -225,9 +225,39 @@ def test_the_live_tally_of_an_open_assembly_is_for_the_board_and_scrutineers(
     member = Actor("m1", Role.MEMBER, member_code=codes[1])
     with pytest.raises(Forbidden):
         assemblies.tally(app.uows, member, code)
-    before = assemblies.live_marker(app.uows, BOARD, code)
+    with pytest.raises(Forbidden):
+        assemblies.live_marker(app.uows, member, code)
+
+
+def test_the_live_marker_changes_exactly_when_the_tally_could(
+    app: Application, code: str, codes: list[str]
+) -> None:
+    def marker() -> str:
+        found = assemblies.live_marker(app.uows, BOARD, code)
+        assert assemblies.tally(app.uows, BOARD, code).marker == found
+        return found
+
+    seen = [marker()]
+    assert marker() == seen[0]
     _attend(app, code, codes[0], Attendance.PRESENT)
-    assert assemblies.live_marker(app.uows, BOARD, code) != before
+    _attend(app, code, codes[1], Attendance.PRESENT)
+    seen.append(marker())
+    hands = _resolution(app, code, Method.SHOW_OF_HANDS)
+    seen.append(marker())
+    assemblies.enter_counts(app.uows, SCRUTINEER, code, hands, "-", {Choice.FOR: 2})
+    seen.append(marker())
+    # The same total, moved from one choice to another.
+    assemblies.enter_counts(
+        app.uows, SCRUTINEER, code, hands, "-", {Choice.FOR: 1, Choice.AGAINST: 1}
+    )
+    seen.append(marker())
+    secret = _resolution(app, code, Method.SECRET)
+    seen.append(marker())
+    assemblies.cast_ballot(app.uows, SCRUTINEER, code, secret, codes[0], Choice.FOR)
+    seen.append(marker())
+    assemblies.close_assembly(app.uows, SCRUTINEER, code)
+    seen.append(marker())
+    assert len(set(seen)) == len(seen)
 
 
 def test_the_minutes_are_signed_only_after_closing(

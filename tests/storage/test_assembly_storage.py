@@ -228,44 +228,6 @@ def test_every_assembly_is_listed_newest_first(app: Application) -> None:
     assert codes == ["AG-2027-02", "AG-2027-01", "AG-2026-01"]
 
 
-def test_the_marker_changes_with_a_ballot_an_attendance_a_count_and_the_closing(
-    app: Application,
-) -> None:
-    seeded = _seed(app)
-    aid = seeded.assembly_id
-
-    def marker() -> str:
-        with app.uows() as uow:
-            return uow.assemblies.marker(aid)
-
-    seen = [marker()]
-    assert marker() == seen[0]
-    with app.uows() as uow:
-        _vote(uow, aid, seeded.open_ballot, "M3", "A", Choice.AGAINST)
-        uow.commit()
-    seen.append(marker())
-    with app.uows() as uow:
-        record = uow.assemblies.attendance_of(aid, "M2")
-        assert record is not None
-        uow.assemblies.remove_attendance(record)
-        _attend(uow, aid, "M2", "A", Attendance.POSTAL)
-        uow.commit()
-    seen.append(marker())
-    with app.uows() as uow:
-        uow.assemblies.raise_counter(seeded.secret_ballot, "B", Choice.FOR)
-        uow.commit()
-    seen.append(marker())
-    with app.uows() as uow:  # the same total, moved from one choice to another
-        uow.assemblies.set_counts(
-            aid, seeded.show_of_hands, "A", {Choice.FOR: 1, Choice.AGAINST: 2}, CountSource.HANDS
-        )
-        uow.commit()
-    seen.append(marker())
-    _close(app)
-    seen.append(marker())
-    assert len(set(seen)) == len(seen)
-
-
 def test_a_second_ballot_of_the_same_associate_is_a_conflict_naming_the_voter(
     app: Application,
 ) -> None:

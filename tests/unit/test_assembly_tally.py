@@ -152,7 +152,7 @@ def test_a_resolution_is_adopted_by_the_weighted_result_though_the_headcount_is_
         pct("Résultat pondéré : 30 % × 100 % + 20 % × 100 % + 30 % × 0 % + 20 % × 33,33 % "
             "= ≈ 56,67 %"),
         pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
-        "Décompte par tête, toutes catégories confondues : 17 pour, 23 contre, 0 abstention, "
+        "Décompte par tête, tous collèges confondus : 17 pour, 23 contre, 0 abstention, "
         "0 blanc ou nul",
     )  # fmt: skip
     assert result.colleges[3].explanation == pct(

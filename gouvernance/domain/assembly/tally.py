@@ -625,7 +625,7 @@ def _explanation(
         f"({format_share(rule.majority)}) → {outcome.label}"
     )
     if rules.colleges:
-        lines.append(f"Décompte par tête, toutes catégories confondues : {_counts_text(headcount)}")
+        lines.append(f"Décompte par tête, tous collèges confondus : {_counts_text(headcount)}")
     return tuple(lines)
 
 

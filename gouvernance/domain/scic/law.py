@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from pydantic import Field
 
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
-from gouvernance.domain.money import LOCALE, format_amount, format_number
+from gouvernance.domain.money import format_amount, format_number, parsed_locale
 from gouvernance.domain.rule_documents import (
     Strict,
     load_yaml,
@@ -245,8 +246,12 @@ def _equals(value: Fraction) -> str:
 
 def _percent(value: Decimal, places: int) -> str:
     shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    pattern = "#,##0." + "0" * places
-    return f"{format_decimal(shown, format=pattern, locale=LOCALE)}\u00a0%"
+    return f"{_pattern(places).apply(shown, parsed_locale())}\u00a0%"
+
+
+@cache
+def _pattern(places: int) -> NumberPattern:
+    return parse_pattern("#,##0." + "0" * places)
 
 
 def parse_parameters(text: str, source: str) -> dict[str, _Parameter]:
