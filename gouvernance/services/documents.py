@@ -8,11 +8,13 @@ date taken from the document's own date, so that the same document always gives 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -68,3 +70,34 @@ def heading(pdf: FPDF, text: str) -> None:
     font(pdf, 11, bold=True)
     pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a printed report: the same rows in the HTML template and in the PDF."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # millimetres in the PDF, 170 in all
+    note: str = ""
+
+
+def table(pdf: FPDF, grid_table: Table) -> None:
+    """One table under its heading; fpdf2 repeats the header row on each page it spills over."""
+    heading(pdf, grid_table.title)
+    font(pdf, 7.5)
+    with pdf.table(
+        col_widths=grid_table.widths,
+        width=sum(grid_table.widths),
+        align="LEFT",
+        line_height=3.8,
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=FontFace(emphasis="BOLD"),
+    ) as grid:
+        for cells in (grid_table.headers, *grid_table.rows):
+            grid.row(list(cells))
+    if grid_table.note:
+        pdf.ln(1)
+        paragraph(pdf, grid_table.note, size=8)
+    pdf.ln(2)

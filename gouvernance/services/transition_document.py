@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import TransitionReport, capital_summary
-from gouvernance.services.documents import TEMPLATES, font, heading, new_pdf, paragraph, typo
+from gouvernance.services.documents import (
+    TEMPLATES,
+    Table,
+    heading,
+    new_pdf,
+    paragraph,
+    typo,
+)
+from gouvernance.services.documents import table as draw_table
 from gouvernance.services.ledger_views import Document
 from gouvernance.services.transition import TransitionResult
 
@@ -30,15 +35,6 @@ DISCLAIMER = (
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 __all__ = ["ReportContent", "Table", "compose", "document", "render_html", "render_pdf"]
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]  # millimetres in the PDF, 170 in all
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,32 +195,12 @@ def render_pdf(result: TransitionResult) -> bytes:
     for line in content.summary:
         paragraph(pdf, line)
     for table in content.tables:
-        _table(pdf, table)
+        draw_table(pdf, table)
     heading(pdf, content.findings_title)
     for line in content.findings:
         paragraph(pdf, line, size=9)
     paragraph(pdf, content.closing, bold=True, size=9)
     return bytes(pdf.output())
-
-
-def _table(pdf: FPDF, table: Table) -> None:
-    """One table; fpdf2 repeats the header row on each page it spills over."""
-    heading(pdf, table.title)
-    font(pdf, 7.5)
-    with pdf.table(
-        col_widths=table.widths,
-        width=sum(table.widths),
-        align="LEFT",
-        line_height=3.8,
-        borders_layout="HORIZONTAL_LINES",
-        headings_style=FontFace(emphasis="BOLD"),
-    ) as grid:
-        for cells in (table.headers, *table.rows):
-            grid.row(list(cells))
-    if table.note:
-        pdf.ln(1)
-        paragraph(pdf, table.note, size=8)
-    pdf.ln(2)
 
 
 def document(result: TransitionResult, file_format: str) -> Document:

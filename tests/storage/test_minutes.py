@@ -1,0 +1,171 @@
+"""The minutes of an assembly: the figures and explanations of the tally, a draft while open,
+the signatures once closed; HTML and PDF, on SQLite and PostgreSQL.
+
+An association's extraordinary assembly (the demo association's statutes: no colleges, 2
+proxies each, blank proxies for the board, two thirds of the votes cast): five members, three
+present, one represented, one blank proxy."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+
+from gouvernance.bootstrap import Application
+from gouvernance.domain.assembly.model import Attendance, Choice, Method, SignatoryRole
+from gouvernance.domain.errors import Forbidden, InvalidInput
+from gouvernance.domain.members import MemberDraft, PersonKind
+from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.users import SYSTEM, Actor, Role
+from gouvernance.services import assemblies, members, setup
+from gouvernance.services.documents import typo
+from gouvernance.services.minutes import minutes
+
+BOARD = Actor("bureau", Role.BOARD)
+SCRUTINEER = Actor("scrutateur", Role.SCRUTINEER)
+MEMBER = Actor("adherent", Role.MEMBER, member_code="M1")
+PEOPLE = {"M1": "Anne", "M2": "Bruno", "M3": "Chantal", "M4": "David", "M5": "Emma"}
+
+
+@pytest.fixture
+def assembly(app: Application, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Five members, an extraordinary assembly with its attendance and one resolution voted."""
+    monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-11-22")
+    setup.set_organisation(
+        app.uows, SYSTEM, Organisation(name="Association Essai", legal_form="association")
+    )
+    for code, first in PEOPLE.items():
+        draft = MemberDraft(
+            kind=PersonKind.NATURAL,
+            category="volunteer",
+            joined_on=date(2020, 1, 1),
+            first_name=first,
+            last_name="Essai",
+            code=code,
+        )
+        members.create_member(app.uows, SYSTEM, draft)
+    view = assemblies.create_assembly(
+        app.uows,
+        BOARD,
+        title="Assemblée extraordinaire de novembre",
+        held_on=date(2026, 11, 14),
+        kind="extraordinary",
+        statutes_id="demo-statuts-association",
+    )
+    code = view.summary.code
+    for member in ("M1", "M2", "M3"):
+        assemblies.record_attendance(app.uows, SCRUTINEER, code, member, Attendance.PRESENT)
+    assemblies.record_attendance(
+        app.uows, SCRUTINEER, code, "M4", Attendance.REPRESENTED, holder="M1"
+    )
+    assemblies.record_attendance(app.uows, SCRUTINEER, code, "M5", Attendance.BLANK_PROXY)
+    assemblies.add_resolution(
+        app.uows, BOARD, code, title="Modification des statuts", method=Method.OPEN
+    )
+    for voter, choice in (("M1", Choice.FOR), ("M2", Choice.FOR), ("M3", Choice.AGAINST)):
+        assemblies.cast_ballot(app.uows, SCRUTINEER, code, 1, voter, choice)
+    assemblies.cast_ballot(app.uows, SCRUTINEER, code, 1, "M4", Choice.FOR)
+    return code
+
+
+def _text(app: Application, actor: Actor, code: str) -> str:
+    document = minutes(app.uows, actor, code, "html")
+    assert document.filename == f"pv-{code}.html"
+    assert document.media_type.startswith("text/html")
+    return html.unescape(document.content.decode("utf-8"))
+
+
+def test_the_minutes_hold_the_attendance_the_quorum_and_the_explained_result(
+    app: Application, assembly: str
+) -> None:
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+    result = assemblies.tally(app.uows, SCRUTINEER, assembly).tally
+
+    page = _text(app, SCRUTINEER, assembly)
+
+    assert "Procès-verbal de l'assemblée générale extraordinaire du 14 novembre 2026" in page
+    assert "Association Essai" in page
+    assert "Statuts de l'association Alpilles Réemploi" in page
+    assert "5 associé(s) présents, représentés ou ayant voté à distance" in page
+    assert "représenté par M1" in page
+    assert "pouvoir en blanc" in page
+    quorum = result.quorums[0]
+    assert quorum.reached
+    assert typo(quorum.explanation) in page
+    resolution = result.resolutions[0]
+    assert (resolution.headcount.for_, resolution.headcount.against) == (4, 1)
+    assert "Résolution 1 — Modification des statuts" in page
+    assert "Résultat\u00a0: 80\u00a0% des voix en faveur" in page
+    assert "Décompte\u00a0: 4 pour, 1 contre, 0 abstention, 0 blanc, 0 nul." in page
+    assert "Résolution adoptée." in page
+    for line in resolution.explanation:
+        assert typo(line) in page
+    assert "Projet de procès-verbal" not in page
+
+
+def test_an_open_assembly_gives_a_draft_marked_as_such_and_awaiting_signatures(
+    app: Application, assembly: str
+) -> None:
+    page = _text(app, BOARD, assembly)
+
+    assert "Projet de procès-verbal\u00a0: l'assemblée est encore ouverte" in page
+    assert (
+        "En attente de signature, après la clôture\u00a0: président de séance, secrétaire, "
+        "scrutateur(s)." in page
+    )
+    assert "Signé par" not in page
+
+
+def test_a_member_reads_the_minutes_only_once_the_assembly_is_closed(
+    app: Application, assembly: str
+) -> None:
+    with pytest.raises(Forbidden):
+        minutes(app.uows, MEMBER, assembly, "html")
+
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+
+    assert "Résolution adoptée." in _text(app, MEMBER, assembly)
+
+
+def test_the_signatures_are_listed_with_who_still_has_to_sign(
+    app: Application, assembly: str
+) -> None:
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+    assemblies.sign_minutes(app.uows, SCRUTINEER, assembly, SignatoryRole.PRESIDENT, "Anne Essai")
+    assemblies.sign_minutes(app.uows, SCRUTINEER, assembly, SignatoryRole.SECRETARY, "Bruno Essai")
+
+    partly = _text(app, SCRUTINEER, assembly)
+    assemblies.sign_minutes(
+        app.uows, SCRUTINEER, assembly, SignatoryRole.SCRUTINEER, "Chantal Essai"
+    )
+    signed = _text(app, SCRUTINEER, assembly)
+
+    assert "Signé par Anne Essai, président de séance, le " in partly
+    assert "Signé par Bruno Essai, secrétaire, le " in partly
+    assert "En attente de signature\u00a0: scrutateur(s)." in partly
+    assert "Signé par Chantal Essai, scrutateur, le " in signed
+    assert "Procès-verbal signé." in signed
+    assert "En attente de signature" not in signed
+
+
+def test_the_minutes_print_as_a_pdf_named_after_the_assembly(
+    app: Application, assembly: str
+) -> None:
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+
+    first = minutes(app.uows, SCRUTINEER, assembly, "PDF")
+    again = minutes(app.uows, SCRUTINEER, assembly, "pdf")
+
+    assert first.filename == f"pv-{assembly}.pdf"
+    assert first.media_type == "application/pdf"
+    assert first.content.startswith(b"%PDF")
+    assert first.content == again.content
+
+
+def test_an_unknown_format_is_refused_naming_the_formats(app: Application, assembly: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        minutes(app.uows, SCRUTINEER, assembly, "docx")
+
+    assert refused.value.field == "format"
+    assert "html, pdf" in refused.value.message
