@@ -34,7 +34,15 @@ from gouvernance.domain.money import parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, audit, capital, mandates, members, setup
+from gouvernance.services import (
+    accounts,
+    audit,
+    capital,
+    demo_assemblies,
+    mandates,
+    members,
+    setup,
+)
 from gouvernance.services.ports import MemberFilter, UnitOfWork, UnitOfWorkFactory
 
 DEMO_PACKAGE = "gouvernance.demo"
@@ -436,6 +444,7 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
             bic=mandate.bic,
         )
     statutes_set = _choose_demo_statutes(uows)
+    assemblies_held = demo_assemblies.load_demo_assemblies(uows)
     if not plan.empty:
         with uows() as uow:
             audit.record(
@@ -455,7 +464,7 @@ def load_demo(uows: UnitOfWorkFactory, document: DemoDocument | None = None) -> 
         members_created=len(plan.members),
         members_total=total,
         accounts=tuple(a.account() for a in doc.accounts),
-        already_loaded=plan.empty and not statutes_set,
+        already_loaded=plan.empty and not statutes_set and not assemblies_held,
     )
 
 

@@ -12,12 +12,14 @@ import pytest
 import yaml
 
 from gouvernance.bootstrap import Application
+from gouvernance.domain.assembly.model import AssemblyStatus, Attendance, Choice, Method
+from gouvernance.domain.assembly.tally import Counts, Outcome
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.domain.facts import FactKind, MissingFact
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, members, setup
+from gouvernance.services import accounts, assemblies, members, setup
 from gouvernance.services.demo import (
     demo_accounts,
     load_demo,
@@ -168,6 +170,72 @@ def test_every_role_has_a_demo_account_that_can_sign_in(app: Application) -> Non
         )
     member_account = next(a for a in summary.accounts if a.role is Role.MEMBER)
     assert member_account.member_code == "RESSOURCERIE"
+
+
+def test_the_demo_holds_the_closed_and_signed_assembly_that_voted_the_transformation(
+    app: Application,
+) -> None:
+    load_demo(app.uows)
+
+    view = assemblies.assembly_view(app.uows, SYSTEM, "AG-2026-01")
+    result = assemblies.tally(app.uows, SYSTEM, "AG-2026-01")
+
+    assert (view.summary.kind, view.summary.held_on, view.summary.status) == (
+        "extraordinary",
+        date(2026, 11, 14),
+        AssemblyStatus.CLOSED,
+    )
+    assert view.statutes_id == "demo-statuts-association"
+    assert (view.entitled, view.proxy_limit) == (43, 2)
+    assert dict(view.attendance) == {
+        Attendance.PRESENT: 30,
+        Attendance.REMOTE: 2,
+        Attendance.POSTAL: 2,
+        Attendance.REPRESENTED: 5,
+        Attendance.BLANK_PROXY: 1,
+    }
+    quorum = result.tally.quorums[0]
+    assert (quorum.attending, quorum.entitled, quorum.reached) == (40, 43, True)
+    assert [r.method for r in view.resolutions] == [
+        Method.SECRET,
+        Method.OPEN,
+        Method.SHOW_OF_HANDS,
+    ]
+    assert [(r.decision_kind, r.headcount, r.outcome) for r in result.tally.resolutions] == [
+        ("extraordinary", Counts(34, 4, 2, 0, 0), Outcome.ADOPTED),
+        ("extraordinary", Counts(32, 5, 2, 1, 0), Outcome.ADOPTED),
+        ("ordinary", Counts(37, 1, 2, 0, 0), Outcome.ADOPTED),
+    ]
+    assert result.final
+    assert sorted(s.role.value for s in view.signatures) == [
+        "president",
+        "scrutineer",
+        "secretary",
+    ]
+
+
+def test_the_demo_s_december_assembly_stays_open_for_visitors_to_vote(app: Application) -> None:
+    load_demo(app.uows)
+    member = next(a for a in demo_accounts() if a.role is Role.MEMBER)
+    actor = accounts.actor_for_token(
+        app.uows, accounts.sign_in(app.uows, member.username, member.password)
+    )
+
+    view = assemblies.assembly_view(app.uows, SYSTEM, "AG-2026-02")
+    receipt = assemblies.cast_ballot(app.uows, actor, "AG-2026-02", 1, "BEN02", Choice.FOR)
+
+    assert (view.summary.kind, view.summary.held_on, view.summary.status) == (
+        "ordinary",
+        date(2026, 12, 12),
+        AssemblyStatus.OPEN,
+    )
+    assert view.entitled == 43
+    assert sum(view.attendance.values()) == 6
+    assert [(r.method, r.ballots) for r in view.resolutions] == [
+        (Method.OPEN, 0),
+        (Method.SECRET, 0),
+    ]
+    assert (receipt.voter_code, receipt.cast_by) == ("BEN02", "RESSOURCERIE")
 
 
 # --- The document itself (no database) --------------------------------------------------------
