@@ -44,6 +44,7 @@ from gouvernance.domain.assembly.tally import (
     QuorumResult,
     ResolutionBallots,
     Turnout,
+    among,
     quorum,
     tally_assembly,
 )
@@ -51,7 +52,8 @@ from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFoun
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.scic.decisions import DecisionKind
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit, idempotency, scic_rules
+from gouvernance.domain.wording import counted
+from gouvernance.services import audit, clock, idempotency, scic_rules
 from gouvernance.services.assembly_roll import build_roll
 from gouvernance.services.calls import check_day, member_key
 from gouvernance.services.capital import current_statutes
@@ -223,7 +225,7 @@ def create_assembly(
     until = check_day(cutoff or day, "cutoff")
     if until > day:
         raise InvalidInput(
-            "la date d'arrêté de la liste suit la date de l'assemblée", field="cutoff"
+            "la liste d'émargement s'arrête au plus tard le jour de l'assemblée", field="cutoff"
         )
     kind = _assembly_kind(kind)
     number = _convocation(convocation)
@@ -351,7 +353,7 @@ def record_attendance(
     who = _member_code(member, "member")
     by = _member_code(holder, "holder") if holder and holder.strip() else None
     with uows() as uow:
-        assembly = _writable(uow, code)
+        assembly = _writable(uow, code, lock="update")
         assert assembly.id is not None
         rules = AssemblyRules.from_json(assembly.rules)
         entry = _entitled(uow, assembly, who, "member")
@@ -414,20 +416,22 @@ def _check_mode(
     held = uow.assemblies.proxies_held(assembly.id, holder)
     if len(held) >= limit:
         raise InvalidInput(
-            f"pouvoir refusé : {bearer.name} ({holder}) détient déjà {len(held)} pouvoir(s) "
-            f"({', '.join(held)}), le maximum à cette assemblée : {rules.proxies.describe()}, "
+            f"pouvoir refusé : {bearer.name} ({holder}) détient déjà "
+            f"{counted(len(held), 'pouvoir')} ({', '.join(held)}), le maximum à cette "
+            f"assemblée : {rules.proxies.describe()}, "
             f"soit {limit} pour {_entitled_count(uow, assembly)} associés",
             field="holder",
         )
 
 
 def cancel_attendance(uows: UnitOfWorkFactory, actor: Actor, code: str, member: str) -> None:
-    """Strike a line of the sheet entered by mistake: refused once the associate has voted or
-    while they hold proxies."""
+    """Strike a line of the sheet entered by mistake: refused once the associate has voted,
+    while they hold proxies, or once hands were counted in their college (the count would then
+    exceed the attendance behind it)."""
     actor.require(Permission.RUN_ASSEMBLIES)
     who = _member_code(member, "member")
     with uows() as uow:
-        assembly = _writable(uow, code)
+        assembly = _writable(uow, code, lock="update")
         assert assembly.id is not None
         record = uow.assemblies.attendance_of(assembly.id, who)
         if record is None:
@@ -440,6 +444,13 @@ def cancel_attendance(uows: UnitOfWorkFactory, actor: Actor, code: str, member: 
         if held:
             raise Conflict(
                 f"{who} détient les pouvoirs de {', '.join(held)} : annulez-les d'abord",
+                field="member",
+            )
+        counted = uow.assemblies.counted_colleges(assembly.id)
+        if any(record.college in colleges for colleges in counted.values()):
+            raise Conflict(
+                f"des voix à main levée sont déjà comptées dans le collège de {who} : son "
+                "émargement ne peut plus être annulé",
                 field="member",
             )
         uow.assemblies.remove_attendance(record)
@@ -484,7 +495,7 @@ def add_resolution(
          "proposer": proposer.value, "by": author, "method": method.value}
     )  # fmt: skip
     with uows() as uow:
-        assembly = _writable(uow, code)
+        assembly = _writable(uow, code, lock="update")
         assert assembly.id is not None
         replayed = idempotency.replay(uow, key, request) if key else None
         if replayed:
@@ -549,15 +560,20 @@ def cast_ballot(
     choice and the count of (college, choice) is raised by one."""
     who = _member_code(voter, "voter")
     key = _key(actor, "assemblies.ballot", idempotency_key)
-    request = idempotency.fingerprint(
-        {"assembly": code, "resolution": number, "voter": who, "choice": choice.value}
-    )
     with uows() as uow:
-        assembly = _writable(uow, code)
+        assembly = _assembly(uow, code, lock="share")
         assert assembly.id is not None
-        if key and (done := idempotency.replay(uow, key, request)):
-            return _receipt_of(done)
         resolution = _resolution(uow, assembly, number)
+        secret = resolution.method is Method.SECRET
+        # A secret choice is never part of what is remembered for a retry: its hash, next to
+        # the voter's code, would give the choice away (five candidates to try).
+        request = idempotency.fingerprint(
+            {"assembly": assembly.code, "resolution": number, "voter": who,
+             "choice": None if secret else choice.value}
+        )  # fmt: skip
+        if key and (done := idempotency.replay(uow, key, request)):
+            return _receipt_of(done)  # a retry, even once the assembly is closed
+        _refuse_if_closed(assembly)
         caster = _caster(uow, actor, assembly, resolution, who)
         vote = Vote(
             assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
@@ -642,7 +658,7 @@ def enter_counts(
     actor.require(Permission.RUN_ASSEMBLIES)
     cells = {choice: _count(counts.get(choice, 0), choice) for choice in Choice}
     with uows() as uow:
-        assembly = _writable(uow, code)
+        assembly = _writable(uow, code, lock="update")
         assert assembly.id is not None
         rules = AssemblyRules.from_json(assembly.rules)
         where = _college_code(rules, college)
@@ -659,9 +675,9 @@ def enter_counts(
         total = sum(cells.values())
         if total > present:
             raise InvalidInput(
-                f"{total} voix comptées dans le « {_college_label(rules, where)} » pour "
-                f"{present} associé(s) présent(s), à distance, par correspondance ou "
-                "représenté(s)",
+                f"{total} voix comptées {among(_college_label(rules, where))} pour "
+                f"{counted(present, 'associé présent', 'associés présents')}, à distance, par "
+                "correspondance ou représentés",
                 field="counts",
             )
         uow.assemblies.set_counts(assembly.id, resolution.id, where, cells, CountSource.HANDS)
@@ -745,8 +761,16 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
     actor.require(Permission.RUN_ASSEMBLIES)
     with uows() as uow:
         assembly = _writable(uow, code, lock="update")
+        if clock.today() < assembly.held_on:
+            raise InvalidInput(
+                f"l'assemblée du {assembly.held_on:%d/%m/%Y} ne se clôt pas avant d'avoir été "
+                "tenue",
+                field="assembly",
+            )
         rules = AssemblyRules.from_json(assembly.rules)
-        result = _compute(assembly, rules, _figures(uow, assembly))
+        figures = _figures(uow, assembly)
+        _require_hand_counts(uow, assembly, rules, figures.turnout)
+        result = _compute(assembly, rules, figures)
         assembly.results = result.to_json()
         assembly.status = AssemblyStatus.CLOSED
         assembly.closed_at = _now()
@@ -758,6 +782,30 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
         uow.flush()
         uow.commit()
     return tally(uows, actor, code)
+
+
+def _require_hand_counts(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, turnout: Turnout
+) -> None:
+    """A show of hands not counted in a college where associates attend would be closed as if
+    nobody there had voted: the scrutineers enter it first (zeros, if nobody raised a hand)."""
+    assert assembly.id is not None
+    counted = uow.assemblies.counted_colleges(assembly.id)
+    for resolution in uow.assemblies.resolutions(assembly.id):
+        if resolution.method is not Method.SHOW_OF_HANDS:
+            continue
+        done = counted.get(resolution.id or 0, ())
+        missing = [
+            _college_label(rules, code)
+            for code, college in sorted(turnout.colleges.items())
+            if college.attending > college.blank_proxies and code not in done
+        ]
+        if missing:
+            raise Conflict(
+                f"résolution n° {resolution.number} (main levée) : saisissez d'abord les voix "
+                f"de : {', '.join(missing)}",
+                field="resolution",
+            )
 
 
 def sign_minutes(
@@ -920,13 +968,20 @@ def _assembly(uow: UnitOfWork, code: str, lock: Lock = None) -> Assembly:
 
 
 def _writable(uow: UnitOfWork, code: str, lock: Lock = "share") -> Assembly:
-    """The assembly, locked so that no close slips in before this write commits."""
+    """The assembly, locked so that no close slips in before this write commits. Ballots take
+    it for share (they run side by side, the unique vote per associate keeps them apart);
+    attendance and show-of-hands counts take it for update, because their checks (proxies
+    held, attendance behind a count) read rows that another such write could change."""
     assembly = _assembly(uow, code, lock=lock)
+    _refuse_if_closed(assembly)
+    return assembly
+
+
+def _refuse_if_closed(assembly: Assembly) -> None:
     if assembly.status is AssemblyStatus.CLOSED:
         raise Conflict(
             f"l'assemblée {assembly.code} est close : plus rien ne change", field="assembly"
         )
-    return assembly
 
 
 def _resolution(uow: UnitOfWork, assembly: Assembly, number: int) -> Resolution:
@@ -1007,21 +1062,43 @@ def _convocation(number: int) -> int:
 def _previous(code: str | None, number: int) -> str | None:
     wanted = (code or "").strip().upper() or None
     if wanted is not None and number == 1:
+        raise InvalidInput("une 1re convocation ne suit pas une autre assemblée", field="previous")
+    if wanted is None and number > 1:
         raise InvalidInput(
-            "une 1re convocation ne suit pas une autre assemblée", field="previous_code"
+            f"une {_ordinal(number)} convocation nomme l'assemblée précédente, close faute de "
+            "quorum",
+            field="previous",
         )
     return wanted
 
 
 def _check_previous(uow: UnitOfWork, code: str, kind: str, number: int) -> None:
+    """A new convocation follows the previous one of the same assembly, closed for want of
+    quorum (the minutes of that first meeting say so)."""
     previous = uow.assemblies.get(code)
     if previous is None:
-        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="previous_code")
-    if previous.kind != kind or previous.convocation >= number:
+        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="previous")
+    if previous.kind != kind or previous.convocation != number - 1:
         raise InvalidInput(
-            f"{code} n'est pas une convocation antérieure de la même assemblée ({kind})",
-            field="previous_code",
+            f"{code} ({previous.kind}, {_ordinal(previous.convocation)} convocation) n'est pas "
+            f"la {_ordinal(number - 1)} convocation d'une assemblée « {kind} »",
+            field="previous",
         )
+    if previous.status is not AssemblyStatus.CLOSED or not previous.results:
+        raise InvalidInput(
+            f"{code} n'est pas close : constatez d'abord que le quorum n'y est pas atteint",
+            field="previous",
+        )
+    first = AssemblyTally.from_json(previous.results).quorums[0]
+    if first.reached:
+        raise InvalidInput(
+            f"le quorum était atteint à {code} ({first.explanation}) : pas de nouvelle convocation",
+            field="previous",
+        )
+
+
+def _ordinal(number: int) -> str:
+    return "1re" if number == 1 else f"{number}e"
 
 
 def _member_code(text: str | None, field: str) -> str:

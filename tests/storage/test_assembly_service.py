@@ -16,8 +16,8 @@ from gouvernance.domain.assembly.tally import Outcome
 from gouvernance.domain.errors import Conflict, Forbidden, GouvernanceError, InvalidInput
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.persistence.orm import assembly_counts, assembly_votes
-from gouvernance.services import assemblies, members
+from gouvernance.persistence.orm import assembly_counts, assembly_votes, idempotency_keys
+from gouvernance.services import assemblies, idempotency, members
 
 BOARD = Actor("bureau", Role.BOARD)
 SCRUTINEER = Actor("scrutateur", Role.SCRUTINEER)
@@ -83,8 +83,8 @@ def test_a_proxy_beyond_the_statutes_limit_is_refused_with_the_rule(
     with pytest.raises(InvalidInput) as refused:
         _attend(app, code, codes[3], Attendance.REPRESENTED, codes[0])
     assert refused.value.field == "holder"
-    assert "détient déjà 2 pouvoir(s)" in refused.value.message
-    assert "au plus 2 pouvoir(s) par associé" in refused.value.message
+    assert "détient déjà 2 pouvoirs" in refused.value.message
+    assert "au plus 2 pouvoirs par associé" in refused.value.message
     line = {r.member_code: r for r in assemblies.roll_view(app.uows, BOARD, code)}
     assert line[codes[0]].proxies_held == (codes[1], codes[2])
     assert line[codes[3]].attendance is None
@@ -272,3 +272,107 @@ def test_the_minutes_are_signed_only_after_closing(
     assert signed.name == "Anne Roux"
     view = assemblies.assembly_view(app.uows, BOARD, code)
     assert [(s.role, s.name) for s in view.signatures] == [(SignatoryRole.PRESIDENT, "Anne Roux")]
+
+
+def test_a_secret_ballot_retried_with_its_key_keeps_no_trace_of_the_choice(
+    app: Application, code: str, codes: list[str]
+) -> None:
+    _attend(app, code, codes[0], Attendance.PRESENT)
+    number = _resolution(app, code, Method.SECRET)
+    first = assemblies.cast_ballot(
+        app.uows, SCRUTINEER, code, number, codes[0], Choice.AGAINST, idempotency_key="s-1"
+    )
+    again = assemblies.cast_ballot(
+        app.uows, SCRUTINEER, code, number, codes[0], Choice.FOR, idempotency_key="s-1"
+    )
+    assert (again.created, again.recorded_at) == (False, first.recorded_at)
+    with app.uows() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        (stored,) = session.execute(select(idempotency_keys)).all()
+    candidates = {
+        idempotency.fingerprint(
+            {"assembly": code, "resolution": number, "voter": codes[0], "choice": choice.value}
+        )
+        for choice in Choice
+    }
+    assert stored.request_hash not in candidates
+    assert "against" not in stored.response
+
+
+def test_simultaneous_proxies_to_one_holder_stop_at_the_limit(
+    app: Application, code: str, codes: list[str]
+) -> None:
+    _attend(app, code, codes[0], Attendance.PRESENT)
+
+    def give(grantor: str) -> str:
+        try:
+            _attend(app, code, grantor, Attendance.REPRESENTED, codes[0])
+        except InvalidInput:
+            return "refusé"
+        return "accepté"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(give, codes[1:5]))
+
+    assert outcomes.count("accepté") == 2
+    line = {r.member_code: r for r in assemblies.roll_view(app.uows, BOARD, code)}
+    assert len(line[codes[0]].proxies_held) == 2
+
+
+def test_an_attendance_behind_a_show_of_hands_cannot_be_struck(
+    app: Application, code: str, codes: list[str]
+) -> None:
+    _attend(app, code, codes[0], Attendance.PRESENT)
+    _attend(app, code, codes[1], Attendance.PRESENT)
+    number = _resolution(app, code, Method.SHOW_OF_HANDS)
+    assemblies.enter_counts(app.uows, SCRUTINEER, code, number, "-", {Choice.FOR: 2})
+    with pytest.raises(Conflict, match="main levée"):
+        assemblies.cancel_attendance(app.uows, SCRUTINEER, code, codes[1])
+
+
+def test_closing_waits_for_the_hands_of_every_college_attending(
+    app: Application, code: str, codes: list[str]
+) -> None:
+    _attend(app, code, codes[0], Attendance.PRESENT)
+    number = _resolution(app, code, Method.SHOW_OF_HANDS)
+    with pytest.raises(Conflict, match="saisissez d'abord les voix"):
+        assemblies.close_assembly(app.uows, SCRUTINEER, code)
+    assemblies.enter_counts(app.uows, SCRUTINEER, code, number, "-", {Choice.AGAINST: 1})
+    assert assemblies.close_assembly(app.uows, SCRUTINEER, code).final
+
+
+def test_an_assembly_is_not_closed_before_the_day_it_is_held(
+    app: Application, codes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-06-19")
+    later = assemblies.create_assembly(
+        app.uows, BOARD, title="AG", held_on=date(2026, 6, 20), statutes_id=STATUTES
+    ).summary.code
+    with pytest.raises(InvalidInput, match="avant d'avoir été tenue"):
+        assemblies.close_assembly(app.uows, SCRUTINEER, later)
+
+
+def test_a_second_convocation_follows_a_first_closed_without_quorum(
+    app: Application, codes: list[str]
+) -> None:
+    def convene(convocation: int, previous: str | None = None) -> str:
+        return assemblies.create_assembly(
+            app.uows, BOARD, title="AGE", held_on=date(2026, 6, 20), kind="extraordinary",
+            convocation=convocation, previous_code=previous, statutes_id=STATUTES,
+        ).summary.code  # fmt: skip
+
+    with pytest.raises(InvalidInput, match="nomme l'assemblée précédente") as refused:
+        convene(2)
+    assert refused.value.field == "previous"
+    first = convene(1)
+    with pytest.raises(InvalidInput, match="n'est pas close"):
+        convene(2, first)
+    assemblies.close_assembly(app.uows, SCRUTINEER, first)  # nobody came: 0 of 6 < 1/3
+    second = convene(2, first)
+    assert assemblies.assembly_view(app.uows, BOARD, second).summary.convocation == 2
+    quorate = convene(1)
+    for member in codes:
+        _attend(app, quorate, member, Attendance.PRESENT)
+    assemblies.close_assembly(app.uows, SCRUTINEER, quorate)
+    with pytest.raises(InvalidInput, match="le quorum était atteint"):
+        convene(2, quorate)

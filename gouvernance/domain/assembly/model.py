@@ -175,7 +175,7 @@ class Vote:
     assembly_id: int
     resolution_id: int
     voter_code: str
-    cast_by: str  # the voter, the proxy holder, or « » when a scrutineer entered a paper form
+    cast_by: str  # the voter, or the holder of their proxy (``recorded_by``: who entered it)
     college: str
     choice: Choice | None  # None for a secret ballot
     recorded_at: datetime
