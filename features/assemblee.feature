@@ -74,7 +74,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
       """
       Collège des salariés (poids 30 %) : 2 pour, 1 contre, 0 abstention, 0 blanc ou nul ; 2 sur 3 voix exprimées, soit ≈ 66,67 %
       Collège des usagers (poids 20 %) : 1 pour, 7 contre, 0 abstention, 0 blanc ou nul ; 1 sur 8 voix exprimées, soit 12,50 %
-      Résultat pondéré : 30 % × 66,67 % + 20 % × 12,50 % + 30 % × 100 % + 20 % × 0 % = 52,50 %
+      Résultat pondéré : 30 % × ≈ 66,67 % + 20 % × 12,50 % + 30 % × 100 % + 20 % × 0 % = 52,50 %
       Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée
       Décompte par tête, tous collèges confondus : 6 pour, 11 contre, 0 abstention, 0 blanc ou nul
       """
@@ -112,7 +112,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
     Et le résultat pondéré de la résolution 1 est de 2/3
     Et l'explication de la résolution 1 contient :
       """
-      Résultat pondéré : 30 % × 66,67 % + 20 % × 66,67 % + 30 % × 66,67 % + 20 % × 66,67 % = ≈ 66,67 %
+      Résultat pondéré : 30 % × ≈ 66,67 % + 20 % × ≈ 66,67 % + 30 % × ≈ 66,67 % + 20 % × ≈ 66,67 % = ≈ 66,67 %
       Majorité requise : au moins les deux tiers des voix exprimées (≈ 66,67 %) → adoptée
       """
 
@@ -141,7 +141,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
       """
       Collège des partenaires (poids 20 %) : non formé (0 inscrit pour un minimum de 2) : poids redistribué
       Poids retenus après redistribution : Collège des salariés 37,50 %, Collège des usagers 25 %, Collège des producteurs 37,50 %
-      Résultat pondéré : 37,50 % × 100 % + 25 % × 0 % + 37,50 % × 66,67 % = 62,50 %
+      Résultat pondéré : 37,50 % × 100 % + 25 % × 0 % + 37,50 % × ≈ 66,67 % = 62,50 %
       """
 
   Scénario: Un collège sous sa taille minimale ne compte pas, même quand ses associés votent
@@ -176,12 +176,12 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
     Alors le quorum n'est pas atteint : 2 associés sur 12, il en faut 20 %
     Et l'explication du quorum est :
       """
-      2 associés présents, représentés ou ayant voté à distance sur 12 inscrits, soit ≈ 16,67 % ; quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : non atteint
+      2 associés présents, représentés, ayant voté à distance ou par correspondance sur 12 inscrits, soit ≈ 16,67 % ; quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : non atteint
       """
     Et la résolution 1 est non délibérée
     Et l'explication de la résolution 1 contient :
       """
-      Quorum non atteint, résolution non délibérée : 2 associés présents, représentés ou ayant voté à distance sur 12 inscrits, soit ≈ 16,67 % ; quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : non atteint
+      Quorum non atteint, résolution non délibérée : 2 associés présents, représentés, ayant voté à distance ou par correspondance sur 12 inscrits, soit ≈ 16,67 % ; quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : non atteint
       Majorité requise : plus de la moitié des voix exprimées (50 %) → non délibérée (quorum non atteint)
       """
     Quand le scrutateur clôt l'assemblée
@@ -197,7 +197,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
     Et le quorum est atteint : 2 associés sur 12, il en faut 0 %
     Et l'explication du quorum est :
       """
-      2 associés présents, représentés ou ayant voté à distance sur 12 inscrits, soit ≈ 16,67 % ; sans quorum en 2e convocation pour l'assemblée générale ordinaire
+      2 associés présents, représentés, ayant voté à distance ou par correspondance sur 12 inscrits, soit ≈ 16,67 % ; aucun quorum requis en 2e convocation pour l'assemblée générale ordinaire
       """
     Et la résolution 1 est adoptée
     Et l'explication de la résolution 1 contient :
@@ -218,7 +218,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
     Quand SAL03 donne pouvoir à SAL01
     Alors la saisie est refusée avec le motif :
       """
-      pouvoir refusé : Associé Sal01 (SAL01) détient déjà 1 pouvoir(s) (SAL02), le maximum à cette assemblée : 1 pouvoir par associé en dessous de 20 associés, sinon au plus 1/20 du nombre d'associés (règle des SCOP), soit 1 pour 12 associés
+      pouvoir refusé : Associé Sal01 (SAL01) détient déjà 1 pouvoir (SAL02), le maximum à cette assemblée : 1 pouvoir par associé en dessous de 20 associés, sinon au plus 1/20 du nombre d'associés (règle des SCOP), soit 1 pour 12 associés
       """
     Et le champ en cause est « holder »
     Quand SAL03 donne pouvoir à SAL02
@@ -291,7 +291,7 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
     Quand les scrutateurs comptent à la résolution 1, collège des partenaires : 2 pour, 1 contre
     Alors la saisie est refusée avec le motif :
       """
-      3 voix comptées dans le « Collège des partenaires » pour 2 associé(s) présent(s), à distance, par correspondance ou représenté(s)
+      3 voix comptées dans le collège des partenaires pour 2 associés présents, à distance, par correspondance ou représentés
       """
     Et le champ en cause est « counts »
     Quand les scrutateurs comptent à la résolution 1, collège des salariés : 3 pour

@@ -26,14 +26,14 @@ Fonctionnalité: Tenir l'assemblée générale d'une association
   Scénario: Au plus deux pouvoirs par adhérent : le troisième est refusé avec la règle
     Étant donné le conseil a convoqué l'assemblée générale ordinaire du 15/06/2027
     Et les présents : ADH01
-    Alors chaque associé peut détenir 2 pouvoirs : « au plus 2 pouvoir(s) par associé »
+    Alors chaque associé peut détenir 2 pouvoirs : « au plus 2 pouvoirs par associé »
     Quand ADH02 donne pouvoir à ADH01
     Et ADH03 donne pouvoir à ADH01
     Alors la saisie est acceptée
     Quand ADH04 donne pouvoir à ADH01
     Alors la saisie est refusée avec le motif :
       """
-      pouvoir refusé : Associé Adh01 (ADH01) détient déjà 2 pouvoir(s) (ADH02, ADH03), le maximum à cette assemblée : au plus 2 pouvoir(s) par associé, soit 2 pour 5 associés
+      pouvoir refusé : Associé Adh01 (ADH01) détient déjà 2 pouvoirs (ADH02, ADH03), le maximum à cette assemblée : au plus 2 pouvoirs par associé, soit 2 pour 5 associés
       """
     Et le champ en cause est « holder »
     Et la liste d'émargement dit :

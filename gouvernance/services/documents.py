@@ -83,15 +83,15 @@ class Table:
     note: str = ""
 
 
-def table(pdf: FPDF, grid_table: Table) -> None:
+def table(pdf: FPDF, grid_table: Table, *, size: float = 7.5, line_height: float = 3.8) -> None:
     """One table under its heading; fpdf2 repeats the header row on each page it spills over."""
     heading(pdf, grid_table.title)
-    font(pdf, 7.5)
+    font(pdf, size)
     with pdf.table(
         col_widths=grid_table.widths,
         width=sum(grid_table.widths),
         align="LEFT",
-        line_height=3.8,
+        line_height=line_height,
         borders_layout="HORIZONTAL_LINES",
         headings_style=FontFace(emphasis="BOLD"),
     ) as grid:

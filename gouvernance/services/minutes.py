@@ -23,15 +23,16 @@ from gouvernance.domain.assembly.model import (
 )
 from gouvernance.domain.assembly.tally import (
     ALL_ASSOCIATES_LABEL,
-    CollegeResult,
     Counts,
     QuorumResult,
     ResolutionResult,
+    share_text,
 )
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.users import Actor
+from gouvernance.domain.wording import counted
 from gouvernance.services import assemblies
 from gouvernance.services.assemblies import (
     AssemblyView,
@@ -46,9 +47,9 @@ from gouvernance.services.documents import (
     heading,
     new_pdf,
     paragraph,
+    table,
     typo,
 )
-from gouvernance.services.documents import table as draw_table
 from gouvernance.services.ledger_views import Document
 from gouvernance.services.ports import UnitOfWorkFactory
 
@@ -61,6 +62,8 @@ DRAFT_BANNER = (
     "résultats ci-dessous peuvent changer jusqu'à sa clôture."
 )
 SIGNATORIES = "président de séance, secrétaire, scrutateur(s)"
+TABLE_SIZE = 7.0  # points: the results' ten columns and member codes of 20 characters fit
+CODE_WIDTH = 35.0  # millimetres: a member code of 20 capitals or digits on one line
 _CONVOCATION = {1: "première convocation", 2: "deuxième convocation"}
 
 
@@ -170,7 +173,9 @@ def _header(view: AssemblyView) -> list[str]:
         lines.append(
             f"Assemblée réunie sur deuxième convocation, après l'assemblée {view.previous_code}."
         )
-    lines.append(f"Convoquée le {view.created_at:%d/%m/%Y} par {view.created_by}.")
+    lines.append(
+        f"Enregistrée dans Gouvernance le {view.created_at:%d/%m/%Y} par {view.created_by}."
+    )
     if view.closed_at is not None:
         lines.append(f"Close le {_moment(view.closed_at)} par {view.closed_by or '—'}.")
     else:
@@ -201,23 +206,24 @@ def _rules(view: AssemblyView) -> list[str]:
 
 def _attendance(view: AssemblyView) -> list[str]:
     attending = sum(view.attendance.get(mode, 0) for mode in Attendance)
+    entitled = counted(view.entitled, "associé a", "associés ont")
+    others = counted(view.not_entitled, "inscrit ne l'a", "inscrits ne l'ont")
     lines = [
-        f"{view.entitled} associé(s) ont le droit de vote à cette assemblée"
-        + (
-            f", {view.not_entitled} inscrit(s) ne l'ont pas (motifs ci-dessous)."
-            if view.not_entitled
-            else "."
-        )
+        f"{entitled} le droit de vote à cette assemblée"
+        + (f", {others} pas (motifs ci-dessous)." if view.not_entitled else ".")
     ]
     share = f" ({format_share(Fraction(attending, view.entitled))})" if view.entitled else ""
-    lines.append(
-        f"{attending} associé(s) présents, représentés ou ayant voté à distance ou par "
-        f"correspondance sur {view.entitled}{share}."
+    means = (
+        "ayant voté à distance, par correspondance ou par pouvoir en blanc"
+        if view.attendance.get(Attendance.BLANK_PROXY, 0)
+        else "ayant voté à distance ou par correspondance"
     )
+    who = counted(attending, "associé présent, représenté", "associés présents, représentés")
+    lines.append(f"{who}, {means} sur {view.entitled}{share}.")
     lines.append(
         "Répartition : "
         + ", ".join(f"{mode.label} {view.attendance.get(mode, 0)}" for mode in Attendance)
-        + f". Chacun peut détenir au plus {view.proxy_limit} pouvoir(s)."
+        + f". Chacun peut détenir au plus {counted(view.proxy_limit, 'pouvoir', 'pouvoirs')}."
     )
     return lines
 
@@ -242,10 +248,11 @@ def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[
         if line.attendance is not None
     )
     sheet = Table(
-        "Liste d'émargement : associés présents, représentés ou votant à distance",
+        "Liste d'émargement : associés présents, représentés, à distance, par correspondance ou "
+        "par pouvoir en blanc",
         ("Code", "Nom", "Collège", "Participation", "Pouvoirs"),
         attending or (("—", "aucun associé n'a encore émargé", "", "", ""),),
-        (26, 44, 38, 28, 34),
+        (CODE_WIDTH, 40, 34, 27, 34),
     )
     excluded = tuple(
         (line.member_code, line.name, line.reason) for line in roll if not line.entitled
@@ -257,7 +264,7 @@ def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[
                 "Inscrits sans droit de vote",
                 ("Code", "Nom", "Motif"),
                 excluded,
-                (26, 54, 90),
+                (CODE_WIDTH, 50, 85),
             )
         )
     return tuple(tables)
@@ -294,7 +301,7 @@ def _resolution(
     weighted = (
         f"{word} : —"
         if result.weighted is None
-        else f"{word} : {format_share(result.weighted)} des voix en faveur"
+        else f"{word} : {share_text(result, result.weighted)} des voix en faveur"
     )
     headcount = (
         f"Décompte par tête, tous collèges confondus : {_counts(result.headcount)}."
@@ -304,7 +311,7 @@ def _resolution(
     return ResolutionBlock(
         title=f"Résolution {result.number} — {result.title}",
         lines=tuple(typo(line) for line in lines),
-        table=_college_table(result.colleges, colleges),
+        table=_college_table(result, colleges),
         headcount=typo(headcount),
         weighted=typo(weighted),
         outcome=typo(f"Résolution {result.outcome.label}."),
@@ -313,7 +320,8 @@ def _resolution(
     )
 
 
-def _college_table(colleges: tuple[CollegeResult, ...], weighted: bool) -> Table:
+def _college_table(result: ResolutionResult, weighted: bool) -> Table:
+    """Per college; a result printed with the decimals that keep it apart from the majority."""
     rows = tuple(
         (
             college.label or ALL_ASSOCIATES_LABEL,
@@ -324,10 +332,10 @@ def _college_table(colleges: tuple[CollegeResult, ...], weighted: bool) -> Table
             str(college.counts.abstain),
             str(college.counts.blank + college.counts.null),
             str(college.base),
-            "—" if college.result is None else format_share(college.result),
+            "—" if college.result is None else share_text(result, college.result),
             college.state.label,
         )
-        for college in colleges
+        for college in result.colleges
     )
     return Table(
         "Résultats par collège" if weighted else "Résultat",
@@ -344,13 +352,19 @@ def _college_table(colleges: tuple[CollegeResult, ...], weighted: bool) -> Table
             "État",
         ),
         rows,
-        (38, 14, 16, 12, 12, 12, 14, 12, 22, 18),
+        (38, 13, 13, 12, 12, 12, 13, 12, 29, 16),
         note="Résultat : voix pour sur la base de la règle ; pouvoirs en blanc compris.",
     )
 
 
+_PLURALS = {"pour": "pour", "contre": "contre"}  # invariable; the others take an « s »
+
+
 def _counts(counts: Counts) -> str:
-    return ", ".join(f"{counts.get(choice)} {choice.label}" for choice in Choice)
+    """« 4 pour, 1 contre, 2 abstentions, 0 blanc, 1 nul »."""
+    return ", ".join(
+        counted(counts.get(c), c.label, _PLURALS.get(c.label, c.label + "s")) for c in Choice
+    )
 
 
 def _signatures(view: AssemblyView) -> list[str]:
@@ -402,11 +416,11 @@ def render_pdf(content: MinutesContent, view: AssemblyView) -> bytes:
     _section(pdf, "Règles appliquées", content.rules, size=9)
     _section(pdf, "Présences", content.attendance)
     for grid in content.attendance_tables:
-        draw_table(pdf, grid)
+        table(pdf, grid, size=TABLE_SIZE, line_height=3.6)
     _section(pdf, "Quorum", content.quorum)
     for block in content.resolutions:
         _section(pdf, block.title, block.lines, size=9)
-        draw_table(pdf, block.table)
+        table(pdf, block.table, size=TABLE_SIZE, line_height=3.6)
         for line in (block.headcount, block.weighted):
             paragraph(pdf, line, size=9)
         paragraph(pdf, block.outcome, bold=True)

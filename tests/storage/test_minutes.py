@@ -19,13 +19,14 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.services import assemblies, members, setup
-from gouvernance.services.documents import typo
-from gouvernance.services.minutes import minutes
+from gouvernance.services.documents import font, new_pdf, typo
+from gouvernance.services.minutes import TABLE_SIZE, compose, minutes
 
 BOARD = Actor("bureau", Role.BOARD)
 SCRUTINEER = Actor("scrutateur", Role.SCRUTINEER)
 MEMBER = Actor("adherent", Role.MEMBER, member_code="M1")
-PEOPLE = {"M1": "Anne", "M2": "Bruno", "M3": "Chantal", "M4": "David", "M5": "Emma"}
+LONG_CODE = "CRAU-FORMATION-ADH05"  # the longest code a member may have: 20 characters
+PEOPLE = {"M1": "Anne", "M2": "Bruno", "M3": "Chantal", "M4": "David", LONG_CODE: "Emma"}
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def assembly(app: Application, monkeypatch: pytest.MonkeyPatch) -> str:
     assemblies.record_attendance(
         app.uows, SCRUTINEER, code, "M4", Attendance.REPRESENTED, holder="M1"
     )
-    assemblies.record_attendance(app.uows, SCRUTINEER, code, "M5", Attendance.BLANK_PROXY)
+    assemblies.record_attendance(app.uows, SCRUTINEER, code, LONG_CODE, Attendance.BLANK_PROXY)
     assemblies.add_resolution(
         app.uows, BOARD, code, title="Modification des statuts", method=Method.OPEN
     )
@@ -87,7 +88,15 @@ def test_the_minutes_hold_the_attendance_the_quorum_and_the_explained_result(
     assert "Procès-verbal de l'assemblée générale extraordinaire du 14 novembre 2026" in page
     assert "Association Essai" in page
     assert "Statuts de l'association Alpilles Réemploi" in page
-    assert "5 associé(s) présents, représentés ou ayant voté à distance" in page
+    assert "tenue le 14 novembre 2026." in page
+    assert "Enregistrée dans Gouvernance le " in page
+    assert "Convoquée" not in page
+    assert "5 associés ont le droit de vote à cette assemblée." in page
+    assert (
+        "5 associés présents, représentés, ayant voté à distance, par correspondance ou par "
+        "pouvoir en blanc sur 5 (100\u00a0%)." in page
+    )
+    assert "Chacun peut détenir au plus 2 pouvoirs." in page
     assert "représenté par M1" in page
     assert "pouvoir en blanc" in page
     quorum = result.quorums[0]
@@ -169,3 +178,47 @@ def test_an_unknown_format_is_refused_naming_the_formats(app: Application, assem
 
     assert refused.value.field == "format"
     assert "html, pdf" in refused.value.message
+
+
+def test_in_the_pdf_no_header_nor_member_code_is_cut_in_the_middle_of_a_word(
+    app: Application, assembly: str
+) -> None:
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+    content = compose(
+        "Association Essai",
+        assemblies.assembly_view(app.uows, SCRUTINEER, assembly),
+        assemblies.roll_view(app.uows, SCRUTINEER, assembly),
+        assemblies.tally(app.uows, SCRUTINEER, assembly),
+    )
+    pdf = new_pdf("essai", date(2026, 11, 14))
+    pdf.add_page()
+    padding = 2 * pdf.c_margin
+    tables = [*content.attendance_tables, *(block.table for block in content.resolutions)]
+    too_wide = []
+    for grid in tables:
+        assert sum(grid.widths) == 170
+        for row, bold in ((grid.headers, True), *((cells, False) for cells in grid.rows)):
+            font(pdf, TABLE_SIZE, bold=bold)
+            for cell, width in zip(row, grid.widths, strict=True):
+                too_wide += [
+                    (grid.title, word)
+                    for word in cell.split(" ")
+                    if pdf.get_string_width(word) + padding > width
+                ]
+
+    assert too_wide == []
+    assert any(LONG_CODE in row for row in content.attendance_tables[1].rows)
+    assert "Contre" in content.resolutions[0].table.headers
+
+
+def test_the_counts_of_the_minutes_agree_with_their_numbers(
+    app: Application, assembly: str
+) -> None:
+    assemblies.add_resolution(app.uows, BOARD, assembly, title="Cotisation", method=Method.OPEN)
+    for voter, choice in (("M1", Choice.ABSTAIN), ("M2", Choice.ABSTAIN), ("M3", Choice.NULL)):
+        assemblies.cast_ballot(app.uows, SCRUTINEER, assembly, 2, voter, choice)
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+
+    page = _text(app, SCRUTINEER, assembly)
+
+    assert "Décompte\u00a0: 1 pour, 0 contre, 2 abstentions, 0 blanc, 1 nul." in page

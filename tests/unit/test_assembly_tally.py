@@ -24,7 +24,9 @@ from gouvernance.domain.assembly.tally import (
     ResolutionBallots,
     ResolutionResult,
     Turnout,
+    among,
     quorum,
+    share_text,
     tally_assembly,
     tally_resolution,
 )
@@ -149,7 +151,7 @@ def test_a_resolution_is_adopted_by_the_weighted_result_though_the_headcount_is_
     assert result.weighted == Fraction(3, 10) + Fraction(1, 5) + Fraction(1, 5) * Fraction(1, 3)
     assert result.outcome is Outcome.ADOPTED
     assert result.explanation[4:] == (
-        pct("Résultat pondéré : 30 % × 100 % + 20 % × 100 % + 30 % × 0 % + 20 % × 33,33 % "
+        pct("Résultat pondéré : 30 % × 100 % + 20 % × 100 % + 30 % × 0 % + 20 % × ≈ 33,33 % "
             "= ≈ 56,67 %"),
         pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
         "Décompte par tête, tous collèges confondus : 17 pour, 23 contre, 0 abstention, "
@@ -202,6 +204,68 @@ def test_one_ballot_short_of_two_thirds_is_rejected() -> None:
     )
     assert result.weighted == Fraction(19, 29)
     assert result.outcome is Outcome.REJECTED
+
+
+def test_a_result_just_short_of_two_thirds_never_prints_like_the_threshold() -> None:
+    rule = decision("extraordinary", majority=TWO_THIRDS, strict=False)
+    result = tally_resolution(
+        make_rules((), decisions={"extraordinary": rule}),
+        1,
+        turnout(**{NO_COLLEGE: (35000, 35000)}),
+        everyone(Counts(for_=23333, against=11667), kind="extraordinary"),
+    )
+    assert result.outcome is Outcome.REJECTED
+    assert result.explanation[-2:] == (
+        pct("Résultat : 23333 pour sur 35000 voix exprimées, soit ≈ 66,666 %"),
+        pct("Majorité requise : au moins les deux tiers des voix exprimées (≈ 66,667 %) → rejetée"),
+    )
+    assert share_text(result, Fraction(23333, 35000)) == pct("≈ 66,666 %")
+
+
+def test_a_result_just_above_half_never_prints_like_the_threshold() -> None:
+    result = tally_resolution(
+        make_rules(()),
+        1,
+        turnout(**{NO_COLLEGE: (35001, 35001)}),
+        everyone(Counts(for_=17501, against=17500)),
+    )
+    assert result.outcome is Outcome.ADOPTED
+    assert result.explanation[-2:] == (
+        pct("Résultat : 17501 pour sur 35001 voix exprimées, soit ≈ 50,001 %"),
+        pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
+    )
+
+
+def test_a_weighted_result_near_the_threshold_gets_the_decimals_that_tell_them_apart() -> None:
+    halves = (replace(SALARIES, weight=HALF), replace(USAGERS, weight=HALF))
+    result = tally_resolution(
+        make_rules(halves),
+        1,
+        turnout(salaries=(35001, 35001), usagers=(35001, 35001)),
+        ballots(
+            salaries=Counts(for_=17501, against=17500), usagers=Counts(for_=17501, against=17500)
+        ),
+    )
+    assert result.outcome is Outcome.ADOPTED
+    assert result.explanation[-3:-1] == (
+        pct("Résultat pondéré : 50 % × ≈ 50,001 % + 50 % × ≈ 50,001 % = ≈ 50,001 %"),
+        pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
+    )
+
+
+def test_a_result_too_close_to_the_threshold_for_eight_decimals_adds_the_exact_fraction() -> None:
+    votes = 10**12
+    result = tally_resolution(
+        make_rules(()),
+        1,
+        turnout(**{NO_COLLEGE: (votes, votes)}),
+        everyone(Counts(for_=votes // 2 + 1, against=votes // 2 - 1)),
+    )
+    assert result.outcome is Outcome.ADOPTED
+    assert result.explanation[-2] == pct(
+        "Résultat : 500000000001 pour sur 1000000000000 voix exprimées, soit ≈ 50,00000000 % "
+        "(500000000001/1000000000000)"
+    )
 
 
 # --- empty and absent colleges ----------------------------------------------------------------
@@ -549,7 +613,8 @@ def test_a_quorum_of_exactly_the_required_share_is_reached() -> None:
     result = quorum(rules, "ordinary", 1, turnout(salaries=(10, 2), partenaires=(10, 2)))
     assert result.reached
     assert result.explanation == pct(
-        "4 associés présents, représentés ou ayant voté à distance sur 20 inscrits, soit 20 % ; "
+        "4 associés présents, représentés, ayant voté à distance ou par correspondance sur 20 "
+        "inscrits, soit 20 % ; "
         "quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : atteint"
     )
 
@@ -563,7 +628,8 @@ def test_a_quorum_one_associate_short_on_first_convocation_is_not_reached() -> N
     assert result.weighted is None
     assert result.colleges[0].counts == Counts(for_=2)
     assert result.quorum.explanation == pct(
-        "3 associés présents, représentés ou ayant voté à distance sur 20 inscrits, soit 15 % ; "
+        "3 associés présents, représentés, ayant voté à distance ou par correspondance sur 20 "
+        "inscrits, soit 15 % ; "
         "quorum requis en 1re convocation pour l'assemblée générale ordinaire : 20 % : "
         "non atteint"
     )
@@ -578,8 +644,9 @@ def test_on_second_convocation_without_quorum_any_attendance_deliberates() -> No
     assert result.reached
     assert result.required == 0
     assert result.explanation == pct(
-        "1 associé présent, représenté ou ayant voté à distance sur 40 inscrits, soit 2,50 % ; "
-        "sans quorum en 2e convocation pour l'assemblée générale ordinaire"
+        "1 associé présent, représenté, ayant voté à distance ou par correspondance sur 40 "
+        "inscrits, soit 2,50 % ; "
+        "aucun quorum requis en 2e convocation pour l'assemblée générale ordinaire"
     )
 
 
@@ -587,7 +654,8 @@ def test_a_quorum_with_nobody_on_the_roll_is_not_reached() -> None:
     result = quorum(demo_rules(), "extraordinary", 1, Turnout({}))
     assert not result.reached
     assert result.explanation == pct(
-        "0 associé présent, représenté ou ayant voté à distance sur 0 inscrit ; quorum requis "
+        "0 associé présent, représenté, ayant voté à distance ou par correspondance sur 0 "
+        "inscrit ; quorum requis "
         "en 1re convocation pour l'assemblée générale extraordinaire : 25 % : non atteint"
     )
 
@@ -615,6 +683,54 @@ def test_without_colleges_each_associate_has_one_vote() -> None:
         pct("Résultat : 12 pour sur 20 voix exprimées, soit 60 %"),
         pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
     )  # fmt: skip
+
+
+def test_without_colleges_a_resolution_nobody_voted_on_says_no_vote_was_cast() -> None:
+    result = tally_resolution(
+        demo_rules("demo-statuts-association"),
+        1,
+        turnout(**{NO_COLLEGE: (5, 3)}),
+        everyone(Counts(abstain=3)),
+    )
+    assert result.outcome is Outcome.REJECTED
+    assert result.explanation == (
+        "Ensemble des associés : 0 pour, 0 contre, 3 abstentions, 0 blanc ou nul ; "
+        "aucune voix exprimée",
+        "Aucune voix sur la base retenue : la résolution est rejetée",
+        pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → rejetée"),
+    )
+
+
+def test_the_quorum_names_blank_proxies_when_some_were_given() -> None:
+    result = quorum(demo_rules(), "ordinary", 1, turnout(salaries=(10, 3, 1), usagers=(10, 1)))
+    assert result.explanation == pct(
+        "4 associés présents, représentés, ayant voté à distance, par correspondance ou par "
+        "pouvoir en blanc sur 20 inscrits, soit 20 % ; quorum requis en 1re convocation pour "
+        "l'assemblée générale ordinaire : 20 % : atteint"
+    )
+
+
+def test_every_count_word_agrees_with_its_number() -> None:
+    result = tally_resolution(
+        make_rules(()),
+        1,
+        turnout(**{NO_COLLEGE: (9, 9, 2)}),
+        everyone(Counts(for_=1, against=1, abstain=2, blank=1, null=1)),
+    )
+    assert result.explanation[0].startswith(
+        "Ensemble des associés : 3 pour, 1 contre, 2 abstentions, 2 blancs ou nuls, "
+        "dont 2 pouvoirs en blanc ;"
+    )
+    single = tally_resolution(
+        make_rules(()),
+        1,
+        turnout(**{NO_COLLEGE: (9, 9, 1)}),
+        everyone(Counts(for_=1, abstain=1, blank=1)),
+    )
+    assert single.explanation[0].startswith(
+        "Ensemble des associés : 2 pour, 0 contre, 1 abstention, 1 blanc ou nul, "
+        "dont 1 pouvoir en blanc ;"
+    )
 
 
 # --- the assembly and its storage -----------------------------------------------------------
@@ -802,3 +918,9 @@ def test_one_more_ballot_for_never_turns_an_adopted_resolution_into_a_rejected_o
         assert after.weighted >= before.weighted
     if before.outcome is Outcome.ADOPTED:
         assert after.outcome is Outcome.ADOPTED
+
+
+def test_a_count_is_placed_among_all_associates_or_in_a_college_with_the_right_article() -> None:
+    assert among(ALL_ASSOCIATES_LABEL) == "parmi l'ensemble des associés"
+    assert among("Collège des salariés") == "dans le collège des salariés"
+    assert among("Fondateurs") == "dans le collège « Fondateurs »"

@@ -27,6 +27,9 @@ Rules (DESIGN §5, art. 19 octies; statutes for what the law leaves open):
   majority (strict rule) or at least the majority (non-strict). No college with a base: nobody
   voted, the resolution is rejected.
 - **Without colleges**: one college ``NO_COLLEGE`` of weight 1, one associate one vote.
+- **Explanation**: a rounded percentage keeps its « ≈ », and a resolution's percentages take as
+  many decimals (2 to 8, then the exact fraction) as it takes for no result to print like the
+  threshold it is compared with: a rounded figure never contradicts the outcome.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule
 from gouvernance.domain.scic.decisions import Convocation, DecisionRule, Treatment, VoteBase
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.statutes import BlankProxies, EmptyCollegePolicy
+from gouvernance.domain.wording import counted
 
 ALL_ASSOCIATES_LABEL = "Ensemble des associés"  # the one « college » without colleges
 
@@ -247,23 +251,34 @@ def quorum(rules: AssemblyRules, kind: str, convocation: int, turnout: Turnout) 
         attending=attending,
         reached=reached,
         explanation=_quorum_text(
-            decision.label, convocation, required, entitled, attending, reached
+            decision.label,
+            convocation,
+            required,
+            turnout,
+            reached,
         ),
     )
 
 
 def _quorum_text(
-    label: str, convocation: int, required: Fraction, entitled: int, attending: int, reached: bool
+    label: str, convocation: int, required: Fraction, turnout: Turnout, reached: bool
 ) -> str:
+    """Who counts towards the quorum is said in full: postal votes and blank proxies count."""
+    entitled, attending = turnout.entitled, turnout.attending
+    means = (
+        "ayant voté à distance, par correspondance ou par pouvoir en blanc"
+        if any(c.blank_proxies for c in turnout.colleges.values())
+        else "ayant voté à distance ou par correspondance"
+    )
     who = (
-        f"{_plural(attending, 'associé présent, représenté', 'associés présents, représentés')}"
-        f" ou ayant voté à distance sur {_plural(entitled, 'inscrit', 'inscrits')}"
+        f"{counted(attending, 'associé présent, représenté', 'associés présents, représentés')}"
+        f", {means} sur {counted(entitled, 'inscrit', 'inscrits')}"
     )
     if entitled:
         who += f", soit {format_share(Fraction(attending, entitled))}"
     where = f"en {_ordinal(convocation)} convocation {_for_kind(label)}"
     if required == 0:
-        return f"{who} ; sans quorum {where}"
+        return f"{who} ; aucun quorum requis {where}"
     verdict = "atteint" if reached else "non atteint"
     return f"{who} ; quorum requis {where} : {format_share(required)} : {verdict}"
 
@@ -340,7 +355,8 @@ def _tally(
     )
     _weigh(rules, colleges, counted, undecided)
     weighted, outcome = _outcome(rule, quorum_result.reached, counted, undecided)
-    lines = _college_lines(rules, colleges, rule.base)
+    shown = _Shares(rule.majority, _places([*(c.result for c in counted), weighted], rule.majority))
+    lines = _college_lines(rules, colleges, rule.base, shown)
     results = tuple(_result(c, lines[c.rule.code]) for c in colleges)
     return ResolutionResult(
         number=ballots.number,
@@ -356,7 +372,7 @@ def _tally(
         weighted=weighted,
         outcome=outcome,
         explanation=_explanation(
-            rules, rule, results, counted, weighted, outcome, headcount, quorum_result
+            rules, rule, results, counted, weighted, outcome, headcount, quorum_result, shown
         ),
     )
 
@@ -534,11 +550,57 @@ def _result(college: _College, line: str) -> CollegeResult:
 # --- explanation ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Shares:
+    """How the percentages of one resolution are printed: with as many decimals as it takes
+    for a rounded result never to read like the threshold it is compared with."""
+
+    threshold: Fraction
+    places: int
+
+    def __call__(self, value: Fraction) -> str:
+        text = format_share(value, self.places)
+        if value != self.threshold and _rounded(value, self.places) == _rounded(
+            self.threshold, self.places
+        ):
+            text += f" ({value.numerator}/{value.denominator})"
+        return text
+
+
+MAX_PLACES = 8  # beyond, the exact fraction is printed next to the percentage
+
+
+def _rounded(value: Fraction, places: int) -> int:
+    """The percentage as printed with ``places`` decimals (half up), in units of the last one."""
+    scaled = value * 100 * 10**places
+    return int((scaled + Fraction(1, 2)) // 1)
+
+
+def _places(values: Sequence[Fraction | None], threshold: Fraction) -> int:
+    """The fewest decimals (2 to ``MAX_PLACES``) at which no result reads like the threshold:
+    23333/35000 is « ≈ 66,666 % » under « au moins ≈ 66,667 % », not « ≈ 66,67 % » twice."""
+    different = [v for v in values if v is not None and v != threshold]
+    for places in range(2, MAX_PLACES):
+        mark = _rounded(threshold, places)
+        if all(_rounded(v, places) != mark for v in different):
+            return places
+    return MAX_PLACES
+
+
+def share_text(result: ResolutionResult, value: Fraction) -> str:
+    """A result of ``result`` (a college's, the weighted one) printed as its explanation prints
+    it: the minutes' tables must not contradict the outcome either."""
+    majority = result.rule.majority
+    return _Shares(
+        majority, _places([*(c.result for c in result.colleges), result.weighted], majority)
+    )(value)
+
+
 def _college_lines(
-    rules: AssemblyRules, colleges: list[_College], base: VoteBase
+    rules: AssemblyRules, colleges: list[_College], base: VoteBase, shown: _Shares
 ) -> dict[str, str]:
     fate = _fate(rules, colleges)
-    return {c.rule.code: _college_line(rules, c, base, fate) for c in colleges}
+    return {c.rule.code: _college_line(rules, c, base, fate, shown) for c in colleges}
 
 
 def _fate(rules: AssemblyRules, colleges: list[_College]) -> str:
@@ -559,7 +621,9 @@ def _fate(rules: AssemblyRules, colleges: list[_College]) -> str:
     return "poids redistribué"
 
 
-def _college_line(rules: AssemblyRules, college: _College, base: VoteBase, fate: str) -> str:
+def _college_line(
+    rules: AssemblyRules, college: _College, base: VoteBase, fate: str, shown: _Shares
+) -> str:
     head = college.rule.label
     if rules.colleges:
         head += f" (poids {format_share(college.rule.weight)})"
@@ -575,24 +639,26 @@ def _college_line(rules: AssemblyRules, college: _College, base: VoteBase, fate:
         return f"{head} : non formé ({_size(college)}) : {fate}"
     figures = _counts_text(college.counts)
     if college.applied_proxies:
-        figures += f", dont {_plural(college.applied_proxies, 'pouvoir', 'pouvoirs')} en blanc"
+        figures += f", dont {counted(college.applied_proxies, 'pouvoir', 'pouvoirs')} en blanc"
     elif college.blank_proxies:
-        refused = _plural(
+        refused = counted(
             college.blank_proxies, "pouvoir en blanc non compté", "pouvoirs en blanc non comptés"
         )
         figures += f", {refused} : les statuts n'admettent pas les pouvoirs en blanc"
     if college.state is CollegeState.ABSENT:
+        if not rules.colleges:
+            return f"{head} : {figures} ; aucune voix exprimée"
         return f"{head} : {figures} ; absent (aucune voix) : {fate}"
     result = college.result
     assert result is not None
     return (
         f"{head} : {figures} ; {college.in_favour} sur {college.base} "
-        f"{_base_words(base, college.base)}, soit {format_share(result)}"
+        f"{_base_words(base, college.base)}, soit {shown(result)}"
     )
 
 
 def _size(college: _College) -> str:
-    entitled = _plural(college.entitled, "inscrit", "inscrits")
+    entitled = counted(college.entitled, "inscrit", "inscrits")
     return f"{entitled} pour un minimum de {college.rule.minimum_size}"
 
 
@@ -605,6 +671,7 @@ def _explanation(
     outcome: Outcome,
     headcount: Counts,
     quorum_result: QuorumResult,
+    shown: _Shares,
 ) -> tuple[str, ...]:
     lines = [c.explanation for c in colleges]
     if outcome is Outcome.NOT_DELIBERATED:
@@ -618,11 +685,11 @@ def _explanation(
         )
     else:
         assert weighted is not None
-        lines.extend(_weighted_lines(rules, rule, colleges, weighted))
+        lines.extend(_weighted_lines(rules, rule, colleges, weighted, shown))
     word = "plus de" if rule.strict else "au moins"
     lines.append(
         f"Majorité requise : {word} {_fraction_text(rule.majority)} {rule.base.label} "
-        f"({format_share(rule.majority)}) → {outcome.label}"
+        f"({format_share(rule.majority, shown.places)}) → {outcome.label}"
     )
     if rules.colleges:
         lines.append(f"Décompte par tête, tous collèges confondus : {_counts_text(headcount)}")
@@ -634,30 +701,33 @@ def _weighted_lines(
     rule: Convocation,
     colleges: tuple[CollegeResult, ...],
     weighted: Fraction,
+    shown: _Shares,
 ) -> list[str]:
     counted = [c for c in colleges if c.state is CollegeState.COUNTED]
     if not rules.colleges:
         only = counted[0]
         return [
             f"Résultat : {only.in_favour} pour sur {only.base} "
-            f"{_base_words(rule.base, only.base)}, soit {format_share(weighted)}"
+            f"{_base_words(rule.base, only.base)}, soit {shown(weighted)}"
         ]
     lines = []
     if any(c.effective_weight != c.weight for c in colleges):
         used = ", ".join(f"{c.label} {format_share(c.effective_weight)}" for c in counted)
         lines.append(f"Poids retenus après redistribution : {used}")
+    places = shown.places
     terms = " + ".join(
-        f"{_bare(c.effective_weight)} × {_bare(c.result or Fraction(0))}" for c in counted
+        f"{_term(c.effective_weight, places)} × {_term(c.result or Fraction(0), places)}"
+        for c in counted
     )
-    lines.append(f"Résultat pondéré : {terms} = {format_share(weighted)}")
+    lines.append(f"Résultat pondéré : {terms} = {shown(weighted)}")
     return lines
 
 
 def _counts_text(counts: Counts) -> str:
     return (
         f"{counts.for_} pour, {counts.against} contre, "
-        f"{_plural(counts.abstain, 'abstention', 'abstentions')}, "
-        f"{_plural(counts.blank + counts.null, 'blanc ou nul', 'blancs ou nuls')}"
+        f"{counted(counts.abstain, 'abstention', 'abstentions')}, "
+        f"{counted(counts.blank + counts.null, 'blanc ou nul', 'blancs ou nuls')}"
     )
 
 
@@ -667,19 +737,26 @@ def _base_words(base: VoteBase, count: int) -> str:
     return words.replace("exprimées", "exprimée") if count < 2 else words
 
 
-def _bare(value: Fraction) -> str:
-    """A percentage inside a sum: the « ≈ » is said once, on the total."""
-    return format_share(value).removeprefix("≈\u00a0")
+def _term(value: Fraction, places: int) -> str:
+    """A percentage inside the weighted sum: a rounded term keeps its « ≈ » (none reads as
+    exact) and the decimals of the total."""
+    return format_share(value, places)
+
+
+def among(label: str) -> str:
+    """Where a count was made, inside a sentence: « parmi l'ensemble des associés »,
+    « dans le collège des salariés », « dans le collège « Fondateurs » »."""
+    if label == ALL_ASSOCIATES_LABEL:
+        return "parmi l'ensemble des associés"
+    if label.lower().startswith("collège"):
+        return f"dans {_college_ref(label)}"
+    return f"dans le collège « {label} »"
 
 
 def _college_ref(label: str) -> str:
     if label.lower().startswith("collège"):
         return "le " + label[:1].lower() + label[1:]
     return f"« {label} »"
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count < 2 else many}"
 
 
 def _ordinal(number: int) -> str:

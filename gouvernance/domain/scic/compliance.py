@@ -22,6 +22,7 @@ from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.decisions import AssemblyPresets, DecisionRule, LegalForm
 from gouvernance.domain.scic.law import LawBook, LawValue, format_share
 from gouvernance.domain.scic.statutes import College, Statutes, Weighting
+from gouvernance.domain.wording import counted
 
 NOT_A_SCIC_ARTICLE = "loi n° 47-1775, titre II ter (sociétés coopératives d'intérêt collectif)"
 _STATUTES_KEYS = (
@@ -147,7 +148,7 @@ def _categories(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]
         yield Finding(
             Severity.ERROR,
             "categories_below_min",
-            f"les statuts prévoient {_plural(count, 'catégorie')} d'associés, moins que le "
+            f"les statuts prévoient {counted(count, 'catégorie')} d'associés, moins que le "
             f"minimum de {minimum}",
             article,
             "categories",
@@ -195,7 +196,7 @@ def _colleges(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]:
         yield Finding(
             Severity.ERROR,
             "colleges_below_min",
-            f"les statuts prévoient {_plural(len(colleges), 'collège')}, moins que le minimum "
+            f"les statuts prévoient {counted(len(colleges), 'collège')}, moins que le minimum "
             f"de {minimum}",
             law.reference("colleges_min"),
             "colleges",
@@ -426,10 +427,6 @@ def _first_weak_convocation(rule: DecisionRule, floor: Fraction) -> tuple[int, s
             word = "de plus de" if convocation.strict else "d'au moins"
             return number, f"majorité {word} {format_share(convocation.majority)}"
     return None
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 def _decision_path(statutes: Statutes, kind: str) -> str:

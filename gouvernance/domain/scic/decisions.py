@@ -18,6 +18,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.rule_documents import Strict, load_yaml, parse_day, parse_share, validate
 from gouvernance.domain.scic.law import format_share
+from gouvernance.domain.wording import counted
 
 
 class LegalForm(StrEnum):
@@ -83,7 +84,9 @@ class Convocation:
 
     def describe(self) -> str:
         quorum = (
-            f"quorum {format_share(self.quorum)} des associés" if self.quorum else "sans quorum"
+            f"quorum {format_share(self.quorum)} des associés"
+            if self.quorum
+            else "aucun quorum requis"
         )
         word = "plus de" if self.strict else "au moins"
         return f"{quorum} ; majorité : {word} {_fraction_text(self.majority)} {self.base.label}"
@@ -166,7 +169,7 @@ class ProxyLimit:
                 f"1 pouvoir par associé en dessous de {self.threshold} associés, sinon au plus "
                 f"{_fraction_text(self.ratio)} du nombre d'associés (règle des SCOP)"
             )
-        return f"au plus {self.fixed} pouvoir(s) par associé"
+        return f"au plus {counted(self.fixed or 0, 'pouvoir')} par associé"
 
 
 # --- reading --------------------------------------------------------------------------------
