@@ -4,12 +4,14 @@ text, never a float) and as a French reads them (« 30 % », « ≈ 77,78 % »).
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from api.schemas import Strict
+from gouvernance.domain.assembly import words
 from gouvernance.domain.assembly.model import (
     Attendance,
     Choice,
@@ -35,18 +37,26 @@ from gouvernance.services.assemblies import (
     TallyView,
 )
 
-FRENCH_CHOICES = {choice.label: choice.value for choice in Choice} | {"abstenir": "abstain"}
+
+def _french(kind: type[StrEnum]) -> BeforeValidator:
+    """The value in English or in French (« pour », « représenté », « main levée »); refused
+    with the French words listed otherwise."""
+
+    def read(value: object) -> object:
+        found = words.lookup(kind, value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(words.unknown(kind, value))
+        return found
+
+    return BeforeValidator(read)
 
 
-def _choice(value: object) -> object:
-    """« pour », « contre », « abstention », « blanc », « nul » are accepted as well."""
-    if isinstance(value, str):
-        word = value.strip().lower()
-        return FRENCH_CHOICES.get(word, word)
-    return value
-
-
-ChoiceText = Annotated[Choice, BeforeValidator(_choice)]
+ChoiceText = Annotated[Choice, _french(Choice)]
+AttendanceText = Annotated[Attendance, _french(Attendance)]
+MethodText = Annotated[Method, _french(Method)]
+RoleText = Annotated[SignatoryRole, _french(SignatoryRole)]
+# Strict: JSON « true » would otherwise count as one vote, « "3" » as three.
+Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 
 
 def exact(value: Fraction | None) -> str | None:
@@ -81,9 +91,9 @@ class AssemblyIn(Strict):
 
 class AttendanceIn(Strict):
     member: str = Field(min_length=1, max_length=20, description="code de l'associé")
-    mode: Attendance = Field(
-        description="present, remote (à distance), postal (par correspondance), represented "
-        "(par pouvoir), blank_proxy (pouvoir en blanc)"
+    mode: AttendanceText = Field(
+        description="present (présent), remote (à distance), postal (par correspondance), "
+        "represented (représenté), blank_proxy (pouvoir en blanc)"
     )
     holder: str | None = Field(
         None, min_length=1, max_length=20, description="porteur du pouvoir (mode represented)"
@@ -100,7 +110,7 @@ class ResolutionIn(Strict):
     proposed_by: str | None = Field(
         None, min_length=1, max_length=20, description="associé auteur (proposer = associates)"
     )
-    method: Method = Field(
+    method: MethodText = Field(
         Method.OPEN, description="open (nominatif), secret, show_of_hands (main levée)"
     )
 
@@ -115,11 +125,11 @@ class BallotIn(Strict):
 class CountsIn(Strict):
     """Show of hands: ballots of each choice in one college, as counted by the scrutineers."""
 
-    for_: int = Field(0, alias="for", ge=0, le=10_000_000, description="voix pour")
-    against: int = Field(0, ge=0, le=10_000_000, description="voix contre")
-    abstain: int = Field(0, ge=0, le=10_000_000, description="abstentions")
-    blank: int = Field(0, ge=0, le=10_000_000, description="votes blancs")
-    null: int = Field(0, ge=0, le=10_000_000, description="votes nuls")
+    for_: Count = Field(0, alias="for", description="voix pour")
+    against: Count = Field(0, description="voix contre")
+    abstain: Count = Field(0, description="abstentions")
+    blank: Count = Field(0, description="votes blancs")
+    null: Count = Field(0, description="votes nuls")
 
     def counts(self) -> dict[Choice, int]:
         return {
@@ -132,7 +142,9 @@ class CountsIn(Strict):
 
 
 class SignatureIn(Strict):
-    role: SignatoryRole = Field(description="president, secretary ou scrutineer")
+    role: RoleText = Field(
+        description="president (président), secretary (secrétaire), scrutineer (scrutateur)"
+    )
     name: str = Field(min_length=1, max_length=200, description="nom du signataire")
 
 
@@ -239,9 +251,9 @@ class AttendanceCountOut(BaseModel):
 
 class AssemblyOut(AssemblySummaryOut):
     cutoff: date = Field(description="date d'arrêté de la liste des associés")
-    statutes_id: str
+    statutes: str = Field(description="identifiant des statuts dont les règles sont figées")
     statutes_label: str
-    previous_code: str | None
+    previous: str | None = Field(description="code de l'assemblée précédente (2e convocation)")
     created_at: datetime
     created_by: str
     closed_at: datetime | None
@@ -266,8 +278,8 @@ class AssemblyOut(AssemblySummaryOut):
         empty = rules.empty_college
         return cls(
             **AssemblySummaryOut.of(view.summary).model_dump(),
-            cutoff=view.cutoff, statutes_id=view.statutes_id, statutes_label=view.statutes_label,
-            previous_code=view.previous_code, created_at=view.created_at,
+            cutoff=view.cutoff, statutes=view.statutes_id, statutes_label=view.statutes_label,
+            previous=view.previous_code, created_at=view.created_at,
             created_by=view.created_by, closed_at=view.closed_at, closed_by=view.closed_by,
             colleges=[
                 CollegeRuleOut(

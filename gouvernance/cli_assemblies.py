@@ -8,7 +8,6 @@ with exit code 1; the tally is shown as tables, one per resolution, with its Fre
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -17,7 +16,14 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, cli_actor, console
+from gouvernance.cli_shell import (
+    DatabaseOption,
+    FrenchErrorsTyper,
+    cli_actor,
+    console,
+    document_format,
+    write_document,
+)
 from gouvernance.cli_shell import open_application as _open
 from gouvernance.cli_treasury import parse_day
 from gouvernance.domain.assembly.model import (
@@ -29,6 +35,7 @@ from gouvernance.domain.assembly.model import (
     SignatoryRole,
 )
 from gouvernance.domain.assembly.tally import ResolutionResult
+from gouvernance.domain.assembly.words import parse_word
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.scic.law import format_share
 from gouvernance.services import assemblies, minutes
@@ -41,7 +48,6 @@ app = FrenchErrorsTyper(
 )
 
 Result = TypeVar("Result")
-Word = TypeVar("Word", bound=StrEnum)
 
 CodeArgument = Annotated[str, typer.Argument(help="Code de l'assemblée, ex. AG-2027-01.")]
 NumberArgument = Annotated[int, typer.Argument(help="Numéro de la résolution.", min=1)]
@@ -51,33 +57,19 @@ KeyOption = Annotated[
 ]
 CountOption = Annotated[str, typer.Option(help="Nombre de voix (entier).")]
 
-_FRENCH: dict[str, str] = {
-    "présent": "present", "présente": "present", "distance": "remote",
-    "à distance": "remote", "correspondance": "postal", "par correspondance": "postal",
-    "représenté": "represented", "représentée": "represented",
-    "pouvoir en blanc": "blank_proxy", "pour": "for", "contre": "against",
-    "abstention": "abstain", "blanc": "blank", "nul": "null", "président": "president",
-    "présidente": "president", "secrétaire": "secretary", "scrutateur": "scrutineer",
-    "scrutatrice": "scrutineer", "nominatif": "open", "secret": "secret",
-    "main levée": "show_of_hands", "main-levee": "show_of_hands",
-}  # fmt: skip
-
-
-def parse_word(kind: type[Word], text: str, field: str) -> Word:
-    """An enum value typed in English (``for``) or in French (``pour``)."""
-    raw = text.strip().lower()
-    try:
-        return kind(_FRENCH.get(raw, raw))
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise InvalidInput(f"valeur inconnue « {text} » (attendu : {allowed})", field) from None
+MAX_COUNT_DIGITS = 9  # a count of votes fits in nine digits; more is a typing slip
 
 
 def parse_count(text: str, field: str) -> int:
-    """A number of votes: a whole number, never « 1,5 »."""
+    """A number of votes: ASCII digits only (« ² » is a digit to Python, not to ``int``),
+    never « 1,5 », never a 5 000-digit string."""
     raw = text.strip()
-    if not raw.isdigit():
-        raise InvalidInput(f"nombre de voix invalide « {text} » (un entier attendu)", field)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_COUNT_DIGITS):
+        raise InvalidInput(
+            f"nombre de voix invalide « {text} » (un entier d'au plus {MAX_COUNT_DIGITS} "
+            "chiffres attendu)",
+            field,
+        )
     return int(raw)
 
 
@@ -413,7 +405,7 @@ def write_minutes(
     database: DatabaseOption = None,
 ) -> None:
     """Écrire le procès-verbal de l'assemblée (PDF, ou HTML selon l'extension)."""
-    file_format = "html" if output.suffix.lower() in (".html", ".htm") else "pdf"
+    file_format = document_format(output, "le procès-verbal", "--output")
     document = _run(database, lambda uows: minutes.minutes(uows, cli_actor(), code, file_format))
-    output.write_bytes(document.content)
+    write_document(document.content, output, "--output")
     console.print(f"Procès-verbal écrit : {escape(str(output))}")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import getpass
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from rich.console import Console
 
 from gouvernance.bootstrap import Application, bootstrap
-from gouvernance.domain.errors import GouvernanceError
+from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.users import Actor, Role
 from gouvernance.services import setup
 
@@ -69,3 +70,26 @@ def open_application(database: str | None) -> Application:
     application = bootstrap(database)
     setup.ensure_default_categories(application.uows)
     return application
+
+
+# --- documents written to a file ------------------------------------------------------------
+
+DOCUMENT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def document_format(path: Path, what: str, option: str) -> str:
+    """« pdf » or « html » from the file's ending, checked before any work is done."""
+    found = DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        raise InvalidInput(f"« {path.name} » : {what} s'écrit en .pdf ou en .html", field=option)
+    return found
+
+
+def write_document(content: bytes, path: Path, option: str) -> None:
+    """Write a document; a folder that cannot be written to is a French error, not a traceback."""
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise InvalidInput(
+            f"impossible d'écrire « {path} » : {exc.strerror}", field=option
+        ) from None

@@ -17,11 +17,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.transition_schemas import TransitionOut
-from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, console, fail
+from gouvernance.cli_shell import (
+    DatabaseOption,
+    FrenchErrorsTyper,
+    console,
+    document_format,
+    fail,
+    write_document,
+)
 from gouvernance.cli_shell import cli_actor as _cli_actor
 from gouvernance.cli_shell import open_application as _open
 from gouvernance.cli_treasury import parse_day
-from gouvernance.domain.errors import GouvernanceError, InvalidInput
+from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.compliance import Severity
 from gouvernance.domain.scic.law import format_share
@@ -35,8 +42,6 @@ app = FrenchErrorsTyper(
     # options after the statutes' id: a group would otherwise take them for a sub-command
     context_settings={"allow_interspersed_args": True},
 )
-
-_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
 @app.callback()
@@ -71,7 +76,7 @@ def _report(
     statutes_id: str | None, on: str | None, as_json: bool, out: Path | None, database: str | None
 ) -> None:
     day = parse_day(on, "--on") if on is not None else None
-    file_format = _format(out) if out is not None else None
+    file_format = document_format(out, "le rapport", "--document") if out is not None else None
     chosen = statutes_id or transition.default_statutes_id()
     application = _open(database)
     try:
@@ -84,27 +89,9 @@ def _report(
     else:
         _print(result)
     if out is not None and file_format is not None:
-        _write(transition_document.document(result, file_format).content, out)
+        write_document(transition_document.document(result, file_format).content, out, "--document")
         if not as_json:
             console.print(f"Rapport écrit : {escape(str(out))}", soft_wrap=True)
-
-
-def _format(out: Path) -> str:
-    kind = _SUFFIXES.get(out.suffix.lower())
-    if kind is None:
-        raise InvalidInput(
-            f"« {out.name} » : le rapport s'écrit en .pdf ou en .html", field="--document"
-        )
-    return kind
-
-
-def _write(content: bytes, path: Path) -> None:
-    try:
-        path.write_bytes(content)
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire « {path} » : {exc.strerror}", field="--document"
-        ) from None
 
 
 # --- terminal -------------------------------------------------------------------------------

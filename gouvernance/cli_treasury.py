@@ -22,7 +22,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from gouvernance.bootstrap import Application
-from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, console, errors
+from gouvernance.cli_shell import (
+    DatabaseOption,
+    FrenchErrorsTyper,
+    console,
+    errors,
+    write_document,
+)
 from gouvernance.cli_shell import cli_actor as _cli_actor
 from gouvernance.cli_shell import fail as _fail
 from gouvernance.cli_shell import open_application as _open
@@ -163,15 +169,6 @@ def _fail_with_hint(error: GouvernanceError, hint: str) -> NoReturn:
         errors.print(hint, soft_wrap=True)
 
 
-def _write(content: bytes, path: Path) -> None:
-    try:
-        path.write_bytes(content)
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire « {path} » : {exc.strerror}", field="--out"
-        ) from None
-
-
 def _check_writable(out: Path | None) -> None:
     """Before recording anything: a letter run recorded as sent must not lose its letters to
     a mistyped folder."""
@@ -194,7 +191,7 @@ def _save(document: Document, out: Path | None, what: str) -> Path:
         target = out / document.filename
     else:
         target = out
-    _write(document.content, target)
+    write_document(document.content, target, "--out")
     console.print(f"{what} : fichier {escape(str(target))} écrit.", soft_wrap=True)
     return target
 

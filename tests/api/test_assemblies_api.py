@@ -43,8 +43,9 @@ SCRUTINEER = Actor(username="scrutateur", role=Role.SCRUTINEER)
 def demo(
     app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
-    """Headers of a demo account (« demo-<name> » is its password)."""
-    monkeypatch.setenv(TODAY_VARIABLE, "2026-11-22")
+    """Headers of a demo account (« demo-<name> » is its password), on the day of the demo's
+    open assembly (it may not be closed before it is held)."""
+    monkeypatch.setenv(TODAY_VARIABLE, "2026-12-12")
     load_demo(app.uows)
 
     def headers(username: str) -> Headers:
@@ -160,9 +161,9 @@ def test_the_association_assembly_states_its_rules_in_french(
 ) -> None:
     shown = client.get(f"/assemblies/{code}", headers=member).json()
 
-    assert shown["statutes_id"] == "demo-statuts-association"
+    assert shown["statutes"] == "demo-statuts-association"
     assert shown["colleges"] == []
-    assert (shown["proxy_limit"], shown["proxy_rule"]) == (2, "au plus 2 pouvoir(s) par associé")
+    assert (shown["proxy_limit"], shown["proxy_rule"]) == (2, "au plus 2 pouvoirs par associé")
     assert shown["roll_rule"].startswith("seuls votent les associés à jour")
     assert shown["entitled"] > 0
     assert {a["mode"]: a["count"] for a in shown["attendance"]} == {
@@ -345,6 +346,110 @@ def test_an_unknown_member_is_refused_naming_the_field(
     assert _error(response)["field"] == "member"
 
 
+def test_the_attendance_modes_are_accepted_in_french_as_the_cli_accepts_them(
+    client: TestClient, code: str, scrutineer: Headers
+) -> None:
+    for member, mode, holder, expected in (
+        ("RESSOURCERIE", "présent", None, "present"),
+        ("MISTRAL", "Représenté", "RESSOURCERIE", "represented"),
+        ("GARRIGUE", "à distance", None, "remote"),
+        ("SAL01", "par correspondance", None, "postal"),
+        ("SAL02", "distance", None, "remote"),
+        ("SAL03", "correspondance", None, "postal"),
+    ):
+        response = _attend(client, scrutineer, code, member, mode, holder)
+        assert response.status_code == 201, response.text
+        assert response.json()["mode"] == expected
+
+
+def test_a_resolution_method_is_accepted_in_french(
+    client: TestClient, code: str, board: Headers
+) -> None:
+    body = {"title": "Budget 2027", "method": "main levée"}
+    resolved = _post(client, board, f"/assemblies/{code}/resolutions", body)
+    assert resolved.status_code == 201, resolved.text
+    assert resolved.json()["method"] == "show_of_hands"
+
+
+def test_a_signatory_role_is_accepted_in_french(
+    client: TestClient, code: str, scrutineer: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TODAY_VARIABLE, ASSOCIATION["held_on"])  # the day of the assembly
+    closed = client.post(f"/assemblies/{code}/close", headers=scrutineer)
+    assert closed.status_code == 200, closed.text
+    signature = {"role": "secrétaire", "name": "Paul Reynaud"}
+    signed = _post(client, scrutineer, f"/assemblies/{code}/signatures", signature)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["role"] == "secretary"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field", "words"),
+    [
+        ("attendance", {"member": "GARRIGUE", "mode": "ailleurs"}, "mode",
+         "represented (représenté), blank_proxy (pouvoir en blanc)"),
+        ("attendance", {"member": "GARRIGUE", "mode": 3}, "mode", "present (présent)"),
+        ("resolutions", {"title": "Budget", "method": "à l'aveugle"}, "method",
+         "open (nominatif), secret (secret), show_of_hands (main levée)"),
+        ("ballots", {"voter": "RESSOURCERIE", "choice": "maybe"}, "choice",
+         "for (pour), against (contre), abstain (abstention), blank (blanc), null (nul)"),
+        ("signatures", {"role": "trésorier", "name": "X"}, "role",
+         "president (président), secretary (secrétaire), scrutineer (scrutateur)"),
+    ],
+)  # fmt: skip
+def test_an_unknown_mode_method_choice_or_role_is_a_422_listing_the_french_words(
+    client: TestClient, sitting: str, board: Headers, scrutineer: Headers,
+    url: str, body: dict[str, Any], field: str, words: str,
+) -> None:  # fmt: skip
+    target = f"/assemblies/{sitting}/{url}"
+    if url == "ballots":
+        target = f"/assemblies/{sitting}/resolutions/{_resolution(client, board, sitting)}/ballots"
+    response = _post(client, board if url == "resolutions" else scrutineer, target, body)
+
+    assert response.status_code == 422, response.text
+    error = _error(response)
+    assert error["field"] == field
+    assert error["message"].startswith("valeur inconnue « ")
+    assert words in error["message"]
+
+
+@pytest.mark.parametrize("counts", [{"for": True}, {"for": "3"}, {"against": 1.0}])
+def test_a_count_of_votes_must_be_a_json_integer_and_a_refused_count_counts_nothing(
+    client: TestClient, sitting: str, board: Headers, scrutineer: Headers,
+    counts: dict[str, Any],
+) -> None:  # fmt: skip
+    number = _resolution(client, board, sitting, method="show_of_hands")
+    url = f"/assemblies/{sitting}/resolutions/{number}/counts/-"
+    response = client.put(url, json=counts, headers=scrutineer)
+
+    assert response.status_code == 422, response.text
+    assert _error(response)["field"] == next(iter(counts))
+    assert _error(response)["message"] == "un nombre entier est attendu"
+    (shown,) = client.get(f"/assemblies/{sitting}", headers=board).json()["resolutions"]
+    assert shown["counted_colleges"] == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"statutes": "statuts-inconnus"}, "statutes"),
+        ({"convocation": 2, "previous": "AG-1999-01"}, "previous"),
+        ({"convocation": 1, "previous": "AG-1999-01"}, "previous"),
+    ],
+)
+def test_unknown_statutes_or_first_convocation_are_refused_naming_the_body_field(
+    client: TestClient, board: Headers, extra: dict[str, Any], field: str
+) -> None:
+    before = client.get("/assemblies", headers=board).json()
+    response = _post(client, board, "/assemblies", {**ASSOCIATION, **extra})
+
+    assert response.status_code in (404, 422), response.text
+    error = _error(response)
+    assert error["field"] == field
+    assert "statutes_id" not in error["message"] and "previous_code" not in error["message"]
+    assert client.get("/assemblies", headers=board).json() == before
+
+
 # --- Tally, closing, minutes ------------------------------------------------------------------
 
 
@@ -383,6 +488,11 @@ def test_a_closed_assembly_refuses_every_write(
 ) -> None:
     number = _resolution(client, board, sitting)
     hands = _resolution(client, board, sitting, method="show_of_hands")
+    early = client.post(f"/assemblies/{sitting}/close", headers=scrutineer)
+    assert early.status_code == 409 and "saisissez d'abord les voix" in _error(early)["message"]
+    counted = client.put(f"/assemblies/{sitting}/resolutions/{hands}/counts/-", json={"for": 3},
+                         headers=scrutineer)  # fmt: skip
+    assert counted.status_code == 200, counted.text
     assert client.post(f"/assemblies/{sitting}/close", headers=scrutineer).status_code == 200
 
     refusals = [
@@ -494,7 +604,8 @@ def test_the_live_stream_ends_with_the_final_tally_when_the_assembly_closes(
 ) -> None:  # fmt: skip
     _resolution(client, board, sitting)
     later(lambda: assemblies.close_assembly(app.uows, SCRUTINEER, sitting))
-    response = client.get(f"/assemblies/{sitting}/live", headers=scrutineer)
+    # Bounded, so that a close refused fails the test instead of streaming forever.
+    response = client.get(f"/assemblies/{sitting}/live?max_events=3", headers=scrutineer)
 
     assert [tally["final"] for _, tally in _events(response.text)] == [False, True]
 

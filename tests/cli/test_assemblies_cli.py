@@ -22,9 +22,10 @@ def flat(output: str) -> str:
 
 @pytest.fixture
 def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The demo (which holds assemblies of its own)."""
+    """The demo (which holds assemblies of its own), on the day of the assemblies the tests
+    convene: one may not be closed before it is held."""
     monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.setenv(TODAY, "2026-11-22")
+    monkeypatch.setenv(TODAY, "2026-12-12")
     loaded = runner.invoke(app, ["demo", "--database", database_url])
     assert loaded.exit_code == 0, loaded.output
     return ["--database", database_url]
@@ -73,7 +74,7 @@ def test_a_whole_assembly_from_the_sheet_to_the_signed_minutes(
 
     shown = ok("assemblies", "show", code, *db)
     assert "Sans collèges : un associé, une voix" in shown
-    assert "au plus 2 pouvoir(s) par associé — 2 à cette assemblée" in shown
+    assert "au plus 2 pouvoirs par associé — 2 à cette assemblée" in shown
     assert "présent 1, à distance 0, par correspondance 1, représenté 1" in shown
     tally = ok("assemblies", "tally", code, *db)
     assert "Résolution n° 1 : Approbation des comptes 2026" in tally
@@ -157,3 +158,50 @@ def test_bad_input_is_refused_in_french_before_anything_is_written(
     before = ok("assemblies", "list", *db)
     assert message in refused("assemblies", *[a.replace("CODE", code) for a in args], *db)
     assert ok("assemblies", "list", *db) == before
+
+
+@pytest.mark.parametrize("count", ["²", "١", "9" * 5000, "1234567890", "-1"])
+def test_a_count_in_superscript_other_digits_or_too_long_is_refused_naming_the_option(
+    db: list[str], code: str, count: str
+) -> None:
+    ok("assemblies", "resolve", code, "Budget 2027", "--method", "main levée", *db)
+    before = ok("assemblies", "tally", code, *db)
+    out = refused("assemblies", "hands", code, "1", "-", "--against", count, *db)
+    assert "nombre de voix invalide" in out and "(champ « --against »)" in out
+    assert ok("assemblies", "tally", code, *db) == before
+
+
+def test_a_count_of_nine_digits_is_still_a_count(db: list[str], code: str) -> None:
+    for member in ("GARRIGUE", "SAL01", "SAL02"):
+        ok("assemblies", "attend", code, member, *db)
+    ok("assemblies", "resolve", code, "Budget 2027", "--method", "main levée", *db)
+    counted = ok("assemblies", "hands", code, "1", "-", "--for", "000000003", *db)
+    assert "Résolution n° 1, sans collèges : 3 pour." in counted
+
+
+def test_an_unknown_choice_is_refused_with_the_english_and_french_words(
+    db: list[str], code: str
+) -> None:
+    ok("assemblies", "resolve", code, "Rapport moral", *db)
+    out = refused("assemblies", "vote", code, "1", "GARRIGUE", "maybe", *db)
+    assert "valeur inconnue « maybe » (attendu : for (pour), against (contre), abstain " in out
+    assert "blank (blanc), null (nul))" in out
+
+
+@pytest.mark.parametrize("name", ["pv.txt", "pv", "pv.PDF.docx"])
+def test_the_minutes_are_refused_into_a_file_neither_pdf_nor_html_naming_the_output(
+    db: list[str], code: str, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / name
+    out = refused("assemblies", "minutes", code, "--output", str(target), *db)
+    assert f"« {name} » : le procès-verbal s'écrit en .pdf ou en .html" in out
+    assert "(champ « --output »)" in out
+    assert not target.exists()
+
+
+def test_the_minutes_into_a_missing_folder_are_refused_in_french(
+    db: list[str], code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("assemblies", "close", code, *db)
+    out = refused("assemblies", "minutes", code, "-o", str(tmp_path / "absent" / "pv.html"), *db)
+    assert "impossible d'écrire" in out and "(champ « --output »)" in out
