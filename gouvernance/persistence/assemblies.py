@@ -7,7 +7,8 @@ A secret ballot is a vote row without a choice plus a counter raised by one in
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, cast
 
@@ -73,9 +74,18 @@ class SqlAssemblyStore:
     # --- the roll and the attendance sheet ---------------------------------------------
 
     def add_roll(self, entries: Sequence[RollEntry]) -> None:
-        """One multi-row INSERT: the entries' ``id`` stay None (read them back with ``roll``)."""
-        if entries:
-            self.session.execute(insert(assembly_roll), [_values(e) for e in entries])
+        """The whole roll, once, in one multi-row INSERT (the entries' ``id`` stay None: read
+        them back with ``roll``); its entitled associates per college are counted now, on the
+        assembly row, since the roll never changes."""
+        if not entries:
+            return
+        self.session.execute(insert(assembly_roll), [_values(e) for e in entries])
+        entitled = Counter(e.college for e in entries if e.entitled)
+        self.session.execute(
+            update(assemblies)
+            .where(assemblies.c.id == entries[0].assembly_id)
+            .values(roll_entitled=json.dumps(dict(sorted(entitled.items()))))
+        )
 
     def roll(self, assembly_id: int) -> Sequence[RollEntry]:
         query = select(RollEntry).where(_roll.assembly_id == assembly_id)
@@ -236,13 +246,10 @@ class SqlAssemblyStore:
     def turnout(self, assembly_id: int) -> Mapping[str, CollegeTurnout]:
         """Every college on the roll or on the attendance sheet, counted per head."""
         self._flush()
-        entitled_case = case((_roll.entitled, 1), else_=0)
-        roll = (
-            select(_roll.college, func.sum(entitled_case))
-            .where(_roll.assembly_id == assembly_id)
-            .group_by(_roll.college)
+        frozen = self.session.scalar(
+            select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
         )
-        entitled: dict[str, int] = {row[0]: int(row[1] or 0) for row in self.session.execute(roll)}
+        entitled: dict[str, int] = json.loads(frozen or "{}")
         blank = case((_attendance.mode == Attendance.BLANK_PROXY, 1), else_=0)
         present = (
             select(_attendance.college, func.count(), func.sum(blank))

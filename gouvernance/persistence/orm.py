@@ -341,6 +341,9 @@ assemblies = Table(
     Column("closed_at", UtcDateTime()),
     Column("closed_by", String(80)),
     Column("results", Text),
+    # The roll is frozen at convening: its entitled associates per college, counted once
+    # (JSON {college: n}), spare every tally a scan of the whole roll.
+    Column("roll_entitled", Text, nullable=False),
 )
 
 assembly_roll = Table(

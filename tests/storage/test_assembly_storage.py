@@ -109,13 +109,14 @@ def _seed(app: Application) -> Seeded:
         assert assembly.id is not None
         aid = assembly.id
         colleges = {"M1": "A", "M2": "A", "M3": "A", "M4": "A", "M5": "B", "M6": "B"}
+        # M4 is not up to date with the fees: on the roll, not entitled.
         store.add_roll(
             [
-                RollEntry(aid, code, code, "Salariés", college, True)
+                RollEntry(aid, code, code, "Salariés", college, code != "M4",
+                          "cotisation impayée" if code == "M4" else "")
                 for code, college in colleges.items()
             ]
-        )
-        _refuse_m4(uow, aid)
+        )  # fmt: skip
         _attend(uow, aid, "M1", "A", Attendance.PRESENT)
         _attend(uow, aid, "M2", "A", Attendance.REPRESENTED, holder="M1")
         _attend(uow, aid, "M3", "A", Attendance.BLANK_PROXY)
@@ -141,13 +142,6 @@ def _seed(app: Application) -> Seeded:
         store.set_counts(aid, hands, "A", {Choice.FOR: 2, Choice.AGAINST: 1}, CountSource.HANDS)
         uow.commit()
     return Seeded(aid, first, secret, hands)
-
-
-def _refuse_m4(uow: UnitOfWork, assembly_id: int) -> None:
-    """Not up to date with the fees: on the roll, not entitled (an ORM update of one entry)."""
-    entry = uow.assemblies.roll_entry(assembly_id, "M4")
-    assert entry is not None
-    entry.entitled, entry.reason = False, "cotisation impayée"
 
 
 def _close(app: Application, code: str = "AG-2027-01") -> None:

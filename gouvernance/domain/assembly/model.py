@@ -126,6 +126,7 @@ class Assembly:
     closed_at: datetime | None = None
     closed_by: str | None = None
     results: str | None = None  # the tally as closed (JSON), read by the minutes
+    roll_entitled: str = "{}"  # entitled associates per college (JSON), set with the roll
     id: int | None = None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.numbers import NumberPattern, parse_pattern
 from pydantic import Field
@@ -226,6 +226,7 @@ class LawBook:
         return current
 
 
+@lru_cache(maxsize=4096)
 def format_share(value: Fraction, places: int = 2) -> str:
     """« 15 % », « 4,80 % », « 1,325 % » when exact in 4 decimals; else « ≈ 26,57 % »."""
     percent = value * 100

@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sa.String(80), nullable=True),
         sa.Column("results", sa.Text(), nullable=True),
+        sa.Column("roll_entitled", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assemblies")),
         sa.UniqueConstraint("code", name=op.f("uq_assemblies_code")),
     )
