@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from shared import count, french
 
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer, assess
@@ -315,15 +316,6 @@ def check_against_interpreter(members: list[Payer], rules: list[FeeSchedule]) ->
                     f"({reference.liable})\n{reference.explain()}"
                 )
     return len(members) * len(rules)
-
-
-def french(seconds: float) -> str:
-    return f"{seconds:.3f}".replace(".", ",") + " s"
-
-
-def count(number: int) -> str:
-    """« 100 000 », with the narrow no-break space French uses between thousands."""
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def main() -> None:

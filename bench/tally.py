@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from shared import count, french, postgres_url
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -389,34 +390,6 @@ def postgres_database(url: URL) -> str:
     return rendered
 
 
-def postgres_url() -> URL | None:
-    """The PostgreSQL database the bench may wipe, or ``None`` (SQLite only)."""
-    named = os.environ.get("GOUVERNANCE_BENCH_DATABASE_URL", "").strip()
-    test = os.environ.get("GOUVERNANCE_TEST_DATABASE_URL", "").strip()
-    if named:
-        url = make_url(named)
-    elif test:
-        base = make_url(test)
-        url = base.set(database=f"{base.database}_bench")
-    else:
-        return None
-    database = url.database or ""
-    if not named and "bench" not in database:
-        sys.exit(f"refus de vider la base « {database} » : son nom ne contient pas « bench »")
-    for variable in ("GOUVERNANCE_DATABASE_URL", "GOUVERNANCE_TEST_DATABASE_URL"):
-        other = os.environ.get(variable, "").strip()
-        if other and _same_database(make_url(other), url):
-            sys.exit(f"refus de vider la base « {database} » : c'est celle de {variable}")
-    return url
-
-
-def _same_database(a: URL, b: URL) -> bool:
-    def key(url: URL) -> tuple[Any, ...]:
-        return (url.host or "localhost", url.port or 5432, url.database)
-
-    return a.get_backend_name() == b.get_backend_name() and key(a) == key(b)
-
-
 # --------------------------------------------------------------------------------------------
 # Measuring
 
@@ -456,8 +429,8 @@ def check(target: Target, view: TallyView, reference: list[tuple[Any, ...]]) -> 
     many resolutions are adopted."""
     numbers = {rid: number for number, rid in target.resolution_ids.items()}
     expected: dict[tuple[int, str], Counter[str]] = {}
-    for resolution_id, college, choice, count in reference:
-        expected.setdefault((numbers[resolution_id], college), Counter())[str(choice)] += count
+    for resolution_id, college, choice, votes in reference:
+        expected.setdefault((numbers[resolution_id], college), Counter())[str(choice)] += votes
     boards = {row["number"] for row in target.data.resolutions if row["proposer"] is Proposer.BOARD}
     results = view.tally.resolutions
     if len(results) != RESOLUTIONS:
@@ -512,14 +485,6 @@ def profile(target: Target, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
     print(f"--- profil {target.name} : temps cumulé")
     stats.sort_stats("cumulative").print_stats(top)
-
-
-def french(seconds: float) -> str:
-    return f"{seconds:.3f}".replace(".", ",") + " s"
-
-
-def count(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def report(target: Target, result: Measure) -> None:

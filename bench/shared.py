@@ -1,0 +1,49 @@
+"""What the benchmarks share: which PostgreSQL database they may wipe, and French figures.
+
+Imported by the scripts of this folder, run as ``.venv/bin/python bench/<script>.py`` (the
+folder is then first on the import path)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+
+
+def postgres_url() -> URL | None:
+    """The PostgreSQL database the bench may wipe, or ``None`` (SQLite only)."""
+    named = os.environ.get("GOUVERNANCE_BENCH_DATABASE_URL", "").strip()
+    test = os.environ.get("GOUVERNANCE_TEST_DATABASE_URL", "").strip()
+    if named:
+        url = make_url(named)
+    elif test:
+        base = make_url(test)
+        url = base.set(database=f"{base.database}_bench")
+    else:
+        return None
+    database = url.database or ""
+    if not named and "bench" not in database:
+        sys.exit(f"refus de vider la base « {database} » : son nom ne contient pas « bench »")
+    for variable in ("GOUVERNANCE_DATABASE_URL", "GOUVERNANCE_TEST_DATABASE_URL"):
+        other = os.environ.get(variable, "").strip()
+        if other and _same_database(make_url(other), url):
+            sys.exit(f"refus de vider la base « {database} » : c'est celle de {variable}")
+    return url
+
+
+def _same_database(a: URL, b: URL) -> bool:
+    def key(url: URL) -> tuple[Any, ...]:
+        return (url.host or "localhost", url.port or 5432, url.database)
+
+    return a.get_backend_name() == b.get_backend_name() and key(a) == key(b)
+
+
+def french(seconds: float) -> str:
+    return f"{seconds:.3f}".replace(".", ",") + " s"
+
+
+def count(number: int) -> str:
+    """« 100 000 », with the narrow no-break space French uses between thousands."""
+    return f"{number:,}".replace(",", "\u202f")
