@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import cProfile
 import functools
-import json
 import os
 import pstats
 import random
@@ -45,10 +44,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
-from shared import count, french, postgres_url
+from shared import count, french, postgres_url, summary_line
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
@@ -542,28 +541,11 @@ def main(argv: Sequence[str]) -> None:
             if profiling:
                 profile(target, 25)
 
-    # The worse database (by ratio) gives the three headline figures, so that they agree
-    # (seconds / reference_seconds = ratio); the slowest run is "slowest_seconds".
-    worst = max(results.values(), key=lambda m: m.ratio)
     print(
-        json.dumps(
-            {
-                "seconds": round(worst.seconds, 4),
-                "reference_seconds": round(worst.reference_seconds, 4),
-                "ratio": round(worst.ratio, 3),
-                "slowest_seconds": round(max(m.seconds for m in results.values()), 4),
-                "calls": MEMBERS,
-                "databases": {
-                    name: {
-                        "seconds": round(m.seconds, 4),
-                        "reference_seconds": round(m.reference_seconds, 4),
-                        "ratio": round(m.ratio, 3),
-                        "phases": {k: round(v, 4) for k, v in m.phases.items()},
-                    }
-                    for name, m in results.items()
-                },
-            },
-            ensure_ascii=False,
+        summary_line(
+            results,
+            {"calls": MEMBERS},
+            lambda m: {"phases": {k: round(v, 4) for k, v in cast(Measure, m).phases.items()}},
         )
     )
 

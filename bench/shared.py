@@ -5,9 +5,11 @@ folder is then first on the import path)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from sqlalchemy.engine import URL, make_url
 
@@ -47,3 +49,41 @@ def french(seconds: float) -> str:
 def count(number: int) -> str:
     """« 100 000 », with the narrow no-break space French uses between thousands."""
     return f"{number:,}".replace(",", "\u202f")
+
+
+class Timed(Protocol):
+    seconds: float
+    reference_seconds: float
+
+    @property
+    def ratio(self) -> float: ...
+
+
+def summary_line(
+    results: Mapping[str, Timed],
+    sizes: Mapping[str, int],
+    details: Callable[[Timed], Mapping[str, Any]] = lambda _: {},
+) -> str:
+    """The last line of a bench: the worse database by ratio gives the three headline figures,
+    so that they agree (seconds / reference_seconds = ratio); the slowest run is
+    ``slowest_seconds``; then the sizes, and each database's own figures."""
+    worst = max(results.values(), key=lambda m: m.ratio)
+    return json.dumps(
+        {
+            "seconds": round(worst.seconds, 4),
+            "reference_seconds": round(worst.reference_seconds, 4),
+            "ratio": round(worst.ratio, 3),
+            "slowest_seconds": round(max(m.seconds for m in results.values()), 4),
+            **sizes,
+            "databases": {
+                name: {
+                    "seconds": round(m.seconds, 4),
+                    "reference_seconds": round(m.reference_seconds, 4),
+                    "ratio": round(m.ratio, 3),
+                    **details(m),
+                }
+                for name, m in results.items()
+            },
+        },
+        ensure_ascii=False,
+    )

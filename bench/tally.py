@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from shared import count, french, postgres_url
+from shared import count, french, postgres_url, summary_line
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -541,28 +541,15 @@ def main(argv: Sequence[str]) -> None:
             if profiling:
                 profile(target, 25)
 
-    worst = max(results.values(), key=lambda m: m.ratio)
     print(
-        json.dumps(
+        summary_line(
+            results,
             {
-                "seconds": round(worst.seconds, 4),
-                "reference_seconds": round(worst.reference_seconds, 4),
-                "ratio": round(worst.ratio, 3),
-                "slowest_seconds": round(max(m.seconds for m in results.values()), 4),
                 "voters": VOTERS,
                 "resolutions": RESOLUTIONS,
                 "ballots": BALLOTS,
                 "colleges": len(COLLEGES),
-                "databases": {
-                    name: {
-                        "seconds": round(m.seconds, 4),
-                        "reference_seconds": round(m.reference_seconds, 4),
-                        "ratio": round(m.ratio, 3),
-                    }
-                    for name, m in results.items()
-                },
             },
-            ensure_ascii=False,
         )
     )
 
