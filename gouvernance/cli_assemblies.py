@@ -38,6 +38,7 @@ from gouvernance.domain.assembly.tally import ResolutionResult
 from gouvernance.domain.assembly.words import parse_word
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.scic.law import format_share
+from gouvernance.domain.wording import ordinal
 from gouvernance.services import assemblies, minutes
 from gouvernance.services.assemblies import AssemblyView, TallyView
 from gouvernance.services.ports import UnitOfWorkFactory
@@ -146,7 +147,7 @@ def _describe(view: AssemblyView) -> list[str]:
     summary = view.summary
     lines = [
         f"{summary.code} — {escape(summary.title)} ({summary.status.label})",
-        f"{escape(summary.kind_label)}, {_ordinal(summary.convocation)} convocation, le "
+        f"{escape(summary.kind_label)}, {ordinal(summary.convocation)} convocation, le "
         f"{summary.held_on:%d/%m/%Y} ; liste arrêtée au {view.cutoff:%d/%m/%Y}",
         f"Statuts : {escape(view.statutes_label)} ({view.statutes_id})",
     ]
@@ -181,10 +182,6 @@ def _describe(view: AssemblyView) -> list[str]:
         for s in view.signatures
     )
     return lines
-
-
-def _ordinal(number: int) -> str:
-    return "1re" if number == 1 else f"{number}e"
 
 
 # --- Attendance -------------------------------------------------------------------------------

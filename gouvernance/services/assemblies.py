@@ -52,7 +52,7 @@ from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFoun
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.scic.decisions import DecisionKind
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.domain.wording import counted
+from gouvernance.domain.wording import counted, ordinal
 from gouvernance.services import audit, clock, idempotency, scic_rules
 from gouvernance.services.assembly_roll import build_roll
 from gouvernance.services.calls import check_day, member_key
@@ -231,7 +231,7 @@ def create_assembly(
     number = _convocation(convocation)
     previous = _previous(previous_code, number)
     wanted = (statutes_id or "").strip() or None
-    key = _key(actor, "assemblies.create", idempotency_key)
+    key = idempotency.optional_key(actor, "assemblies.create", idempotency_key)
     request = idempotency.fingerprint(
         {"title": name, "held_on": day, "kind": kind, "convocation": number, "cutoff": until,
          "statutes": wanted, "previous": previous}
@@ -489,7 +489,7 @@ def add_resolution(
         raise InvalidInput(
             "une résolution du conseil n'a pas d'associé auteur", field="proposed_by"
         )
-    key = _key(actor, "assemblies.resolution", idempotency_key)
+    key = idempotency.optional_key(actor, "assemblies.resolution", idempotency_key)
     request = idempotency.fingerprint(
         {"assembly": code, "title": name, "text": body, "kind": decision_kind,
          "proposer": proposer.value, "by": author, "method": method.value}
@@ -559,7 +559,7 @@ def cast_ballot(
     with the same Idempotency-Key returns the first receipt. Secret: the vote row has no
     choice and the count of (college, choice) is raised by one."""
     who = _member_code(voter, "voter")
-    key = _key(actor, "assemblies.ballot", idempotency_key)
+    key = idempotency.optional_key(actor, "assemblies.ballot", idempotency_key)
     with uows() as uow:
         assembly = _assembly(uow, code, lock="share")
         assert assembly.id is not None
@@ -1065,7 +1065,7 @@ def _previous(code: str | None, number: int) -> str | None:
         raise InvalidInput("une 1re convocation ne suit pas une autre assemblée", field="previous")
     if wanted is None and number > 1:
         raise InvalidInput(
-            f"une {_ordinal(number)} convocation nomme l'assemblée précédente, close faute de "
+            f"une {ordinal(number)} convocation nomme l'assemblée précédente, close faute de "
             "quorum",
             field="previous",
         )
@@ -1080,8 +1080,8 @@ def _check_previous(uow: UnitOfWork, code: str, kind: str, number: int) -> None:
         raise NotFound(f"aucune assemblée n'a le code « {code} »", field="previous")
     if previous.kind != kind or previous.convocation != number - 1:
         raise InvalidInput(
-            f"{code} ({previous.kind}, {_ordinal(previous.convocation)} convocation) n'est pas "
-            f"la {_ordinal(number - 1)} convocation d'une assemblée « {kind} »",
+            f"{code} ({previous.kind}, {ordinal(previous.convocation)} convocation) n'est pas "
+            f"la {ordinal(number - 1)} convocation d'une assemblée « {kind} »",
             field="previous",
         )
     if previous.status is not AssemblyStatus.CLOSED or not previous.results:
@@ -1095,10 +1095,6 @@ def _check_previous(uow: UnitOfWork, code: str, kind: str, number: int) -> None:
             f"le quorum était atteint à {code} ({first.explanation}) : pas de nouvelle convocation",
             field="previous",
         )
-
-
-def _ordinal(number: int) -> str:
-    return "1re" if number == 1 else f"{number}e"
 
 
 def _member_code(text: str | None, field: str) -> str:
@@ -1121,10 +1117,6 @@ def _text(
             f"texte {need}de {limit} caractères au plus, sans caractère de contrôle", field=field
         )
     return clean
-
-
-def _key(actor: Actor, operation: str, idempotency_key: str | None) -> str | None:
-    return idempotency.scoped_key(actor, operation, idempotency_key) if idempotency_key else None
 
 
 def _receipt_text(receipt: BallotReceipt) -> str:

@@ -85,7 +85,7 @@ def issue_calls(
         raise InvalidInput("l'échéance précède la date d'émission", field="due_on")
     schedule, text = fees.schedule_text(schedule_id, folder)
     _check_adopted(schedule, issued_on)
-    key = idempotency.scoped_key(actor, "calls.issue", idempotency_key) if idempotency_key else None
+    key = idempotency.optional_key(actor, "calls.issue", idempotency_key)
     request = idempotency.fingerprint(
         {"schedule": schedule.id, "issued_on": issued_on, "due_on": due_on,
          "exclude_incomplete": exclude_incomplete}
@@ -395,9 +395,7 @@ def credit_call(
         raise InvalidInput("un avoir ne peut pas être daté du futur", field="on")
     if cents is not None and cents <= 0:
         raise InvalidInput("le montant d'un avoir doit être positif", field="amount")
-    key = (
-        idempotency.scoped_key(actor, "calls.credit", idempotency_key) if idempotency_key else None
-    )
+    key = idempotency.optional_key(actor, "calls.credit", idempotency_key)
     request = idempotency.fingerprint(
         {"call": call_reference, "reason": why, "cents": cents, "on": day}
     )

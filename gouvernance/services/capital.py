@@ -504,10 +504,6 @@ def _replayed(uow: UnitOfWork, key: str | None, request: str) -> OperationView |
     return None
 
 
-def _key(actor: Actor, operation: str, idempotency_key: str | None) -> str | None:
-    return idempotency.scoped_key(actor, operation, idempotency_key) if idempotency_key else None
-
-
 def subscribe(
     uows: UnitOfWorkFactory,
     actor: Actor,
@@ -529,7 +525,7 @@ def subscribe(
         _note(note),
     )
     paid_cents = _cents(paid, "paid", allow_zero=True)
-    key = _key(actor, "capital.subscribe", idempotency_key)
+    key = idempotency.optional_key(actor, "capital.subscribe", idempotency_key)
     request = idempotency.fingerprint(
         {"member": code, "shares": count, "paid": paid_cents, "on": day, "note": comment}
     )
@@ -582,7 +578,7 @@ def pay_up(
     actor.require(Permission.RECORD_PAYMENTS)
     code, day, comment = member_key(member_code), _check_day(on), _note(note)
     cents = _cents(amount, "amount")
-    key = _key(actor, "capital.pay", idempotency_key)
+    key = idempotency.optional_key(actor, "capital.pay", idempotency_key)
     request = idempotency.fingerprint({"member": code, "cents": cents, "on": day, "note": comment})
     with uows() as uow:
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays
@@ -619,7 +615,7 @@ def withdraw(
         _note(note),
     )
     loss = _cents(loss_per_share, "loss_per_share", allow_zero=True)
-    key = _key(actor, "capital.withdraw", idempotency_key)
+    key = idempotency.optional_key(actor, "capital.withdraw", idempotency_key)
     request = idempotency.fingerprint(
         {"member": code, "shares": count, "loss": loss, "on": day, "note": comment}
     )
@@ -671,7 +667,7 @@ def refund(
         _check_day(on),
         _note(note),
     )
-    key = _key(actor, "capital.refund", idempotency_key)
+    key = idempotency.optional_key(actor, "capital.refund", idempotency_key)
     request = idempotency.fingerprint({"withdrawal": number, "on": day, "note": comment})
     with uows() as uow:
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays

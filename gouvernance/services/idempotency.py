@@ -34,6 +34,11 @@ def scoped_key(actor: Actor, operation: str, key: str) -> str:
     return f"{actor.username}|{operation}|{key}"
 
 
+def optional_key(actor: Actor, operation: str, key: str | None) -> str | None:
+    """The scoped key when the request carries one; ``None`` (no replay) when it does not."""
+    return scoped_key(actor, operation, key) if key else None
+
+
 def replay(uow: UnitOfWork, key: str, request_hash: str) -> str | None:
     """The result reference stored for this key, or ``None`` if the key is new."""
     stored = uow.idempotency.get(key)

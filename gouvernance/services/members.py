@@ -59,11 +59,7 @@ def create_member(
 ) -> MemberView:
     """Create a member; with an idempotency key, a retried request returns the first result."""
     actor.require(Permission.WRITE_MEMBERS)
-    key = (
-        idempotency.scoped_key(actor, "members.create", idempotency_key)
-        if idempotency_key
-        else None
-    )
+    key = idempotency.optional_key(actor, "members.create", idempotency_key)
     request_hash = idempotency.fingerprint(asdict(draft))
     with uows() as uow:
         # Lock first: a concurrent retry then sees the winner's stored key, and generated

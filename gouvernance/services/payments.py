@@ -59,11 +59,7 @@ def record_payment(
         if allocations is not None
         else None
     )
-    key = (
-        idempotency.scoped_key(actor, "payments.record", idempotency_key)
-        if idempotency_key
-        else None
-    )
+    key = idempotency.optional_key(actor, "payments.record", idempotency_key)
     request = idempotency.fingerprint(
         {"member": code, "cents": cents, "on": received_on, "method": method.value,
          "bank": bank, "note": comment, "allocations": wanted}

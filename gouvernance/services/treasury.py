@@ -300,11 +300,7 @@ def send_reminders(
     day = check_day(on or today(), "on")
     if day > today():
         raise InvalidInput("une relance ne peut pas être envoyée dans le futur", field="on")
-    key = (
-        idempotency.scoped_key(actor, "reminders.send", idempotency_key)
-        if idempotency_key
-        else None
-    )
+    key = idempotency.optional_key(actor, "reminders.send", idempotency_key)
     request = idempotency.fingerprint({"on": day})
     ladder = load_ladder()
     with uows() as uow:

@@ -46,7 +46,7 @@ from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule
 from gouvernance.domain.scic.decisions import Convocation, DecisionRule, Treatment, VoteBase
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.statutes import BlankProxies, EmptyCollegePolicy
-from gouvernance.domain.wording import counted
+from gouvernance.domain.wording import counted, ordinal
 
 ALL_ASSOCIATES_LABEL = "Ensemble des associés"  # the one « college » without colleges
 
@@ -276,7 +276,7 @@ def _quorum_text(
     )
     if entitled:
         who += f", soit {format_share(Fraction(attending, entitled))}"
-    where = f"en {_ordinal(convocation)} convocation {_for_kind(label)}"
+    where = f"en {ordinal(convocation)} convocation {_for_kind(label)}"
     if required == 0:
         return f"{who} ; aucun quorum requis {where}"
     verdict = "atteint" if reached else "non atteint"
@@ -757,10 +757,6 @@ def _college_ref(label: str) -> str:
     if label.lower().startswith("collège"):
         return "le " + label[:1].lower() + label[1:]
     return f"« {label} »"
-
-
-def _ordinal(number: int) -> str:
-    return "1re" if number == 1 else f"{number}e"
 
 
 def _fraction_text(value: Fraction) -> str:

@@ -18,7 +18,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.rule_documents import Strict, load_yaml, parse_day, parse_share, validate
 from gouvernance.domain.scic.law import format_share
-from gouvernance.domain.wording import counted
+from gouvernance.domain.wording import counted, ordinal
 
 
 class LegalForm(StrEnum):
@@ -111,7 +111,7 @@ class DecisionRule:
 
     def describe(self) -> list[str]:
         lines = [
-            f"{_ordinal(index)} convocation : {convocation.describe()}"
+            f"{ordinal(index)} convocation : {convocation.describe()}"
             for index, convocation in enumerate(self.convocations, start=1)
         ]
         lines.append(
@@ -259,7 +259,3 @@ def _fraction_text(value: Fraction) -> str:
     if value.numerator == 1 or value in (Fraction(2, 3), Fraction(3, 4)):
         return f"{value.numerator}/{value.denominator}"
     return format_share(value)
-
-
-def _ordinal(number: int) -> str:
-    return "1re" if number == 1 else f"{number}e"
