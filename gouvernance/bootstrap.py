@@ -5,18 +5,24 @@ The API and the CLI call this and the services; they never touch the persistence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import DBAPIError
 
 from gouvernance.persistence.database import make_engine
-from gouvernance.persistence.migrate import upgrade
+from gouvernance.persistence.faults import connection_failure
+from gouvernance.persistence.migrate import current_revision, upgrade
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
 from gouvernance.services.ports import UnitOfWorkFactory
+from gouvernance.services.sign_in_limits import SignInLimits
 
 
 @dataclass
 class Application:
     uows: UnitOfWorkFactory
     database: str
+    # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
+    sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
 
     def close(self) -> None:
         engine = getattr(self.uows, "engine", None)
@@ -25,9 +31,20 @@ class Application:
 
 
 def bootstrap(url: str | None = None, *, migrate: bool = True) -> Application:
-    """Open the database at ``url`` (default: environment, then the embedded SQLite file)."""
+    """Open the database at ``url`` (default: environment, then the embedded SQLite file).
+
+    Never a traceback: a bad address is an ``InvalidInput``, a database that cannot be reached
+    (server down, wrong password, missing database, read-only file needing migrations) a
+    ``ServiceUnavailable``, both in French, on field ``GOUVERNANCE_DATABASE_URL``, without the
+    password. ``migrate=False`` still connects once, so the same errors come out here."""
     engine = make_engine(url)
-    if migrate:
-        upgrade(engine)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            current_revision(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise connection_failure(error, engine.url) from None
     factory = SqlAlchemyUnitOfWorkFactory(engine)
     return Application(uows=factory, database=engine.url.render_as_string(hide_password=True))

@@ -73,3 +73,37 @@ class Unauthenticated(GouvernanceError):
 class Forbidden(GouvernanceError):
     status = 403
     code = "interdit"
+
+
+class TooManyAttempts(GouvernanceError):
+    """Too many failed sign-ins: wait ``retry_after`` seconds (sent as ``Retry-After``)."""
+
+    status = 429
+    code = "trop_de_tentatives"
+
+    def __init__(self, retry_after: int, field: str | None = None) -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(
+            "trop de tentatives de connexion : réessayez dans "
+            f"{self.retry_after} seconde{'s' if self.retry_after > 1 else ''}",
+            field=field,
+        )
+
+
+class ServiceUnavailable(GouvernanceError):
+    """The database cannot serve the request (unreachable, disk full, read-only): nothing was
+    written, and the message says what an administrator must do. ``retry_after`` (seconds) is
+    sent as ``Retry-After``."""
+
+    status = 503
+    code = "service_indisponible"
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int = 60) -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(message, field=field)
+
+
+class ReadOnlyStorage(ServiceUnavailable):
+    """The database still answers reads but refuses writes; sign-in falls back to memory."""
+
+    code = "lecture_seule"

@@ -1,47 +1,193 @@
-"""Engines: the embedded SQLite file by default, PostgreSQL when a URL says so."""
+"""Engines: the embedded SQLite file by default, PostgreSQL when a URL says so.
+
+Any address SQLAlchemy reads is accepted (percent-encoded passwords, SQLite URIs with their
+parameters); anything else is a French error naming ``GOUVERNANCE_DATABASE_URL``, password
+hidden. The SQLite file, and the folder created for it, are readable by their owner only: the
+register holds people's addresses and payments.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.errors import InvalidInput, ServiceUnavailable
+from gouvernance.persistence.faults import URL_VARIABLE, redact
 
-URL_VARIABLE = "GOUVERNANCE_DATABASE_URL"
 DEFAULT_PATH = Path("data") / "gouvernance.sqlite3"
+FORMS = (
+    "sqlite:///data/gouvernance.sqlite3 (chemin relatif), sqlite:////srv/gouvernance.sqlite3 "
+    "(chemin absolu) ou postgresql://utilisateur:motdepasse@127.0.0.1:5432/gouvernance"
+)
+ENCODING = "un caractère spécial du mot de passe s'écrit encodé (@ → %40, % → %25, : → %3A)"
+_BACKENDS = ("sqlite", "postgresql")
+_TRUE = {"true", "1", "yes", "on", "y", "t"}
+
+__all__ = ["DEFAULT_PATH", "URL_VARIABLE", "database_url", "make_engine", "parse_database_url"]
 
 
 def database_url(url: str | None = None) -> str:
     """The URL given, else ``$GOUVERNANCE_DATABASE_URL``, else ``./data/gouvernance.sqlite3``."""
-    chosen = url or os.environ.get(URL_VARIABLE)
-    if chosen:
-        if chosen.startswith("postgresql://"):
-            chosen = "postgresql+psycopg://" + chosen.removeprefix("postgresql://")
-        return chosen
-    DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_PATH}"
+    return parse_database_url(url).render_as_string(hide_password=False)
+
+
+def parse_database_url(url: str | None = None) -> URL:
+    """The address checked and normalised (``postgresql://`` uses psycopg), or a French error."""
+    chosen = (url or os.environ.get(URL_VARIABLE) or "").strip()
+    if not chosen:
+        return URL.create("sqlite", database=str(DEFAULT_PATH))
+    if "://" not in chosen:
+        hint = "" if "@" in chosen else f" (pour un fichier : sqlite:///{chosen})"
+        raise _invalid(
+            f"adresse de base de données invalide : « {redact(chosen)} » est illisible{hint}"
+        )
+    try:
+        parsed = make_url(chosen)
+    except (ArgumentError, ValueError):
+        raise _invalid(
+            f"adresse de base de données invalide : « {redact(chosen)} » est illisible ; {ENCODING}"
+        ) from None
+    if parsed.host and "@" in parsed.host:
+        raise _invalid(
+            f"adresse de base de données ambiguë : « {redact(chosen)} » contient un « @ » de "
+            f"trop ; {ENCODING}"
+        )
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql") and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        backend = "postgresql"
+    if backend not in _BACKENDS:
+        raise _invalid(f"type de base non pris en charge : « {backend} » ({redact(parsed)})")
+    driver = parsed.get_driver_name()
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        raise _invalid(f"pilote de base de données inconnu : « {driver} »") from None
+    if dialect.is_async:
+        raise _invalid(f"pilote asynchrone non pris en charge : « {driver} »")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise _invalid(
+            f"le pilote « {driver} » n'est pas installé : installez-le, ou écrivez "
+            f"{backend}:// pour le pilote fourni"
+        ) from None
+    if backend == "sqlite" and (parsed.username or parsed.password or parsed.host or parsed.port):
+        raise _invalid(
+            f"une adresse SQLite n'a ni utilisateur, ni mot de passe, ni serveur : "
+            f"« {redact(parsed)} »"
+        )
+    return parsed
+
+
+def _invalid(message: str) -> InvalidInput:
+    return InvalidInput(f"{message}. Formes acceptées : {FORMS}", field=URL_VARIABLE)
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite address opens (None: in memory), URI form (``?uri=true``) included."""
+    database = url.database or ""
+    if _flag(url, "uri") and database.startswith("file:"):
+        if _query(url, "mode") == "memory":
+            return None
+        path = database.removeprefix("file:")
+        if path.startswith("//"):  # file://[localhost]/absolute/path
+            path = "/" + path[2:].partition("/")[2]
+        database = unquote(path)  # SQLite percent-decodes URI paths itself
+    return None if database in ("", ":memory:") else Path(database)
+
+
+def _flag(url: URL, key: str) -> bool:
+    return (_query(url, key) or "").lower() in _TRUE
+
+
+def _query(url: URL, key: str) -> str | None:
+    value = url.query.get(key)
+    if isinstance(value, tuple):
+        value = value[-1] if value else None
+    return value
 
 
 def make_engine(url: str | None = None) -> Engine:
-    resolved = database_url(url)
+    """An engine on the address; nothing connects yet (``bootstrap`` does, and explains)."""
+    parsed = parse_database_url(url)
     try:
-        if resolved.startswith("sqlite"):
-            engine = create_engine(resolved, connect_args={"timeout": 30})
-            event.listen(engine, "connect", _sqlite_pragmas)
-            event.listen(engine, "begin", _sqlite_begin_immediate)
-            return engine
-        return create_engine(resolved, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise InvalidInput(
-            f"adresse de base de données invalide : {error}", field=URL_VARIABLE
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError, TypeError):
+        raise _invalid(f"adresse de base de données invalide : « {redact(parsed)} »") from None
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = sqlite_file(url)
+    creates = not _flag(url, "uri") or _query(url, "mode") in (None, "rwc")
+    if path is not None and creates:
+        _create_private(path)
+    connect_args: dict[str, Any] = {} if "timeout" in url.query else {"timeout": 30}
+    engine = create_engine(url, connect_args=connect_args)
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection)
+        if path is not None:
+            _private_companions(path)
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _create_private(path: Path) -> None:
+    """Create the folder (0o700) and the empty file (0o600) before SQLite would, umask aside."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            try:
+                folder.mkdir(parents=True, mode=0o700)
+                os.chmod(folder, 0o700)
+            except FileExistsError:
+                pass
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise ServiceUnavailable(
+            f"impossible de créer le fichier de la base « {path} » : "
+            f"{error.strerror or error}. Choisissez un dossier où le service a le droit "
+            "d'écrire, ou créez-le",
+            field=URL_VARIABLE,
         ) from None
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _private_companions(path: Path) -> None:
+    """The -wal and -shm files get no more rights than the database file (SQLite does the
+    same; this holds even if a copy or an old version left them wider)."""
+    try:
+        allowed = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            current = stat.S_IMODE(companion.stat().st_mode)
+            if current & ~allowed:
+                os.chmod(companion, current & allowed)
+        except OSError:
+            continue
+
+
+def _sqlite_pragmas(dbapi_connection: Any) -> None:
     # Let SQLAlchemy issue BEGIN itself, so that writers take the lock up front (below).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()

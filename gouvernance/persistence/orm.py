@@ -97,6 +97,26 @@ organisation = Table(
     Column("bic", String(11)),
     Column("sepa_creditor_id", String(35)),
     Column("statutes_id", String(60)),
+    # migration 0005: identity, fiscal year, time zone and signatories
+    Column("rna", String(10)),
+    Column("fiscal_year_start_day", Integer, nullable=False, server_default="1"),
+    Column("fiscal_year_start_month", Integer, nullable=False, server_default="1"),
+    Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
+    Column("president_name", String(200)),
+    Column("president_title", String(100)),
+    Column("treasurer_name", String(200)),
+    Column("treasurer_title", String(100)),
+)
+
+# What the documents printed about the organisation (PrintedOrganisation as canonical JSON),
+# one row per distinct content, never changed (migration 0005: triggers). A call batch, a
+# reminder and a closed assembly point to the row of the day they were issued.
+organisation_snapshots = Table(
+    "organisation_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),  # SHA-256 of content
+    Column("content", Text, nullable=False),
 )
 
 categories = Table(
@@ -156,9 +176,9 @@ api_tokens = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column("username", String(80), ForeignKey("users.username"), nullable=False),
+    Column("username", String(80), ForeignKey("users.username"), nullable=False, index=True),
     Column("created_at", UtcDateTime(), nullable=False),
-    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
 
 audit_log = Table(
@@ -212,6 +232,7 @@ call_batches = Table(
     Column("issued_at", UtcDateTime(), nullable=False),
     Column("call_count", Integer, nullable=False),
     Column("total_cents", Cents, nullable=False),
+    Column("organisation_snapshot_id", Integer, ForeignKey("organisation_snapshots.id")),
     Index("ix_call_batches_year_kind", "fiscal_year", "kind"),
 )
 
@@ -282,6 +303,7 @@ reminders = Table(
     Column("level", Integer, nullable=False),
     Column("sent_on", Date, nullable=False),
     Column("sent_by", String(80), nullable=False),
+    Column("organisation_snapshot_id", Integer, ForeignKey("organisation_snapshots.id")),
     UniqueConstraint("call_reference", "level", name="uq_reminders_call_level"),
 )
 
@@ -344,6 +366,8 @@ assemblies = Table(
     # The roll is frozen at convening: its entitled associates per college, counted once
     # (JSON {college: n}), spare every tally a scan of the whole roll.
     Column("roll_entitled", Text, nullable=False),
+    # The organisation as the minutes print it, frozen at closing (migration 0005).
+    Column("organisation_snapshot_id", Integer, ForeignKey("organisation_snapshots.id")),
 )
 
 assembly_roll = Table(
@@ -438,6 +462,7 @@ assembly_signatures = Table(
 
 # Tables whose rows are never updated nor deleted once written (migrations 0002, 0003: triggers).
 APPEND_ONLY = (
+    "organisation_snapshots",
     "call_batches",
     "calls",
     "credit_notes",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gouvernance.domain.audit import AuditEntry
@@ -28,7 +31,7 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.members import Category, Member, PersonKind
 from gouvernance.domain.organisation import Organisation
-from gouvernance.domain.users import ApiToken, User
+from gouvernance.domain.users import ApiToken, Role, User
 from gouvernance.persistence.orm import (
     allocations,
     api_tokens,
@@ -40,6 +43,7 @@ from gouvernance.persistence.orm import (
     ledger_sequences,
     mandates,
     members,
+    organisation_snapshots,
     payments,
     reminders,
     users,
@@ -49,6 +53,7 @@ from gouvernance.services.ports import CallFilter, MemberFilter, StoredResponse
 _GENERATED_CODE = re.compile(r"^M(\d+)$")
 _REGISTRY_LOCK = 7_203_001  # an arbitrary, stable advisory-lock key for the member registry
 _LEDGER_LOCK = 7_203_002  # the same for the ledger (calls, credit notes, payments)
+_ORGANISATION_LOCK = 7_203_003  # the same for the organisation (created once, then updated)
 _CALL_COLUMNS = (
     "reference",
     "batch_id",
@@ -62,6 +67,19 @@ _CALL_COLUMNS = (
     "due_on",
     "basis",
 )
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_escaped(text: str) -> str:
+    """``text`` searched for as typed: « % » and « _ » are LIKE wildcards, matched literally once
+    escaped (and so is the escape character itself), on SQLite as on PostgreSQL."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -136,14 +154,14 @@ class SqlMemberRepository:
             query = query.where(members.c.left_on.is_(None))
         if filters.search:
             fold = func.gv_fold if self._is_sqlite else func.lower
-            pattern = f"%{filters.search.casefold()}%"
+            pattern = f"%{like_escaped(filters.search.casefold())}%"
             query = query.where(
                 or_(
-                    fold(members.c.name).like(pattern),
-                    fold(members.c.last_name).like(pattern),
-                    fold(members.c.first_name).like(pattern),
-                    fold(members.c.code).like(pattern),
-                    members.c.siren.like(pattern),
+                    fold(members.c.name).like(pattern, escape=LIKE_ESCAPE),
+                    fold(members.c.last_name).like(pattern, escape=LIKE_ESCAPE),
+                    fold(members.c.first_name).like(pattern, escape=LIKE_ESCAPE),
+                    fold(members.c.code).like(pattern, escape=LIKE_ESCAPE),
+                    members.c.siren.like(pattern, escape=LIKE_ESCAPE),
                 )
             )
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -239,6 +257,16 @@ class SqlUserRepository:
     def all(self) -> Sequence[User]:
         return self.session.scalars(select(User).order_by(users.c.username)).all()
 
+    def active_admins(self, *, lock: bool = False) -> Sequence[User]:
+        query = (
+            select(User)
+            .where(users.c.role == Role.ADMIN, users.c.active.is_(True))
+            .order_by(users.c.username)
+        )
+        if lock:  # read afresh: another transaction may just have deactivated one of them
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(query).all()
+
 
 class SqlTokenRepository:
     def __init__(self, session: Session) -> None:
@@ -250,6 +278,31 @@ class SqlTokenRepository:
     def get(self, token_hash: str) -> ApiToken | None:
         query = select(ApiToken).where(api_tokens.c.token_hash == token_hash)
         return self.session.scalars(query).one_or_none()
+
+    def delete(self, token_hash: str) -> bool:
+        return self._delete(api_tokens.c.token_hash == token_hash) > 0
+
+    def delete_for_user(self, username: str, *, keep: str | None = None) -> int:
+        if keep is None:
+            return self._delete(api_tokens.c.username == username)
+        return self._delete(
+            and_(api_tokens.c.username == username, api_tokens.c.token_hash != keep)
+        )
+
+    def delete_expired(self, now: datetime) -> int:
+        return self._delete(api_tokens.c.expires_at <= now)
+
+    def live_counts(self, now: datetime) -> Mapping[str, int]:
+        query = (
+            select(api_tokens.c.username, func.count())
+            .where(api_tokens.c.expires_at > now)
+            .group_by(api_tokens.c.username)
+        )
+        return {username: count for username, count in self.session.execute(query)}
+
+    def _delete(self, condition: ColumnElement[bool]) -> int:
+        statement = delete(api_tokens).where(condition)
+        return cast(CursorResult[Any], self.session.execute(statement)).rowcount
 
 
 class SqlAuditLog:
@@ -275,6 +328,39 @@ class SqlOrganisationRepository:
 
     def add(self, organisation: Organisation) -> None:
         self.session.add(organisation)
+
+    def lock(self) -> None:
+        """Serialise writers of the organisation: the first one creates the single row."""
+        _lock(self.session, _ORGANISATION_LOCK)
+
+    def snapshot(self, content: str) -> int:
+        """The id of the snapshot holding ``content``, inserted if new (by digest: the same
+        details are stored once; a concurrent insert of the same content is not an error)."""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        found = self._snapshot_id(digest)
+        if found is not None:
+            return found
+        insert = sqlite_insert if _is_sqlite(self.session) else postgresql_insert
+        self.session.execute(
+            insert(organisation_snapshots)
+            .values(digest=digest, content=content)
+            .on_conflict_do_nothing(index_elements=["digest"])
+        )
+        found = self._snapshot_id(digest)
+        assert found is not None
+        return found
+
+    def snapshot_content(self, snapshot_id: int) -> str | None:
+        return self.session.scalar(
+            select(organisation_snapshots.c.content).where(
+                organisation_snapshots.c.id == snapshot_id
+            )
+        )
+
+    def _snapshot_id(self, digest: str) -> int | None:
+        return self.session.scalar(
+            select(organisation_snapshots.c.id).where(organisation_snapshots.c.digest == digest)
+        )
 
 
 class SqlIdempotencyStore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.persistence.assemblies import SqlAssemblyStore
 from gouvernance.persistence.capital import SqlCapitalRegister
+from gouvernance.persistence.faults import infrastructure_fault, scrub
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
     SqlAuditLog,
@@ -37,6 +39,8 @@ from gouvernance.services.ports import (
     TokenRepository,
     UserRepository,
 )
+
+log = logging.getLogger("gouvernance.persistence")
 
 _ON_ROLL = "cet associé figure déjà sur la liste d'émargement de l'assemblée"
 _ATTENDING = "la présence de cet associé est déjà enregistrée pour cette assemblée"
@@ -97,10 +101,36 @@ def _conflicts_explained(session: Session) -> Iterator[None]:
             "une valeur ne tient pas dans la base (trop longue ou hors limites)"
         ) from exc
     except OperationalError as exc:
-        session.rollback()
+        _rollback_quietly(session)
         if "locked" in str(exc.orig):
             raise Conflict("la base est occupée : réessayez dans un instant") from exc
+        _raise_if_infrastructure(session, exc)
         raise
+    except DBAPIError as exc:  # e.g. PostgreSQL's read-only transaction is an InternalError
+        _rollback_quietly(session)
+        _raise_if_infrastructure(session, exc)
+        raise
+
+
+def _raise_if_infrastructure(session: Session, exc: DBAPIError) -> None:
+    """Disk full, read-only database, connection lost: a French 503 saying what to do, and
+    the driver's own words in the log for whoever fixes it (password scrubbed)."""
+    fault = infrastructure_fault(exc)
+    if fault is None:
+        return
+    bind = session.bind
+    url = getattr(bind, "url", None)
+    detail = scrub(str(exc.orig), url).strip().splitlines()
+    log.warning("base de données indisponible : %s", detail[0] if detail else type(exc).__name__)
+    raise fault from None
+
+
+def _rollback_quietly(session: Session) -> None:
+    """Roll back; a connection already lost cannot, and must not hide the first error."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        session.close()
 
 
 class SqlAlchemyUnitOfWork:
@@ -140,6 +170,9 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         try:
             self.rollback()
+        except DBAPIError:
+            if not isinstance(exc, DBAPIError):
+                raise  # nothing went wrong before: the rollback's own failure is the news
         finally:
             self.session.close()
         if isinstance(exc, DBAPIError):
