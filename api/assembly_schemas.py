@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from api.schemas import Strict
+from api.schemas import Day, Strict
 from gouvernance.domain.assembly import words
 from gouvernance.domain.assembly.model import (
     Attendance,
@@ -72,13 +72,26 @@ def share(value: Fraction | None) -> str | None:
 
 
 class AssemblyIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Assemblée générale ordinaire 2027",
+                    "held_on": "2027-06-26",
+                    "kind": "ordinary",
+                    "convocation": 1,
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=200, description="intitulé de l'assemblée")
-    held_on: date = Field(description="date de l'assemblée")
+    held_on: Day = Field(description="date de l'assemblée")
     kind: str = Field(
         "ordinary", min_length=1, max_length=40, description="ordinary ou extraordinary"
     )
-    convocation: int = Field(1, ge=1, le=3, description="1re ou 2e convocation")
-    cutoff: date | None = Field(
+    convocation: StrictInt = Field(1, ge=1, le=3, description="1re ou 2e convocation")
+    cutoff: Day | None = Field(
         None, description="date d'arrêté de la liste des associés (défaut : date de l'assemblée)"
     )
     statutes: str | None = Field(
@@ -90,6 +103,10 @@ class AssemblyIn(Strict):
 
 
 class AttendanceIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"member": "MISTRAL", "mode": "present"}]}
+    )
+
     member: str = Field(min_length=1, max_length=20, description="code de l'associé")
     mode: AttendanceText = Field(
         description="present (présent), remote (à distance), postal (par correspondance), "
@@ -101,6 +118,20 @@ class AttendanceIn(Strict):
 
 
 class ResolutionIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Approbation des comptes de l'exercice 2026",
+                    "text": "L'assemblée générale, après avoir entendu le rapport de gestion, "
+                    "approuve les comptes de l'exercice clos le 31 décembre 2026.",
+                    "proposer": "board",
+                    "method": "open",
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=300, description="intitulé de la résolution")
     text: str = Field("", max_length=10_000, description="texte soumis au vote")
     decision_kind: str | None = Field(
@@ -116,6 +147,10 @@ class ResolutionIn(Strict):
 
 
 class BallotIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"voter": "MISTRAL", "choice": "pour"}]}
+    )
+
     voter: str = Field(min_length=1, max_length=20, description="code de l'associé qui vote")
     choice: ChoiceText = Field(
         description="for, against, abstain, blank, null (ou pour, contre, abstention, blanc, nul)"
@@ -124,6 +159,12 @@ class BallotIn(Strict):
 
 class CountsIn(Strict):
     """Show of hands: ballots of each choice in one college, as counted by the scrutineers."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"for": 1, "against": 0, "abstain": 0, "blank": 0, "null": 0}]
+        }
+    )
 
     for_: Count = Field(0, alias="for", description="voix pour")
     against: Count = Field(0, description="voix contre")
@@ -142,6 +183,10 @@ class CountsIn(Strict):
 
 
 class SignatureIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "president", "name": "Claire Ventoux"}]}
+    )
+
     role: RoleText = Field(
         description="president (président), secretary (secrétaire), scrutineer (scrutateur)"
     )
@@ -462,11 +507,13 @@ class TallyOut(BaseModel):
     marker: str = Field(description="change à chaque émargement, bulletin ou décompte")
     quorums: list[QuorumOut]
     resolutions: list[ResolutionResultOut]
+    time_zone: str = Field(description="fuseau horaire de l'organisation, ex. Europe/Paris")
 
     @classmethod
     def of(cls, view: TallyView) -> TallyOut:
         return cls(
             assembly=AssemblySummaryOut.of(view.summary), final=view.final, marker=view.marker,
+            time_zone=view.time_zone,
             quorums=[QuorumOut.of(q) for q in view.tally.quorums],
             resolutions=[ResolutionResultOut.of(r) for r in view.tally.resolutions],
         )  # fmt: skip

@@ -67,8 +67,9 @@ function draw(tally) {
     for (const line of r.explanation) lines.appendChild(el("li", line));
     root.appendChild(lines);
   }
+  const now = new Date().toLocaleTimeString("fr-FR", {timeZone: tally.time_zone});
   status(tally.final ? "Assemblée close : résultats définitifs." :
-    "En direct — mis à jour à chaque vote (" + new Date().toLocaleTimeString("fr-FR") + ").");
+    "En direct — mis à jour à chaque vote (" + now + ").");
 }
 async function failure(response) {
   try { return (await response.json()).error.message; } catch (e) { return response.statusText; }

@@ -1,8 +1,17 @@
-"""SIREN numbers: the 9-digit INSEE identifier of every French legal person."""
+"""SIREN numbers: the 9-digit INSEE identifier of every French legal person.
+
+The format and the Luhn key are python-stdnum's (``stdnum.fr.siren``, ``stdnum.luhn``); this
+module adds what stdnum does not say: the messages in French, and La Poste's historical SIRENs,
+which are valid without passing the Luhn check.
+"""
 
 from __future__ import annotations
 
 import re
+
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fr import siren as stdnum_siren
 
 _NON_DIGITS = re.compile(r"[\s\u00a0\u202f.-]")
 _LA_POSTE = "356000000"
@@ -19,31 +28,19 @@ def siren_problem(siren: str) -> str | None:
     A SIREN has 9 digits and passes the Luhn check; La Poste's historical SIRENs are the one
     documented exception (digit sum a multiple of 5).
     """
-    if not siren.isdigit() or len(siren) != 9:
+    if not siren.isascii() or not siren.isdigit() or len(siren) != 9:
         return f"« {siren} » n'est pas un SIREN : 9 chiffres attendus"
     if siren.startswith(_LA_POSTE[:3]) and sum(map(int, siren)) % 5 == 0:
         return None
-    if not _luhn_ok(siren):
+    try:
+        stdnum_siren.validate(siren)
+    except InvalidChecksum:
         return f"« {siren} » n'est pas un SIREN valide (clé de contrôle incorrecte)"
+    except ValidationError:
+        return f"« {siren} » n'est pas un SIREN : 9 chiffres attendus"
     return None
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 def luhn_complete(prefix: str) -> str:
     """The 9-digit SIREN made of an 8-digit ``prefix`` and its Luhn key (for demo data)."""
-    for key in range(10):
-        candidate = f"{prefix}{key}"
-        if _luhn_ok(candidate):
-            return candidate
-    raise AssertionError("unreachable: one Luhn key always exists")
+    return f"{prefix}{luhn.calc_check_digit(prefix)}"

@@ -50,10 +50,12 @@ from gouvernance.domain.assembly.tally import (
 )
 from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gouvernance.domain.members import has_control_characters
+from gouvernance.domain.moments import DEFAULT_TIME_ZONE
 from gouvernance.domain.scic.decisions import DecisionKind
+from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.domain.wording import counted, ordinal
-from gouvernance.services import audit, clock, idempotency, scic_rules
+from gouvernance.services import audit, clock, idempotency, scic_rules, setup
 from gouvernance.services.assembly_roll import build_roll
 from gouvernance.services.calls import check_day, member_key
 from gouvernance.services.capital import current_statutes
@@ -144,6 +146,7 @@ class AssemblyView:
     resolutions: tuple[ResolutionView, ...]
     signatures: tuple[SignatureView, ...]
     created: bool = True  # False: replayed with the same Idempotency-Key
+    time_zone: str = DEFAULT_TIME_ZONE  # the organisation's clock, for the times it shows
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class TallyView:
     tally: AssemblyTally
     final: bool  # True once closed: the stored results, which never change
     marker: str  # changes whenever attendance, a ballot or a count changes (live screens)
+    time_zone: str = DEFAULT_TIME_ZONE  # the organisation's clock (« mis à jour à … »)
 
 
 # --------------------------------------------------------------------------------------------
@@ -706,6 +710,7 @@ def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
             tally=result,
             final=assembly.status is AssemblyStatus.CLOSED,
             marker=marker,
+            time_zone=setup.time_zone(uow),
         )
 
 
@@ -771,6 +776,8 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
         figures = _figures(uow, assembly)
         _require_hand_counts(uow, assembly, rules, figures.turnout)
         result = _compute(assembly, rules, figures)
+        # What the minutes print, taken first: the row is frozen once written as closed.
+        assembly.organisation_snapshot_id = setup.snapshot(uow)
         assembly.results = result.to_json()
         assembly.status = AssemblyStatus.CLOSED
         assembly.closed_at = _now()
@@ -874,6 +881,7 @@ def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
         proxy_rule=rules.proxies.describe(),
         quorums=_quorums(uow, assembly, rules, resolutions),
         resolutions=_resolution_views(uow, assembly, rules, resolutions),
+        time_zone=setup.time_zone(uow),
         signatures=tuple(
             SignatureView(s.role, s.name, s.signed_at, s.signed_by)
             for s in uow.assemblies.signatures(assembly.id)
@@ -1044,11 +1052,18 @@ def _count(value: object, choice: Choice) -> int:
     return value
 
 
+_KIND_WORDS = {"ordinaire": "ordinary", "extraordinaire": "extraordinary"}
+
+
 def _assembly_kind(kind: str) -> str:
-    value = (kind or "").strip()
+    """« ordinary » or « extraordinary », typed in English or in French."""
+    raw = (kind or "").strip().lower()
+    value = _KIND_WORDS.get(raw, raw)
     if value not in {k.value for k in DecisionKind}:
         raise InvalidInput(
-            f"type d'assemblée inconnu « {kind} » (ordinary, extraordinary)", field="kind"
+            f"type d'assemblée inconnu « {kind} » (ordinary (ordinaire), extraordinary "
+            "(extraordinaire))",
+            field="kind",
         )
     return value
 
@@ -1107,16 +1122,7 @@ def _member_code(text: str | None, field: str) -> str:
 def _text(
     value: str, field: str, limit: int, *, required: bool = True, multiline: bool = False
 ) -> str:
-    clean = value.strip() if multiline else " ".join((value or "").split())
-    bad = has_control_characters(clean.replace("\n", "").replace("\t", "")) if multiline else (
-        has_control_characters(clean)
-    )  # fmt: skip
-    if (required and not clean) or len(clean) > limit or bad:
-        need = "obligatoire, " if required else ""
-        raise InvalidInput(
-            f"texte {need}de {limit} caractères au plus, sans caractère de contrôle", field=field
-        )
-    return clean
+    return clean_text(value, field, limit, required=required, multiline=multiline)
 
 
 def _receipt_text(receipt: BallotReceipt) -> str:

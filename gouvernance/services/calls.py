@@ -27,8 +27,9 @@ from gouvernance.domain.fees.documents import parse_schedule_text
 from gouvernance.domain.fees.schedule import FeeSchedule
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.money import format_cents
+from gouvernance.domain.text import character_problem
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit, clock, fees, idempotency
+from gouvernance.services import audit, clock, fees, idempotency, setup
 from gouvernance.services.ledger_views import (
     AllocationView,
     BatchView,
@@ -38,12 +39,14 @@ from gouvernance.services.ledger_views import (
     IssueResult,
 )
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.progress import Progress, silent
 from gouvernance.services.views import Page
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 MAX_PAGE = 1000
 MAX_REASON = 500
+WRITE_CHUNK = 25_000  # calls written per statement: a progress bar moves, the cost stays the same
 
 
 def check_day(day: date, field: str) -> date:
@@ -70,6 +73,7 @@ def issue_calls(
     exclude_incomplete: bool = False,
     idempotency_key: str | None = None,
     folder: Path | None = None,
+    progress: Progress = silent,
 ) -> IssueResult:
     """Call every member the adopted schedule applies to and who has not been called yet.
 
@@ -94,7 +98,7 @@ def issue_calls(
         uow.ledger.lock()
         if key and (done := idempotency.replay(uow, key, request)):
             return IssueResult(_batch(uow, done), created=False, excluded=(), exempt=())
-        result = _issue(uow, actor, schedule, text, issued_on, due_on, exclude_incomplete)
+        result = _issue(uow, actor, schedule, text, issued_on, due_on, exclude_incomplete, progress)
         if key:
             idempotency.remember(uow, key, request, 201, result.batch.reference)
         uow.commit()
@@ -124,6 +128,7 @@ def _issue(
     issued_on: date,
     due_on: date,
     exclude_incomplete: bool,
+    progress: Progress,
 ) -> IssueResult:
     year = schedule.fiscal_year
     existing = uow.ledger.batches(CallKind.FEE, year)
@@ -171,18 +176,21 @@ def _issue(
         issued_at=datetime.now(UTC),
         call_count=len(plan.lines),
         total_cents=plan.total,
+        organisation_snapshot_id=setup.snapshot(uow),  # what its letters print, for good
     )
     uow.ledger.add_batch(batch)
     assert batch.id is not None
     stem = reference(prefix, year, 0)[:-4]
-    uow.ledger.add_calls(
-        batch,
-        [
-            # reference(prefix, year, n), written inline: 100 000 calls per batch.
-            (stem + str(n).zfill(4), n, code, name, cents, basis)
-            for n, (code, name, cents, basis) in enumerate(plan.lines, start=first)
-        ],
-    )
+    rows = [
+        # reference(prefix, year, n), written inline: 100 000 calls per batch.
+        (stem + str(n).zfill(4), n, code, name, cents, basis)
+        for n, (code, name, cents, basis) in enumerate(plan.lines, start=first)
+    ]
+    total = 2 * len(rows)  # computed, then written
+    progress(len(rows), total)
+    for start in range(0, len(rows), WRITE_CHUNK):
+        uow.ledger.add_calls(batch, rows[start : start + WRITE_CHUNK])
+        progress(len(rows) + min(start + WRITE_CHUNK, len(rows)), total)
     audit.record(
         uow,
         actor,
@@ -386,7 +394,9 @@ def credit_call(
     """
     actor.require(Permission.ISSUE_CALLS)
     why = " ".join(reason.split())
-    if not why or len(why) > MAX_REASON or has_control_characters(why):
+    if problem := character_problem(why):
+        raise InvalidInput(problem, field="reason")
+    if not why or len(why) > MAX_REASON:
         raise InvalidInput(
             f"le motif est obligatoire (1 à {MAX_REASON} caractères)", field="reason"
         )

@@ -35,8 +35,9 @@ from gouvernance.domain.scic.capital import (
 )
 from gouvernance.domain.scic.law import LawBook, format_share
 from gouvernance.domain.scic.statutes import AssociateCategory, CapitalRules, Statutes
+from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission, Role
-from gouvernance.services import audit, clock, idempotency, scic_rules
+from gouvernance.services import audit, clock, idempotency, scic_rules, setup
 from gouvernance.services.calls import check_day, clean_reference, member_key
 from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -207,12 +208,7 @@ def choose_statutes(uows: UnitOfWorkFactory, actor: Actor, statutes_id: str) -> 
         raise InvalidInput("identifiant de statuts invalide", field="statutes")
     statutes = scic_rules.load_statutes(wanted)
     with uows() as uow:
-        organisation = uow.organisation.get()
-        if organisation is None:
-            raise NotFound(
-                "aucune organisation enregistrée : lancez d'abord gouvernance init",
-                field="organisation",
-            )
+        organisation = setup.require_organisation(uow)
         before = organisation.statutes_id
         organisation.statutes_id = statutes.id
         audit.record(
@@ -407,12 +403,7 @@ def _check_day(on: date | None) -> date:
 
 
 def _note(note: str) -> str:
-    clean = " ".join(note.split())
-    if len(clean) > MAX_NOTE or has_control_characters(clean):
-        raise InvalidInput(
-            f"note trop longue ou caractère interdit (maximum {MAX_NOTE})", field="note"
-        )
-    return clean
+    return clean_text(note, "note", MAX_NOTE)
 
 
 def _member(uow: UnitOfWork, code: str) -> Member:

@@ -11,12 +11,10 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from fpdf.enums import XPos, YPos
-
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.money import format_amount, format_cents, to_cents
 from gouvernance.domain.users import Actor
-from gouvernance.services import capital
+from gouvernance.services import capital, setup
 from gouvernance.services.documents import FONT, new_pdf
 from gouvernance.services.ports import UnitOfWorkFactory
 
@@ -40,8 +38,7 @@ def certificate(
     """The certificate's wording; the associate themselves, the treasurer or the board."""
     view = capital.associate_view(uows, actor, member_code, on)
     with uows() as uow:
-        organisation = uow.organisation.get()
-        name = organisation.name if organisation is not None else ""
+        name = setup.require_organisation(uow).name
     line = view.line
     share = format_cents(to_cents(view.share_value))
     facts = [
@@ -102,27 +99,27 @@ def render_pdf(content: Certificate) -> bytes:
     pdf = new_pdf(f"{content.title} — {content.associate}", content.on, author=content.organisation)
     pdf.add_page()
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 6, content.organisation, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, content.organisation, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 10, content.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 10, content.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     for label, value in content.facts:
         pdf.set_font(FONT, "B", 10)
         pdf.cell(55, 6, label)
         pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(0, 6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 7, "Opérations inscrites au registre", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 7, "Opérations inscrites au registre", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
     for number, day, what in content.operations:
         pdf.cell(32, 5, number)
         pdf.cell(22, 5, day)
-        pdf.multi_cell(0, 5, what, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, what, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 6, content.closing, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 6, content.closing, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.cell(0, 6, f"Fait le {long_date(content.on)}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, f"Fait le {long_date(content.on)}.", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

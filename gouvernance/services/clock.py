@@ -7,17 +7,21 @@ without waiting for it; production never sets the variable.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import date
 
 from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.moments import today_in
 
 VARIABLE = "GOUVERNANCE_TODAY"
 
 
-def today() -> date:
+def today(time_zone: str | None = None) -> date:
+    """The day it is where the organisation is (Europe/Paris unless ``time_zone`` says
+    otherwise): at 00:30 in Paris on 1 January it is already the new fiscal year, even though
+    UTC still says 31 December."""
     configured = os.environ.get(VARIABLE, "").strip()
     if not configured:
-        return datetime.now(UTC).date()
+        return today_in(time_zone)
     try:
         return date.fromisoformat(configured)
     except ValueError:

@@ -31,8 +31,12 @@ from gouvernance.domain.errors import Conflict, InvalidInput, Problem
 from gouvernance.domain.facts import FactKind, check_fact
 from gouvernance.domain.members import DRAFT_FIELDS, MemberDraft, PersonKind, default_categories
 from gouvernance.domain.money import parse_number
-from gouvernance.domain.organisation import Organisation
-from gouvernance.domain.siren import siren_problem
+from gouvernance.domain.organisation import (
+    DEFAULT_TIME_ZONE,
+    Organisation,
+    normalised,
+    organisation_problems,
+)
 from gouvernance.domain.users import SYSTEM, Role
 from gouvernance.services import (
     accounts,
@@ -131,20 +135,17 @@ class OrganisationDoc(_Strict):
     iban: str | None = None
     bic: str | None = None
     sepa_creditor_id: str | None = None
+    rna: str | None = None
+    fiscal_year_start_day: int = 1
+    fiscal_year_start_month: int = 1
+    time_zone: str = DEFAULT_TIME_ZONE
+    president_name: str | None = None
+    president_title: str | None = None
+    treasurer_name: str | None = None
+    treasurer_title: str | None = None
 
     def to_domain(self) -> Organisation:
-        return Organisation(
-            name=self.name,
-            legal_form=self.legal_form,
-            siren=self.siren,
-            address=self.address,
-            postal_code=self.postal_code,
-            city=self.city,
-            email=self.email,
-            iban=self.iban,
-            bic=self.bic,
-            sepa_creditor_id=self.sepa_creditor_id,
-        )
+        return Organisation(**self.model_dump())
 
 
 class MemberDoc(_Strict):
@@ -315,9 +316,9 @@ def _which_member(loc: Sequence[int | str], raw: Any) -> str:
 def _domain_problems(document: DemoDocument) -> list[Problem]:
     """What the shape cannot say: the registry's own rules, duplicates, accounts per role."""
     found: list[Problem] = []
-    organisation = document.organisation
-    if organisation.siren and (reason := siren_problem(organisation.siren)):
-        found.append(Problem(reason, "organisation.siren"))
+    organisation = normalised(document.organisation.to_domain())
+    for problem in organisation_problems(organisation):
+        found.append(Problem(problem.message, f"organisation.{problem.field}"))
     categories = {category.code for category in default_categories()}
     codes: dict[str, int] = {}
     sirens: dict[str, int] = {}

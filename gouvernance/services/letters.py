@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from typing import TYPE_CHECKING
 
 from gouvernance.domain.calls.reminders import ReminderLevel, long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.money import format_cents
+from gouvernance.domain.organisation import Signatory
 from gouvernance.services.documents import (
     TEMPLATES,
     font,
@@ -28,6 +27,10 @@ from gouvernance.services.documents import (
     paragraph,
     typo,
 )
+from gouvernance.services.progress import Progress, silent
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 TEMPLATE = "lettre.html"
 TREASURER = "Le trésorier"
@@ -56,6 +59,7 @@ class Party:
     address_lines: tuple[str, ...] = ()
     siren: str | None = None
     email: str | None = None
+    rna: str | None = None  # an association without SIREN is known by its RNA number
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class LetterData:
     written_on: date
     reminder: ReminderLevel | None = None
     batch_decision: str
+    signatory: Signatory | None = None  # the treasurer as the organisation declared them
 
     def __post_init__(self) -> None:
         """A letter whose figures do not add up would ask a member for a wrong amount."""
@@ -180,7 +185,7 @@ def compose(letter: LetterData) -> LetterContent:
         payment_intro=typo(_payment_intro(letter)),
         payment=_payment_ways(letter),
         closing=tuple(typo(p) for p in _closing(letter)),
-        signature=(TREASURER, letter.organisation.name),
+        signature=_signatory_lines(letter),
         footer=f"{letter.organisation.name} — {letter.call_reference}",
     )
 
@@ -194,9 +199,19 @@ def _sender(organisation: Party) -> tuple[str, ...]:
     lines = [organisation.name, *organisation.address_lines]
     if organisation.siren:
         lines.append(f"SIREN {_siren(organisation.siren)}")
+    if organisation.rna:
+        lines.append(f"RNA {organisation.rna}")
     if organisation.email:
         lines.append(organisation.email)
     return tuple(lines)
+
+
+def _signatory_lines(letter: LetterData) -> tuple[str, ...]:
+    """« Trésorière bénévole », « Jeanne Martin », the organisation; « Le trésorier » when the
+    organisation has not named its treasurer."""
+    if letter.signatory is None:
+        return (TREASURER, letter.organisation.name)
+    return (letter.signatory.title, letter.signatory.name, letter.organisation.name)
 
 
 def _siren(siren: str) -> str:
@@ -355,17 +370,20 @@ def render_pdf(letter: LetterData) -> bytes:
     return render_many_pdf([letter])
 
 
-def render_many_pdf(letters: Sequence[LetterData]) -> bytes:
-    """One PDF for a whole batch: each letter starts on a new page and numbers its own pages."""
+def render_many_pdf(letters: Sequence[LetterData], progress: Progress = silent) -> bytes:
+    """One PDF for a whole batch: each letter starts on a new page and numbers its own pages;
+    ``progress`` hears how many letters are laid out (the long part of a big batch)."""
     if not letters:
         raise InvalidInput("aucune lettre à imprimer", field="letters")
     pdf = _new_pdf(letters)
     ranges = []
-    for letter in letters:
+    for done, letter in enumerate(letters, start=1):
         content = compose(letter)
         first = pdf.page + 1
         _draw(pdf, content)
         ranges.append((content.footer, first, pdf.page))
+        if done % 50 == 0 or done == len(letters):
+            progress(done, len(letters))
     _number_pages(pdf, ranges)
     return bytes(pdf.output())
 
@@ -404,13 +422,13 @@ def _header(pdf: FPDF, content: LetterContent) -> None:
         font(pdf, 9)
         pdf.cell(22, 4.5, f"{row.label} :")
         font(pdf, 9, bold=True)
-        pdf.cell(60, 4.5, row.value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(60, 4.5, row.value, new_x="LMARGIN", new_y="NEXT")
     below_left = pdf.get_y()
     pdf.set_xy(110, 45)
     _lines(pdf, content.recipient, width=80, size=11, x=110)
     pdf.set_y(max(below_left, pdf.get_y(), 72) + 5)
     font(pdf, 10)
-    pdf.cell(0, 5, content.place_date, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, content.place_date, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
 
@@ -418,7 +436,7 @@ def _lines(pdf: FPDF, lines: Sequence[str], *, width: float, size: float, x: flo
     for position, line in enumerate(lines):
         pdf.set_x(x)
         font(pdf, size, bold=position == 0)
-        pdf.multi_cell(width, size * 0.45, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, size * 0.45, line, new_x="LMARGIN", new_y="NEXT")
 
 
 def _rows(pdf: FPDF, rows: Sequence[Row]) -> None:
@@ -428,7 +446,7 @@ def _rows(pdf: FPDF, rows: Sequence[Row]) -> None:
         font(pdf, 10, bold=row.total)
         pdf.set_x(30)
         pdf.cell(80, 6, row.label, border="T" if row.total else 0)
-        pdf.cell(40, 6, row.value, border="T" if row.total else 0, align=Align.R)
+        pdf.cell(40, 6, row.value, border="T" if row.total else 0, align="R")
         pdf.ln(6)
     pdf.ln(3)
 
@@ -444,7 +462,7 @@ def _highlight_box(pdf: FPDF, rows: Sequence[Row]) -> None:
         font(pdf, 11, bold=row.total)
         pdf.set_x(30)
         pdf.cell(80, 6.5, row.label)
-        pdf.cell(40, 6.5, row.value, align=Align.R)
+        pdf.cell(40, 6.5, row.value, align="R")
         pdf.ln(6.5)
     pdf.rect(27, top - 1.5, 106, pdf.get_y() - top + 3)
     pdf.ln(4)
@@ -456,7 +474,7 @@ def _explanation_block(pdf: FPDF, content: LetterContent) -> None:
         for line in content.explanation:
             pdf.set_x(20 + 5 * line.depth)
             font(pdf, 9)
-            pdf.multi_cell(0, 4.5, line.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4.5, line.text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     if content.decision:
         paragraph(pdf, content.decision, size=9)
@@ -471,11 +489,11 @@ def _payment_block(pdf: FPDF, content: LetterContent) -> None:
         if pdf.will_page_break(5 * len(way.lines) + 6):
             pdf.add_page()
         font(pdf, 10, bold=True)
-        pdf.cell(0, 5, way.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 5, way.title, new_x="LMARGIN", new_y="NEXT")
         for line in way.lines:
             pdf.set_x(25)
             font(pdf, 10)
-            pdf.multi_cell(0, 4.8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4.8, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
 
 
@@ -486,7 +504,7 @@ def _signature(pdf: FPDF, lines: Sequence[str]) -> None:
     for position, line in enumerate(lines):
         font(pdf, 10, bold=position == 0)
         pdf.set_x(110)
-        pdf.multi_cell(80, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
 
 
 def _number_pages(pdf: FPDF, ranges: Sequence[tuple[str, int, int]]) -> None:
@@ -499,5 +517,5 @@ def _number_pages(pdf: FPDF, ranges: Sequence[tuple[str, int, int]]) -> None:
             pdf.set_xy(20, 297 - 14)
             font(pdf, 8)
             text = f"{footer} — page {page - first + 1}/{end - first + 1}"
-            pdf.cell(0, 4, text, align=Align.C)
+            pdf.cell(0, 4, text, align="C")
     pdf.page = last

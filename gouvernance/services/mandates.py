@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from gouvernance.domain.calls.model import Mandate
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import has_control_characters
+from gouvernance.domain.organisation import BANK_FIELDS
+from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit
-from gouvernance.services.call_exports import validate_bic, validate_creditor_id, validate_iban
+from gouvernance.services import audit, setup
+from gouvernance.services.call_exports import validate_bic, validate_iban
 from gouvernance.services.calls import check_day, member_key, today
 from gouvernance.services.ports import UnitOfWorkFactory
 
@@ -77,11 +80,12 @@ def set_mandate(
         raise InvalidInput("un mandat ne peut pas être signé dans le futur", field="signed_on")
     clean_iban = validate_iban(iban, "iban")
     clean_bic = validate_bic(bic, "bic")
+    debtor = clean_text(debtor_name, "debtor_name", MAX_DEBTOR)
     with uows() as uow:
         member = uow.members.get(code)
         if member is None:
             raise NotFound(f"aucun membre n'a le code {code}", field="member")
-        debtor = " ".join((debtor_name or member.display_name).split())[:MAX_DEBTOR]
+        debtor = debtor or " ".join(member.display_name.split())[:MAX_DEBTOR]
         mandate = uow.ledger.mandate(code)
         if mandate is None:
             mandate = Mandate(code, rum, signed_on, clean_iban, clean_bic, debtor, True)
@@ -137,33 +141,41 @@ def set_bank_details(
     sepa_creditor_id: str | None,
 ) -> BankDetails:
     """Where members pay by transfer, and the creditor id SEPA direct debits need. A detail
-    left out (``None``) is kept as it is; an empty text erases it."""
+    left out (``None``) is kept as it is; an empty text erases it. Checked as the
+    administrator's ``setup.set_organisation`` checks them: a BIC unknown to the registry is
+    refused, a missing one derived from the IBAN."""
     actor.require(Permission.ISSUE_CALLS)
+    given: dict[str, Any] = {
+        name: value.strip() or None
+        for name, value in (("iban", iban), ("bic", bic), ("sepa_creditor_id", sepa_creditor_id))
+        if value is not None
+    }
     with uows() as uow:
-        organisation = uow.organisation.get()
-        if organisation is None:
-            raise NotFound("aucune organisation n'est enregistrée", field="organisation")
-        if iban is not None:
-            organisation.iban = validate_iban(iban, "iban") if iban.strip() else None
-        if bic is not None:
-            organisation.bic = validate_bic(bic, "bic") if bic.strip() else None
-        if sepa_creditor_id is not None:
-            organisation.sepa_creditor_id = (
-                validate_creditor_id(sepa_creditor_id, "sepa_creditor_id")
-                if sepa_creditor_id.strip()
-                else None
-            )
+        uow.organisation.lock()
+        organisation = setup.require_organisation(uow)
+        before = organisation.detached()
+        wanted = replace(before.detached(), **given)
+        if problems := setup.settle_bank(wanted, before, set(given)):
+            raise InvalidInput(problems[0].message, field=problems[0].field, problems=problems)
+        changed = [name for name in BANK_FIELDS if getattr(before, name) != getattr(wanted, name)]
+        for name in changed:
+            setattr(organisation, name, getattr(wanted, name))
         details = BankDetails(organisation.iban, organisation.bic, organisation.sepa_creditor_id)
-        uow.flush()
-        audit.record(uow, actor, "organisation.banque", "organisation", organisation.name)
-        uow.commit()
+        if changed:
+            uow.flush()
+            audit.record(
+                uow, actor, "organisation.banque", "organisation", organisation.name,
+                changements={
+                    name: setup.audited_value(name, getattr(before, name), getattr(wanted, name))
+                    for name in changed
+                },
+            )  # fmt: skip
+            uow.commit()
     return details
 
 
 def get_bank_details(uows: UnitOfWorkFactory, actor: Actor) -> BankDetails:
     actor.require(Permission.READ_LEDGER)
     with uows() as uow:
-        organisation = uow.organisation.get()
-        if organisation is None:
-            raise NotFound("aucune organisation n'est enregistrée", field="organisation")
+        organisation = setup.require_organisation(uow)
         return BankDetails(organisation.iban, organisation.bic, organisation.sepa_creditor_id)

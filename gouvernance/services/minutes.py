@@ -10,10 +10,8 @@ only lay it out, with the shared DejaVu set-up of ``services.documents``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from fractions import Fraction
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from gouvernance.domain.assembly.model import (
     AssemblyStatus,
@@ -30,10 +28,11 @@ from gouvernance.domain.assembly.tally import (
 )
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.moments import DEFAULT_TIME_ZONE, format_moment, local
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.users import Actor
 from gouvernance.domain.wording import counted
-from gouvernance.services import assemblies
+from gouvernance.services import assemblies, setup
 from gouvernance.services.assemblies import (
     AssemblyView,
     ResolutionView,
@@ -52,6 +51,9 @@ from gouvernance.services.documents import (
 )
 from gouvernance.services.ledger_views import Document
 from gouvernance.services.ports import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 __all__ = ["MinutesContent", "ResolutionBlock", "compose", "minutes", "render_html", "render_pdf"]
 
@@ -101,6 +103,7 @@ class _Sources:
     view: AssemblyView
     roll: tuple[RollLine, ...]
     tally: TallyView
+    time_zone: str
 
 
 def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) -> Document:
@@ -114,7 +117,13 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
             f"format inconnu « {file_format} » (formats : html, pdf)", field="format"
         )
     sources = _read(uows, actor, code)
-    content = compose(sources.organisation, sources.view, sources.roll, sources.tally)
+    content = compose(
+        sources.organisation,
+        sources.view,
+        sources.roll,
+        sources.tally,
+        time_zone=sources.time_zone,
+    )
     name = f"pv-{sources.view.summary.code}.{kind}"
     if kind == "html":
         return Document(name, FORMATS[kind], render_html(content).encode("utf-8"))
@@ -126,18 +135,27 @@ def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:
     view = assemblies.assembly_view(uows, actor, code)
     roll = assemblies.roll_view(uows, actor, code)
     with uows() as uow:
-        organisation = uow.organisation.get()
-        name = organisation.name if organisation else ""
-    return _Sources(name, view, roll, tally)
+        assembly = uow.assemblies.get(view.summary.code)
+        closed = assembly is not None and assembly.status is AssemblyStatus.CLOSED
+        # Closed minutes print the organisation as it was at closing; a draft, as it is now.
+        snapshot = assembly.organisation_snapshot_id if assembly is not None and closed else None
+        printed = setup.printed(uow, snapshot)
+    return _Sources(printed.name, view, roll, tally, printed.time_zone)
 
 
 # --- The text ----------------------------------------------------------------------------------
 
 
 def compose(
-    organisation: str, view: AssemblyView, roll: tuple[RollLine, ...], tally: TallyView
+    organisation: str,
+    view: AssemblyView,
+    roll: tuple[RollLine, ...],
+    tally: TallyView,
+    *,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> MinutesContent:
-    """The minutes' French text: the same for the HTML and the PDF."""
+    """The minutes' French text: the same for the HTML and the PDF; times on the clock of
+    ``time_zone``, the organisation's."""
     summary = view.summary
     who = organisation or "l'organisation"
     closed = summary.status is AssemblyStatus.CLOSED
@@ -147,7 +165,7 @@ def compose(
         subtitle=f"{who} — {summary.title} ({summary.code})",
         organisation=who,
         banner="" if closed else typo(DRAFT_BANNER),
-        header=tuple(typo(line) for line in _header(view)),
+        header=tuple(typo(line) for line in _header(view, time_zone)),
         rules=tuple(typo(line) for line in _rules(view)),
         attendance=tuple(typo(line) for line in _attendance(view)),
         attendance_tables=_attendance_tables(view, roll),
@@ -156,13 +174,13 @@ def compose(
             _resolution(result, resolutions.get(result.number), view)
             for result in tally.tally.resolutions
         ),
-        signatures=tuple(typo(line) for line in _signatures(view)),
+        signatures=tuple(typo(line) for line in _signatures(view, time_zone)),
         footer=f"{who} — procès-verbal {summary.code} du {summary.held_on:%d/%m/%Y}"
         + ("" if closed else " — projet"),
     )
 
 
-def _header(view: AssemblyView) -> list[str]:
+def _header(view: AssemblyView, time_zone: str) -> list[str]:
     summary = view.summary
     convocation = _CONVOCATION.get(summary.convocation, f"convocation n° {summary.convocation}")
     lines = [
@@ -174,10 +192,12 @@ def _header(view: AssemblyView) -> list[str]:
             f"Assemblée réunie sur deuxième convocation, après l'assemblée {view.previous_code}."
         )
     lines.append(
-        f"Enregistrée dans Gouvernance le {view.created_at:%d/%m/%Y} par {view.created_by}."
+        f"Enregistrée dans Gouvernance le {local(view.created_at, time_zone):%d/%m/%Y} "
+        f"par {view.created_by}."
     )
     if view.closed_at is not None:
-        lines.append(f"Close le {_moment(view.closed_at)} par {view.closed_by or '—'}.")
+        closed = format_moment(view.closed_at, time_zone)
+        lines.append(f"Close le {closed} par {view.closed_by or '—'}.")
     else:
         lines.append("Assemblée ouverte : les résultats ne sont pas définitifs.")
     return lines
@@ -367,8 +387,8 @@ def _counts(counts: Counts) -> str:
     )
 
 
-def _signatures(view: AssemblyView) -> list[str]:
-    lines = [_signed(signature) for signature in view.signatures]
+def _signatures(view: AssemblyView, time_zone: str) -> list[str]:
+    lines = [_signed(signature, time_zone) for signature in view.signatures]
     roles = {signature.role for signature in view.signatures}
     waiting = [
         role.label + ("(s)" if role is SignatoryRole.SCRUTINEER else "")
@@ -384,15 +404,11 @@ def _signatures(view: AssemblyView) -> list[str]:
     return lines
 
 
-def _signed(signature: SignatureView) -> str:
+def _signed(signature: SignatureView, time_zone: str) -> str:
     return (
-        f"Signé par {signature.name}, {signature.role.label}, le {_moment(signature.signed_at)}"
-        f" (enregistré par {signature.signed_by})."
+        f"Signé par {signature.name}, {signature.role.label}, le "
+        f"{format_moment(signature.signed_at, time_zone)} (enregistré par {signature.signed_by})."
     )
-
-
-def _moment(moment: datetime) -> str:
-    return f"{moment:%d/%m/%Y à %H:%M} UTC"
 
 
 # --- HTML and PDF ----------------------------------------------------------------------------

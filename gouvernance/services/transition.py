@@ -13,7 +13,7 @@ from datetime import date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.scic.transition import TransitionReport, build_report
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import clock, scic_rules
+from gouvernance.services import clock, scic_rules, setup
 from gouvernance.services.ports import UnitOfWorkFactory
 
 FIRST_DAY = date(2000, 1, 1)
@@ -54,6 +54,5 @@ def transition_report(
     with uows() as uow:
         members = uow.members.all()
         report = build_report(statutes, members, law, presets, day)
-        organisation = uow.organisation.get()
-        name = organisation.name if organisation else ""
+        name = setup.require_organisation(uow).name
     return TransitionResult(report, name)

@@ -34,9 +34,9 @@ from gouvernance.domain.calls.reminders import (
 )
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import Member
-from gouvernance.domain.organisation import Organisation
+from gouvernance.domain.organisation import PrintedOrganisation
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit, call_exports, fees, idempotency, letters
+from gouvernance.services import audit, call_exports, fees, idempotency, letters, setup
 from gouvernance.services.calls import (
     LAST_DAY,
     batch_references,
@@ -53,6 +53,7 @@ from gouvernance.services.ledger_views import (
     SentReminders,
 )
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.progress import Progress, silent
 from gouvernance.services.reminder_rules import load_ladder
 
 HTML = "text/html; charset=utf-8"
@@ -70,16 +71,6 @@ def _letter_format(fmt: str) -> str:
     return wanted
 
 
-def _organisation(uow: UnitOfWork) -> Organisation:
-    organisation = uow.organisation.get()
-    if organisation is None:
-        raise NotFound(
-            "aucune organisation n'est enregistrée (gouvernance init ou demo)",
-            field="organisation",
-        )
-    return organisation
-
-
 # --------------------------------------------------------------------------------------------
 # Letters
 
@@ -88,13 +79,13 @@ def _address(*parts: str | None) -> tuple[str, ...]:
     return tuple(part for part in parts if part)
 
 
-def _org_party(organisation: Organisation) -> letters.Party:
-    city = " ".join(_address(organisation.postal_code, organisation.city))
+def _org_party(organisation: PrintedOrganisation) -> letters.Party:
     return letters.Party(
         name=organisation.name,
-        address_lines=_address(organisation.address, city),
+        address_lines=organisation.address_lines,
         siren=organisation.siren,
         email=organisation.email,
+        rna=organisation.rna,
     )
 
 
@@ -111,27 +102,42 @@ def _member_party(member: Member | None, call: Call) -> letters.Party:
 
 
 class _LetterWriter:
-    """Letters written in one transaction: the organisation, each batch and each member are
-    read once, however many letters there are (a batch may hold thousands)."""
+    """Letters written in one transaction: each batch, each member and each version of the
+    organisation are read once, however many letters there are (a batch may hold thousands).
+
+    A letter prints the organisation as it was when it was issued: a call letter its batch's
+    snapshot, a reminder its own (taken when it was sent: a reminder sent after a change of bank
+    gives the new IBAN, and a reminder printed again gives what it gave). A document issued
+    before snapshots existed prints the organisation as it is now."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.organisation = _organisation(uow)
         self.batches: dict[int, CallBatch] = {}
+        self.printed: dict[int | None, PrintedOrganisation] = {}
+
+    def organisation(self, snapshot_id: int | None) -> PrintedOrganisation:
+        found = self.printed.get(snapshot_id)
+        if found is None:
+            found = self.printed[snapshot_id] = setup.printed(self.uow, snapshot_id)
+        return found
 
     def __call__(
         self,
         state: CallState,
         written_on: date,
         reminder: ReminderLevel | None = None,
+        snapshot_id: int | None = None,
     ) -> letters.LetterData:
+        """The letter of ``state``; ``snapshot_id`` (a reminder's) else the batch's."""
         call = state.call
         batch = self.batches.get(call.batch_id)
         if batch is None:
             batch = self.uow.ledger.batch_by_id(call.batch_id)
             assert batch is not None
             self.batches[call.batch_id] = batch
-        organisation = self.organisation
+        organisation = self.organisation(
+            snapshot_id if snapshot_id is not None else batch.organisation_snapshot_id
+        )
         lines, _ = explanation(batch, call)
         mandate = self.uow.ledger.mandate(call.member_code)
         return letters.LetterData(
@@ -159,6 +165,7 @@ class _LetterWriter:
             written_on=written_on,
             reminder=reminder,
             batch_decision=batch.decision,
+            signatory=organisation.treasurer,
         )
 
 
@@ -187,7 +194,9 @@ def call_letter(
         return _render(_LetterWriter(uow)(state, call.issued_on), fmt, f"appel-{call.reference}")
 
 
-def batch_letters(uows: UnitOfWorkFactory, actor: Actor, batch_reference: str) -> Document:
+def batch_letters(
+    uows: UnitOfWorkFactory, actor: Actor, batch_reference: str, progress: Progress = silent
+) -> Document:
     """Every call letter of a batch, in one PDF to print (each as of the day it was issued:
     the whole batch was issued the same day)."""
     actor.require(Permission.READ_LEDGER)
@@ -199,7 +208,8 @@ def batch_letters(uows: UnitOfWorkFactory, actor: Actor, batch_reference: str) -
         issued_on = found[0].issued_on
         write = _LetterWriter(uow)
         all_letters = [write(state, issued_on) for state in _states(uow, found, issued_on)]
-        return Document(f"appels-{ref}.pdf", PDF, letters.render_many_pdf(all_letters))
+        pdf = letters.render_many_pdf(all_letters, progress)
+        return Document(f"appels-{ref}.pdf", PDF, pdf)
 
 
 def reminder_letter(
@@ -219,7 +229,9 @@ def reminder_letter(
             raise NotFound(f"aucune relance de niveau {level} pour l'appel {call.reference}")
         day = sent[0].sent_on
         (state,) = _states(uow, [call], day)
-        letter = _LetterWriter(uow)(state, day, ladder.level(level))
+        letter = _LetterWriter(uow)(
+            state, day, ladder.level(level), sent[0].organisation_snapshot_id
+        )
         return _render(letter, fmt, f"relance-{level}-{call.reference}")
 
 
@@ -244,7 +256,8 @@ def _due(uow: UnitOfWork, day: date, ladder: ReminderLadder) -> list[DueReminder
 def _sent_on(
     uow: UnitOfWork, day: date, username: str, ladder: ReminderLadder
 ) -> list[DueReminder]:
-    """The reminders ``username`` recorded on ``day``, as they were due then."""
+    """The reminders ``username`` recorded on ``day``, as they were due then (in the order
+    recorded, the order of ``_recorded_snapshots``)."""
     sent = [r for r in uow.ledger.reminders() if r.sent_on == day and r.sent_by == username]
     found = []
     for reminder in sent:
@@ -260,6 +273,15 @@ def _sent_on(
             DueReminder(state, level, state.call.due_on + timedelta(days=level.after_days))
         )
     return items
+
+
+def _recorded_snapshots(uow: UnitOfWork, day: date, username: str) -> list[int | None]:
+    """What each reminder ``username`` recorded on ``day`` printed, in ``_sent_on``'s order."""
+    return [
+        r.organisation_snapshot_id
+        for r in uow.ledger.reminders()
+        if r.sent_on == day and r.sent_by == username
+    ]
 
 
 def _views(uow: UnitOfWork, items: Sequence[DueReminder]) -> tuple[DueReminderView, ...]:
@@ -305,19 +327,32 @@ def send_reminders(
     ladder = load_ladder()
     with uows() as uow:
         uow.ledger.lock()
+        setup.require_organisation(uow)
         replayed = bool(key and idempotency.replay(uow, key, request) is not None)
         # A retry after a lost answer gets the reminders its first request recorded, again.
         due = _sent_on(uow, day, actor.username, ladder) if replayed else _due(uow, day, ladder)
-        if not replayed:
+        if replayed:
+            snapshots = _recorded_snapshots(uow, day, actor.username)
+        else:
+            snapshot = setup.snapshot(uow)
+            snapshots = [snapshot] * len(due)
             for item in due:
                 call = item.state.call
                 uow.ledger.add_reminder(
                     Reminder(
-                        call.reference, call.member_code, item.level.level, day, actor.username
+                        call.reference,
+                        call.member_code,
+                        item.level.level,
+                        day,
+                        actor.username,
+                        organisation_snapshot_id=snapshot,
                     )
                 )
         write = _LetterWriter(uow)
-        made = [write(item.state, day, item.level) for item in due]
+        made = [
+            write(item.state, day, item.level, snapshot_id)
+            for item, snapshot_id in zip(due, snapshots, strict=True)
+        ]
         uow.flush()
         if due and not replayed:
             audit.record(
@@ -388,7 +423,7 @@ def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) ->
     if end < start:
         raise InvalidInput("la fin de période précède son début", field="end")
     with uows() as uow:
-        organisation = _organisation(uow)
+        organisation = setup.require_organisation(uow)
         name = fec_filename(organisation.siren, end)
         lines = fec_lines(
             plan_for(organisation.legal_form),
@@ -417,7 +452,7 @@ def export_sepa(
         raise InvalidInput("la date de prélèvement est passée", field="collection_date")
     batch = clean_reference(batch_reference, "batch") if batch_reference else None
     with uows() as uow:
-        organisation = _organisation(uow)
+        organisation = setup.require_organisation(uow)
         mandates = {m.member_code: m for m in uow.ledger.mandates() if m.active}
         found = [
             c

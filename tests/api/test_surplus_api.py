@@ -30,7 +30,8 @@ def board(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Headers:
     monkeypatch.setenv(TODAY_VARIABLE, "2025-06-15")
-    setup.set_organisation(app.uows, SYSTEM, Organisation(name="SCIC Essai", legal_form="SCIC"))
+    organisation = Organisation(name="SCIC Essai", legal_form="scic_sas", siren="732829320")
+    setup.set_organisation(app.uows, SYSTEM, organisation)
     capital.choose_statutes(app.uows, SYSTEM, "demo-statuts-scic")
     capital.subscribe(app.uows, SYSTEM, own_member_code, 2, Decimal("100.00"), date(2024, 2, 1))
     return sign_in(Role.BOARD)

@@ -184,7 +184,9 @@ def quorum_de_l_assemblee(app: Application, seance: Seance) -> QuorumResult:
 def les_statuts(app: Application, seance: Seance, docstring: str) -> None:
     (seance.dossier / "statuts.yaml").write_text(docstring + "\n", encoding="utf-8")
     setup.set_organisation(
-        app.uows, SYSTEM, Organisation(name="Organisation d'essai", legal_form="SCIC")
+        app.uows,
+        SYSTEM,
+        Organisation(name="Organisation d'essai", legal_form="scic_sas", siren="732829320"),
     )
     seance.statuts = scic_rules.list_statutes()[0]
     capital.choose_statutes(app.uows, SYSTEM, seance.statuts.id)

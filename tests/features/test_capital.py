@@ -56,7 +56,8 @@ def registre(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Registre:
 @given("les statuts choisis pour l'organisation :")
 def statuts_choisis(app: Application, registre: Registre, docstring: str) -> None:
     (registre.dossier / "statuts.yaml").write_text(docstring + "\n", encoding="utf-8")
-    setup.set_organisation(app.uows, SYSTEM, Organisation(name="SCIC d'essai", legal_form="SCIC"))
+    organisation = Organisation(name="SCIC d'essai", legal_form="scic_sas", siren="732829320")
+    setup.set_organisation(app.uows, SYSTEM, organisation)
     statuts = scic_rules.list_statutes()[0]
     capital.choose_statutes(app.uows, SYSTEM, statuts.id)
 

@@ -112,7 +112,8 @@ def la_scic(
         "interet": interet, "ristourne": ristourne,
     }  # fmt: skip
     simulation.ecrire_statuts()
-    setup.set_organisation(app.uows, SYSTEM, Organisation(name=nom, legal_form="SCIC SAS"))
+    organisation = Organisation(name=nom, legal_form="SCIC SAS", siren="732829320")
+    setup.set_organisation(app.uows, SYSTEM, organisation)
     capital.choose_statutes(app.uows, SYSTEM, "scic-essai")
 
 

@@ -101,7 +101,8 @@ def test_an_interrupted_load_is_completed_by_running_it_again(app: Application) 
 def test_the_demo_is_refused_in_a_database_that_keeps_another_organisation_s_books(
     app: Application,
 ) -> None:
-    setup.set_organisation(app.uows, SYSTEM, Organisation(name="SCIC Réelle", legal_form="scic"))
+    real = Organisation(name="SCIC Réelle", legal_form="scic_sas", siren="732829320")
+    setup.set_organisation(app.uows, SYSTEM, real)
 
     with pytest.raises(Conflict) as refused:
         load_demo(app.uows)

@@ -50,7 +50,9 @@ def test_a_reminder_run_replayed_with_its_key_gives_back_the_same_reminders(
     app: Application, registry: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setup.set_organisation(
-        app.uows, SYSTEM, Organisation(name="PTCE d'essai", legal_form="association", city="Arles")
+        app.uows,
+        SYSTEM,
+        Organisation(name="PTCE d'essai", legal_form="association", rna="W133001234", city="Arles"),
     )
     issue(app)
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2027-03-05")  # due 15/02 + 15 days = 02/03

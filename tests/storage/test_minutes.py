@@ -34,7 +34,9 @@ def assembly(app: Application, monkeypatch: pytest.MonkeyPatch) -> str:
     """Five members, an extraordinary assembly with its attendance and one resolution voted."""
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-11-22")
     setup.set_organisation(
-        app.uows, SYSTEM, Organisation(name="Association Essai", legal_form="association")
+        app.uows,
+        SYSTEM,
+        Organisation(name="Association Essai", legal_form="association", rna="W133001234"),
     )
     for code, first in PEOPLE.items():
         draft = MemberDraft(

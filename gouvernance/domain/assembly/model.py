@@ -127,6 +127,7 @@ class Assembly:
     closed_by: str | None = None
     results: str | None = None  # the tally as closed (JSON), read by the minutes
     roll_entitled: str = "{}"  # entitled associates per college (JSON), set with the roll
+    organisation_snapshot_id: int | None = None  # what the minutes print, frozen at closing
     id: int | None = None
 
 

@@ -625,7 +625,8 @@ def fec_filename(siren: str | None, closing_date: date) -> str:
     """« 123456782FEC20271231.txt »: the SIREN, « FEC », the closing date of the year."""
     if siren is None or not siren.strip():
         raise InvalidInput(
-            "le nom du fichier FEC exige le SIREN de l'organisation : renseignez-le d'abord",
+            "le nom du fichier FEC exige le SIREN de l'organisation : un administrateur le "
+            "déclare avec « gouvernance organisation set --siren … » (ou PUT /organisation)",
             field="organisation.siren",
         )
     number = normalise_siren(siren)

@@ -112,6 +112,8 @@ class CallBatch:
     issued_at: datetime
     call_count: int
     total_cents: int
+    # What the letters print about the organisation, frozen at issue (organisation_snapshots).
+    organisation_snapshot_id: int | None = None
     id: int | None = None
 
 
@@ -195,6 +197,7 @@ class Reminder:
     level: int
     sent_on: date
     sent_by: str
+    organisation_snapshot_id: int | None = None  # what its letter printed, frozen when sent
     id: int | None = None
 
 
