@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gouvernance.domain.errors import GouvernanceError, Problem
@@ -87,10 +88,34 @@ def body(
     }
 
 
+class ErrorProblemOut(BaseModel):
+    """One problem among several (an import line, a field of a refused body)."""
+
+    message: str = Field(description="ce qui ne va pas, en français")
+    field: str | None = Field(description="le champ en faute, s'il y en a un")
+    line: int | None = Field(description="la ligne du fichier importé, s'il y en a une")
+
+
+class ErrorDetailOut(BaseModel):
+    code: str = Field(description="ex. donnee_invalide, introuvable, conflit, interdit")
+    message: str = Field(description="le message à montrer, en français")
+    field: str | None = Field(description="le champ en faute (ex. amount), ou null")
+    problems: list[ErrorProblemOut] = Field(description="tous les problèmes trouvés, ou vide")
+
+
+class ErrorOut(BaseModel):
+    """The body of every error response (see ``body``), documented once in the OpenAPI."""
+
+    error: ErrorDetailOut
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GouvernanceError)
     async def domain_error(_: Request, exc: GouvernanceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        retry_after = getattr(exc, "retry_after", None)  # TooManyAttempts, ServiceUnavailable
+        if retry_after is not None:
+            headers = {"Retry-After": str(retry_after)}
         return JSONResponse(
             body(exc.code, exc.message, exc.field, exc.problems),
             status_code=exc.status,

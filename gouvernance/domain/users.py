@@ -77,11 +77,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# The roles as a person names them in French, beside their English identifiers.
+_ROLE_WORDS = {
+    "administrateur": Role.ADMIN, "administratrice": Role.ADMIN, "conseil": Role.BOARD,
+    "bureau": Role.BOARD, "trésorier": Role.TREASURER, "trésorière": Role.TREASURER,
+    "tresorier": Role.TREASURER, "tresoriere": Role.TREASURER, "scrutateur": Role.SCRUTINEER,
+    "scrutatrice": Role.SCRUTINEER, "adhérent": Role.MEMBER, "adhérente": Role.MEMBER,
+    "adherent": Role.MEMBER, "adherente": Role.MEMBER,
+}  # fmt: skip
+
+
 def parse_role(text: str, *, field: str = "role") -> Role:
+    """``treasurer`` or « trésorière »: the English identifier or a French word."""
+    raw = text.strip().lower()
+    if raw in _ROLE_WORDS:
+        return _ROLE_WORDS[raw]
     try:
-        return Role(text.strip().lower())
+        return Role(raw)
     except ValueError:
-        known = ", ".join(r.value for r in Role)
+        known = ", ".join(f"{r.value} ({r.label})" for r in Role)
         raise InvalidInput(f"rôle inconnu « {text} » (rôles : {known})", field=field) from None
 
 

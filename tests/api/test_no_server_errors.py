@@ -123,7 +123,7 @@ def test_any_category_or_member_path_gets_an_answer_below_500(
     assert client.post("/categories", json=body, headers=as_admin).status_code < 500
     assert client.get(f"/members/{quote(path, safe='')}", headers=as_admin).status_code < 500
     sign_in = client.post("/auth/token", data={"username": path, "password": path})
-    assert sign_in.status_code in (401, 422)
+    assert sign_in.status_code in (401, 422, 429)  # 429: 30 failures from one address
 
 
 @pytest.mark.parametrize("offset", ["99999999999999999999", "-1", "1000000001"])
