@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from api.schemas import Figure, Strict
+from api.schemas import Day, Figure, Strict
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.capital import OperationKind
 from gouvernance.services.capital import (
@@ -20,6 +20,8 @@ from gouvernance.services.capital import (
 
 
 class StatutesIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"statutes": "demo-statuts-scic"}]})
+
     statutes: str = Field(min_length=1, max_length=60, description="ex. demo-statuts-scic")
 
 
@@ -29,31 +31,73 @@ class StatutesOut(BaseModel):
 
 
 class SubscriptionIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member": "MISTRAL",
+                    "shares": 22,
+                    "paid": "275,00",
+                    "on": "2027-01-15",
+                    "note": "Souscription à l'entrée dans la SCIC",
+                }
+            ]
+        }
+    )
+
     member: str = Field(min_length=1, max_length=20, description="code du membre")
-    shares: int = Field(ge=1, le=1_000_000, description="nombre de parts souscrites")
+    shares: StrictInt = Field(ge=1, le=1_000_000, description="nombre de parts souscrites")
     paid: Figure = Field(description="versé à la souscription, ex. « 12,50 » (le quart au moins)")
-    on: date | None = Field(None, description="date de la souscription (défaut : aujourd'hui)")
+    on: Day | None = Field(None, description="date de la souscription (défaut : aujourd'hui)")
     note: str = Field("", max_length=500)
 
 
 class PayingUpIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"member": "MISTRAL", "amount": "275,00", "on": "2027-01-20", "note": "2e quart"}
+            ]
+        }
+    )
+
     member: str = Field(min_length=1, max_length=20)
     amount: Figure = Field(description="montant libéré, ex. « 150,00 »")
-    on: date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=500)
 
 
 class WithdrawalIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member": "MISTRAL",
+                    "shares": 2,
+                    "loss_per_share": "0",
+                    "on": "2027-01-20",
+                    "note": "Retrait partiel accepté par le conseil",
+                }
+            ]
+        }
+    )
+
     member: str = Field(min_length=1, max_length=20)
-    shares: int = Field(ge=1, le=1_000_000)
+    shares: StrictInt = Field(ge=1, le=1_000_000)
     loss_per_share: Figure = Field("0", description="perte imputée par part, décidée par l'AG")
-    on: date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=500)
 
 
 class RefundIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"withdrawal": "CAP-2027-0003", "on": "2028-01-20", "note": "Virement"}]
+        }
+    )
+
     withdrawal: str = Field(min_length=1, max_length=24, description="ex. CAP-2026-0003")
-    on: date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=500)
 
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import Figure, Strict
+from api.schemas import Day, Figure, Strict
 from gouvernance.domain.calls.model import CallKind, CallStatus, PaymentMethod, parse_method
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents, from_cents, parse_amount, to_cents
@@ -53,11 +53,24 @@ def cents_of(raw: str, field: str) -> int:
 
 
 class IssueIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "schedule": "demo-bareme-ca",
+                    "issued_on": "2027-01-15",
+                    "due_on": "2027-02-28",
+                    "exclude_incomplete": True,
+                }
+            ]
+        }
+    )
+
     schedule: str = Field(
         min_length=1, max_length=80, description="identifiant du barème adopté, ex. demo-bareme-ca"
     )
-    issued_on: date | None = Field(None, description="date d'émission (défaut : aujourd'hui)")
-    due_on: date = Field(description="date d'échéance des appels")
+    issued_on: Day | None = Field(None, description="date d'émission (défaut : aujourd'hui)")
+    due_on: Day = Field(description="date d'échéance des appels")
     exclude_incomplete: bool = Field(
         False,
         description="émettre sans les membres dont les données manquent (ils sont nommés)",
@@ -180,11 +193,23 @@ class CallPage(BaseModel):
 
 
 class CreditNoteIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount": "48,90",
+                    "reason": "Chiffre d'affaires 2026 corrigé après l'arrêté des comptes",
+                    "on": "2027-01-20",
+                }
+            ]
+        }
+    )
+
     amount: Figure | None = Field(
         None, description="montant de l'avoir ; absent : annule tout ce que l'appel demande encore"
     )
     reason: str = Field(min_length=1, max_length=500, description="motif, obligatoire")
-    on: date | None = Field(None, description="date de l'avoir (défaut : aujourd'hui)")
+    on: Day | None = Field(None, description="date de l'avoir (défaut : aujourd'hui)")
 
     def cents(self) -> int | None:
         return None if self.amount is None else cents_of(self.amount, "amount")
@@ -268,9 +293,25 @@ class AllocationIn(Strict):
 
 
 class PaymentIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member": "MISTRAL",
+                    "amount": "1 262,50",
+                    "received_on": "2027-01-20",
+                    "method": "virement",
+                    "bank_reference": "VIR SEPA MISTRAL RECYCLAGE AC-2027-0005",
+                    "note": "Cotisation 2027",
+                    "allocations": [{"call": "AC-2027-0005", "amount": "1 262,50"}],
+                }
+            ]
+        }
+    )
+
     member: str = Field(min_length=1, max_length=20, description="code du membre")
     amount: Figure = Field(description="montant reçu, ex. « 120,50 » ou « 120.50 »")
-    received_on: date = Field(description="date de réception (pas dans le futur)")
+    received_on: Day = Field(description="date de réception (pas dans le futur)")
     method: str = Field(
         min_length=1, max_length=20, description="virement, chèque, espèces ou prélèvement"
     )
@@ -339,7 +380,9 @@ class PaymentOut(BaseModel):
 
 
 class OnIn(Strict):
-    on: date | None = Field(None, description="date de l'opération (défaut : aujourd'hui)")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"on": "2027-01-20"}]})
+
+    on: Day | None = Field(None, description="date de l'opération (défaut : aujourd'hui)")
 
 
 class BalanceOut(BaseModel):
@@ -406,10 +449,24 @@ class SentRemindersOut(BaseModel):
 
 
 class MandateIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mandate_id": "PTCE-ALPILLES-MISTRAL-002",
+                    "signed_on": "2027-01-05",
+                    "iban": "FR76 1027 8078 2012 3456 7890 172",
+                    "bic": "CMCIFR2A",
+                    "debtor_name": "SARL Mistral Recyclage",
+                }
+            ]
+        }
+    )
+
     mandate_id: str = Field(
         min_length=1, max_length=35, description="référence unique de mandat (RUM)"
     )
-    signed_on: date
+    signed_on: Day
     iban: str = Field(min_length=1, max_length=50)
     bic: str = Field(min_length=1, max_length=20)
     debtor_name: str | None = Field(None, max_length=70, description="défaut : le nom du membre")
@@ -438,6 +495,18 @@ class MandateOut(BaseModel):
 
 
 class BankIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "iban": "FR76 3000 6000 0112 3456 7890 189",
+                    "bic": "AGRIFRPP",
+                    "sepa_creditor_id": "FR72ZZZ123456",
+                }
+            ]
+        }
+    )
+
     iban: str | None = Field(None, max_length=50, description="où les membres paient par virement")
     bic: str | None = Field(None, max_length=20)
     sepa_creditor_id: str | None = Field(

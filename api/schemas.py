@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic_core import PydanticCustomError
 
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind, ScicKind
@@ -21,12 +23,49 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(value: object) -> object:
+    """Only « AAAA-MM-JJ » text is a date: pydantic alone would read 0, 20240101 or "86400" as
+    seconds since 1970, and « 2024-01-01T00:00 » as a day."""
+    if type(value) is date:  # built in Python (a datetime is not a day)
+        return value
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise PydanticCustomError("date_type", "une date au format AAAA-MM-JJ est attendue")
+    return value
+
+
+# Every date a request carries, in a body or a query: one rule for the whole API.
+Day = Annotated[date, BeforeValidator(_day)]
+
+
 class MemberIn(Strict):
     """A new member. Ending a membership (date and reason) goes through ``POST …/end``."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "legal",
+                    "category": "producer",
+                    "joined_on": "2026-09-01",
+                    "name": "Atelier Vélo Solidaire",
+                    "siren": "907123459",
+                    "code": "VELO-SOLIDAIRE",
+                    "email": "contact@velo-solidaire.example",
+                    "phone": "04 90 00 56 78",
+                    "address": "5 rue des Arènes",
+                    "postal_code": "13990",
+                    "city": "Vallon-les-Alpilles",
+                }
+            ]
+        }
+    )
+
     kind: PersonKind = Field(description="natural (personne physique) ou legal (personne morale)")
     category: str = Field(max_length=40, description="code de catégorie, ex. employee, producer")
-    joined_on: date = Field(description="date d'adhésion")
+    joined_on: Day = Field(description="date d'adhésion")
     name: str = Field("", max_length=200, description="raison sociale (personne morale)")
     first_name: str = Field("", max_length=100)
     last_name: str = Field("", max_length=100)
@@ -45,9 +84,15 @@ class MemberIn(Strict):
 class MemberPatch(Strict):
     """Only the fields sent are changed; ``version`` guards against overwriting a newer edit."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"email": "compta@mistral-recyclage.example", "phone": "04 90 00 98 76"}]
+        }
+    )
+
     kind: PersonKind | None = None
     category: str | None = Field(None, max_length=40)
-    joined_on: date | None = None
+    joined_on: Day | None = None
     name: str | None = Field(None, max_length=200)
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
@@ -57,11 +102,17 @@ class MemberPatch(Strict):
     address: Text = Field(None, max_length=300)
     postal_code: Text = Field(None, max_length=10)
     city: Text = Field(None, max_length=100)
-    version: int | None = Field(None, description="version lue ; refus si la fiche a changé")
+    version: StrictInt | None = Field(None, description="version lue ; refus si la fiche a changé")
 
 
 class EndMembershipIn(Strict):
-    on: date = Field(description="dernier jour d'adhésion")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"on": "2026-12-31", "reason": "Cessation d'activité de l'association"}]
+        }
+    )
+
+    on: Day = Field(description="dernier jour d'adhésion")
     reason: str = Field(min_length=1, max_length=300, description="motif de sortie")
 
 
@@ -82,6 +133,20 @@ Figure = Annotated[str, BeforeValidator(_figure)]
 
 class FactsIn(Strict):
     """Figures of one fiscal year; amounts as text (« 48000.50 » or « 48 000,50 »)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "revenue": "184 250,00",
+                    "profit": "6 420,50",
+                    "gross_margin": "121 300,00",
+                    "value_added": "98 450,00",
+                    "headcount": "3,5",
+                }
+            ]
+        }
+    )
 
     revenue: Figure | None = None
     profit: Figure | None = None
@@ -134,9 +199,15 @@ class MemberOut(BaseModel):
     facts: list[FactOut]
 
     @classmethod
-    def of(cls, view: MemberView) -> MemberOut:
+    def of(cls, view: MemberView) -> Self:
         data = {k: getattr(view, k) for k in cls.model_fields if k != "facts"}
         return cls(**data, facts=[FactOut.of(f) for f in view.facts])
+
+
+class MemberCreatedOut(MemberOut):
+    """The answer to a creation; a replay with the same Idempotency-Key says ``created: false``."""
+
+    created: bool = Field(description="faux : la même requête avait déjà été enregistrée")
 
 
 class MemberPage(BaseModel):
@@ -152,6 +223,19 @@ class TokenOut(BaseModel):
 
 
 class UserIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "tresoriere",
+                    "password": "cigales-garrigue-mistral-2027",
+                    "role": "treasurer",
+                    "member_code": None,
+                }
+            ]
+        }
+    )
+
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
     role: Role
@@ -169,6 +253,14 @@ class MeOut(UserOut):
 
 
 class CategoryIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"code": "financeur", "label": "Financeurs solidaires", "scic_kind": "partner"}
+            ]
+        }
+    )
+
     code: str = Field(min_length=1, max_length=40)
     label: str = Field(min_length=1, max_length=120)
     scic_kind: ScicKind | None = None
@@ -180,8 +272,14 @@ class CategoryOut(BaseModel):
     scic_kind: ScicKind | None
 
 
+class ImportOut(BaseModel):
+    created: int = Field(description="nombre de membres créés")
+    codes: list[str] = Field(description="leurs codes, dans l'ordre du fichier")
+
+
 class AuditOut(BaseModel):
-    at: str
+    at: str = Field(description="l'instant, heure de l'organisation avec son décalage")
+    at_text: str = Field(description="« 07/12/2026 à 09:33:12 », heure de l'organisation")
     actor: str
     action: str
     entity: str

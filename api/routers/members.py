@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, status
+from fastapi import APIRouter, File, Header, Path, Query, Response, UploadFile, status
 
-from api.schemas import EndMembershipIn, FactsIn, MemberIn, MemberOut, MemberPage, MemberPatch
+from api.routers.treasury import document_response
+from api.schemas import (
+    Day,
+    EndMembershipIn,
+    FactsIn,
+    ImportOut,
+    MemberCreatedOut,
+    MemberIn,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+)
 from api.security import App, CurrentActor
+from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.domain.members import PersonKind
-from gouvernance.services import members
+from gouvernance.services import member_files, members
+from gouvernance.services.ledger_views import Document
 from gouvernance.services.ports import MemberFilter
+from gouvernance.services.treasury import CSV, XLSX
 
 router = APIRouter(prefix="/members", tags=["membres"])
+MAX_IMPORT_BYTES = 20_000_000  # a register of 100 000 members in CSV is about 15 Mo
 
 Code = Annotated[str, Path(max_length=20, description="code du membre, ex. M0001")]
 
@@ -25,7 +39,7 @@ def list_members(
     actor: CurrentActor,
     category: Annotated[str | None, Query(max_length=40)] = None,
     kind: PersonKind | None = None,
-    active_on: Annotated[date | None, Query(description="membres à cette date")] = None,
+    active_on: Annotated[Day | None, Query(description="membres à cette date")] = None,
     search: Annotated[str | None, Query(max_length=100, description="nom, code ou SIREN")] = None,
     include_former: bool = True,
     offset: Annotated[int, Query(ge=0, le=members.MAX_OFFSET)] = 0,
@@ -48,27 +62,76 @@ def list_members(
 
 
 @router.post(
-    "", response_model=MemberOut, status_code=status.HTTP_201_CREATED, summary="Créer un membre"
+    "",
+    response_model=MemberCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Créer un membre",
 )
 def create_member(
     app: App,
     actor: CurrentActor,
     member: MemberIn,
+    response: Response,
     idempotency_key: Annotated[
         str | None,
         Header(description="rejouer la même requête avec la même clé ne crée rien de plus"),
     ] = None,
-) -> MemberOut:
+) -> MemberCreatedOut:
+    """Réponse 201 et `created: true` ; rejouée avec la même clé `Idempotency-Key`, 200 et
+    `created: false`, sans rien créer de plus."""
     view = members.create_member(app.uows, actor, member.draft(), idempotency_key)
-    return MemberOut.of(view)
+    if not view.created:
+        response.status_code = status.HTTP_200_OK
+    return MemberCreatedOut.of(view)
 
 
-@router.get("/{code}", response_model=MemberOut, summary="Lire une fiche")
+@router.post(
+    "/import",
+    response_model=ImportOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Importer des membres d'un fichier CSV ou XLSX, tout ou rien",
+)
+def import_members(
+    app: App,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File(description="fichier .csv (séparateur ;) ou .xlsx")],
+) -> ImportOut:
+    """Le fichier est vérifié en entier avant toute écriture : à la moindre erreur, aucun membre
+    n'est créé et la réponse 422 liste chaque ligne fautive (`problems`, avec `line` et la
+    colonne dans `field`). Les colonnes sont décrites dans docs/import-membres.md."""
+    data = file.file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            f"fichier trop gros : au plus {MAX_IMPORT_BYTES // 1_000_000} Mo", field="file"
+        )
+    result = member_files.import_members_from_bytes(
+        app.uows, actor, data, file.filename or "membres.csv"
+    )
+    return ImportOut(created=result.created, codes=list(result.codes))
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    summary="Exporter le registre en CSV ou XLSX (même format que l'import)",
+    responses={200: {"content": {CSV: {}, XLSX: {}}, "description": "le fichier"}},
+)
+def export_members(
+    app: App,
+    actor: CurrentActor,
+    file_format: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "xlsx",
+) -> Response:
+    data = member_files.export_members_bytes(app.uows, actor, file_format)
+    media = CSV if file_format == "csv" else XLSX
+    return document_response(Document(f"registre-des-membres.{file_format}", media, data))
+
+
+@router.get("/{code}", response_model=MemberOut, summary="Lire la fiche d'un membre")
 def get_member(app: App, actor: CurrentActor, code: Code) -> MemberOut:
     return MemberOut.of(members.get_member(app.uows, actor, code.upper()))
 
 
-@router.patch("/{code}", response_model=MemberOut, summary="Modifier une fiche")
+@router.patch("/{code}", response_model=MemberOut, summary="Modifier la fiche d'un membre")
 def update_member(app: App, actor: CurrentActor, code: Code, patch: MemberPatch) -> MemberOut:
     changes = patch.model_dump(exclude_unset=True)
     version = changes.pop("version", None)

@@ -7,7 +7,6 @@ CSV line all get every problem at once, in French, with the field that causes it
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,8 @@ from enum import StrEnum
 from gouvernance.domain.errors import Conflict, InvalidInput, Problem
 from gouvernance.domain.facts import Fact, FactKind, MissingFact, check_fact
 from gouvernance.domain.siren import normalise_siren, siren_problem
+from gouvernance.domain.text import character_problem
+from gouvernance.domain.text import has_control_characters as has_control_characters
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTAL_CODE = re.compile(r"^\d{5}$")
@@ -45,8 +46,8 @@ def leave_reason_problem(reason: str | None) -> str | None:
         return "le motif de sortie est obligatoire"
     if len(text) > MAX_REASON:
         return f"motif de sortie trop long (au plus {MAX_REASON} caractères)"
-    if has_control_characters(text):
-        return "caractère de contrôle interdit dans le motif de sortie"
+    if problem := character_problem(text):
+        return f"{problem} dans le motif de sortie"
     return None
 
 
@@ -55,11 +56,6 @@ def date_problem(day: date | None) -> str | None:
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:
         return f"date hors de la plage {FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y}"
     return None
-
-
-def has_control_characters(value: str | None) -> bool:
-    """Names and addresses never hold control characters; PostgreSQL refuses NUL outright."""
-    return value is not None and any(unicodedata.category(c) == "Cc" for c in value)
 
 
 class PersonKind(StrEnum):
@@ -158,9 +154,9 @@ class MemberDraft:
     def problems(self, categories: set[str]) -> list[Problem]:
         """Every reason this draft cannot be recorded, each naming its field."""
         found = [
-            Problem("caractère de contrôle interdit (tabulation, saut de ligne, nul…)", name)
+            Problem(problem, name)
             for name in _TEXT_FIELDS
-            if has_control_characters(getattr(self, name))
+            if (problem := character_problem(getattr(self, name)))
         ]
         found += [
             Problem(f"texte trop long (au plus {limit} caractères)", name)

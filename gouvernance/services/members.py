@@ -66,7 +66,7 @@ def create_member(
         # codes (read the highest, write the next) cannot collide.
         uow.members.lock_registry()
         if key and (done := idempotency.replay(uow, key, request_hash)):
-            return MemberView.of(_existing(uow, done))
+            return replace(MemberView.of(_existing(uow, done)), created=False)
         clean = check_draft(draft, category_codes(uow))
         if duplicates := duplicate_problems(uow, clean):
             raise Conflict(duplicates[0].message, field=duplicates[0].field, problems=duplicates)

@@ -17,8 +17,8 @@ from gouvernance.domain.calls.model import (
     reference,
 )
 from gouvernance.domain.errors import Conflict, InvalidInput, NotFound
-from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.money import MAX_MAGNITUDE, format_cents
+from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit, idempotency
 from gouvernance.services.calls import LAST_DAY, batch_references, check_day, member_key, today
@@ -111,10 +111,7 @@ def record_payment(
 
 
 def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    clean = " ".join(value.split())
-    if len(clean) > limit or has_control_characters(clean):
-        raise InvalidInput(f"texte trop long ou caractère interdit (maximum {limit})", field=field)
-    return clean
+    return clean_text(value, field, limit)
 
 
 def _allocate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
@@ -182,11 +182,24 @@ class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
     def get(self, username: str) -> User | None: ...
     def all(self) -> Sequence[User]: ...
+    def active_admins(self, *, lock: bool = False) -> Sequence[User]:
+        """With ``lock``, the rows are locked (PostgreSQL ``FOR UPDATE``; SQLite's writers are
+        serialised already): two admins deactivating each other cannot leave none."""
+        ...
 
 
 class TokenRepository(Protocol):
+    """A revoked token is deleted: what is not stored does not authenticate."""
+
     def add(self, token: ApiToken) -> None: ...
     def get(self, token_hash: str) -> ApiToken | None: ...
+    def delete(self, token_hash: str) -> bool: ...  # False when there was no such token
+    def delete_for_user(self, username: str, *, keep: str | None = None) -> int:
+        """Every token of ``username`` but the one whose hash is ``keep``; how many."""
+        ...
+
+    def delete_expired(self, now: datetime) -> int: ...
+    def live_counts(self, now: datetime) -> Mapping[str, int]: ...  # username → live tokens
 
 
 class AuditLog(Protocol):
@@ -197,6 +210,9 @@ class AuditLog(Protocol):
 class OrganisationRepository(Protocol):
     def get(self) -> Organisation | None: ...
     def add(self, organisation: Organisation) -> None: ...
+    def lock(self) -> None: ...  # serialise writers (the first creates the row)
+    def snapshot(self, content: str) -> int: ...  # id of the stored content, inserted if new
+    def snapshot_content(self, snapshot_id: int) -> str | None: ...
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class MemberView:
     leave_reason: str | None
     version: int
     facts: tuple[FactView, ...]
+    created: bool = True  # False: a creation replayed with the same Idempotency-Key
 
     @classmethod
     def of(cls, member: Member) -> MemberView:
