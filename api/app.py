@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import docs, errors, openapi
 from api.routers import (
     accounts,
     assemblies,
@@ -15,6 +15,7 @@ from api.routers import (
     capital,
     fees,
     members,
+    organisation,
     payments,
     statutes,
     surplus,
@@ -25,13 +26,45 @@ from gouvernance import __version__
 from gouvernance.bootstrap import Application, bootstrap
 
 DESCRIPTION = """
-API de **Gouvernance** : registre des membres d'un PTCE ou d'une SCIC, cotisations, capital,
-assemblées générales.
+API de **Gouvernance** : registre des membres d'un PTCE ou d'une SCIC, cotisations (barèmes,
+appels, paiements, relances, exports comptables), capital (parts sociales), statuts et passage
+en SCIC, affectation des excédents, assemblées générales.
 
-Authentification : `POST /auth/token` avec identifiant et mot de passe, puis l'en-tête
-`Authorization: Bearer <jeton>` (bouton « Authorize » ci-dessus). Les erreurs sont en JSON :
-`{"error": {"code", "message", "field", "problems"}}`, message en français.
+**Authentification** : `POST /auth/token` avec identifiant et mot de passe, puis l'en-tête
+`Authorization: Bearer <jeton>` (bouton « Authorize » de la page `/docs`). Le rôle du compte
+(administrateur, conseil d'administration, trésorier, scrutateur, adhérent) décide de ce qu'il
+peut lire et faire ; un adhérent ne voit que ce qui le concerne.
+
+**Montants** : envoyés en texte (« 1 262,50 » ou « 1262.50 ») ou en nombre entier, jamais en
+nombre décimal JSON, pour ne rien perdre à l'arrondi ; rendus en texte exact (« 1262.50 ») et,
+le plus souvent, tels qu'on les lit (« 1 262,50 € »). Dates au format AAAA-MM-JJ.
+
+**Écritures rejouables** : les écritures qui acceptent l'en-tête `Idempotency-Key` ne créent
+rien de plus si la même requête revient avec la même clé (réponse 200 au lieu de 201).
+
+**Erreurs** : toujours en JSON, `{"error": {"code", "message", "field", "problems"}}` (schéma
+`ErrorOut`), message en français, champ en faute dans `field`.
+
+Cette documentation fonctionne sans accès à Internet : `/docs` et `/redoc` sont servis, avec
+leurs scripts et feuilles de style, par l'application elle-même.
 """
+
+TAGS = [
+    {"name": "authentification", "description": "Connexion, jeton et compte connecté."},
+    {"name": "comptes", "description": "Comptes d'accès et leurs rôles (administrateur)."},
+    {"name": "organisation", "description": "Identité et réglages de l'organisation."},
+    {"name": "membres", "description": "Registre des membres, catégories, données annuelles."},
+    {"name": "cotisations", "description": "Barèmes, simulations et calcul expliqué."},
+    {"name": "appels", "description": "Appels de cotisation, lots et avoirs."},
+    {"name": "paiements", "description": "Paiements reçus, imputations et soldes."},
+    {"name": "trésorerie", "description": "Lettres, relances, exports, mandats SEPA."},
+    {"name": "statuts", "description": "Statuts, conformité à la loi, paramètres légaux."},
+    {"name": "transition", "description": "Passage en SCIC : les membres selon les statuts."},
+    {"name": "capital", "description": "Registre des parts sociales et attestations."},
+    {"name": "excédents", "description": "Simulation de l'affectation de l'excédent."},
+    {"name": "assemblées", "description": "Convocation, émargement, votes, dépouillement, PV."},
+    {"name": "journal", "description": "Journal d'audit des écritures."},
+]
 
 
 def create_app(application: Application | None = None) -> FastAPI:
@@ -49,12 +82,18 @@ def create_app(application: Application | None = None) -> FastAPI:
         title="Gouvernance",
         version=__version__,
         description=DESCRIPTION,
+        openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     if application is not None:
         app.state.application = application
     errors.install(app)
+    docs.install(app)
+    openapi.install(app)
     app.include_router(accounts.router)
+    app.include_router(organisation.router)
     app.include_router(members.router)
     app.include_router(fees.router)
     app.include_router(calls.router)

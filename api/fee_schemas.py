@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import Strict
 from gouvernance.domain.fees.comparison import (
@@ -60,6 +60,14 @@ class ScheduleDetailOut(ScheduleOut):
 
 
 class SimulationIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"schedules": ["demo-forfait", "demo-bareme-ca"], "reference": "demo-forfait"}
+            ]
+        }
+    )
+
     schedules: list[ScheduleId] = Field(
         default_factory=list,
         max_length=MAX_SCENARIOS,

@@ -97,7 +97,9 @@ def create(
 
 
 @router.get(
-    "/assemblies", response_model=list[AssemblySummaryOut], summary="Les assemblées générales"
+    "/assemblies",
+    response_model=list[AssemblySummaryOut],
+    summary="Lister les assemblées générales",
 )
 def list_all(app: App, actor: CurrentActor) -> list[AssemblySummaryOut]:
     return [AssemblySummaryOut.of(s) for s in assemblies.list_assemblies(app.uows, actor)]
@@ -106,7 +108,7 @@ def list_all(app: App, actor: CurrentActor) -> list[AssemblySummaryOut]:
 @router.get(
     "/assemblies/{code}",
     response_model=AssemblyOut,
-    summary="Une assemblée : règles (collèges, pouvoirs, quorums), émargements, résolutions",
+    summary="Lire une assemblée : règles, émargements, résolutions",
 )
 def show(app: App, actor: CurrentActor, code: Code) -> AssemblyOut:
     return AssemblyOut.of(assemblies.assembly_view(app.uows, actor, code))
@@ -118,7 +120,7 @@ def show(app: App, actor: CurrentActor, code: Code) -> AssemblyOut:
 @router.get(
     "/assemblies/{code}/roll",
     response_model=list[RollLineOut],
-    summary="La feuille d'émargement : associés, droit de vote, présence, pouvoirs",
+    summary="Lire la feuille d'émargement : droit de vote, présence, pouvoirs",
 )
 def roll(app: App, actor: CurrentActor, code: Code) -> list[RollLineOut]:
     return [RollLineOut.of(line) for line in assemblies.roll_view(app.uows, actor, code)]
@@ -196,7 +198,7 @@ def vote(
 @router.put(
     "/assemblies/{code}/resolutions/{number}/counts/{college}",
     response_model=ResolutionOut,
-    summary="Décompte d'un collège après un vote à main levée (scrutateurs)",
+    summary="Saisir le décompte d'un collège après un vote à main levée",
 )
 def hands(
     app: App, actor: CurrentActor, code: Code, number: Number, college: College, body: CountsIn
@@ -212,7 +214,7 @@ def hands(
 @router.get(
     "/assemblies/{code}/tally",
     response_model=TallyOut,
-    summary="Dépouillement : quorum, résultats par collège, pondéré, expliqués en français",
+    summary="Dépouiller : quorum, résultats par collège et pondérés, expliqués",
 )
 def get_tally(app: App, actor: CurrentActor, code: Code) -> TallyOut:
     return TallyOut.of(assemblies.tally(app.uows, actor, code))
@@ -250,7 +252,7 @@ async def _next_change(application: Application, actor: Actor, code: str, marker
 @router.get(
     "/assemblies/{code}/live",
     response_class=StreamingResponse,
-    summary="Dépouillement en direct pour l'écran des scrutateurs (Server-Sent Events)",
+    summary="Suivre le dépouillement en direct (Server-Sent Events)",
     responses={200: {"content": {"text/event-stream": {}}, "description": "« event: tally »"}},
 )
 async def live(
@@ -272,7 +274,9 @@ async def live(
 @router.get(
     "/assemblies/{code}/screen",
     response_class=HTMLResponse,
-    summary="Écran des scrutateurs (page HTML, connexion sur la page)",
+    summary="Afficher l'écran des scrutateurs (page HTML, connexion sur la page)",
+    description="Page statique à projeter : le scrutateur s'y connecte, puis elle suit le "
+    "dépouillement en direct. Elle ne contient aucune donnée de l'assemblée.",
 )
 def screen(code: Code) -> HTMLResponse:
     """A static page: the assembly's code is read from its address by the page's script."""
@@ -304,7 +308,7 @@ def sign(app: App, actor: CurrentActor, code: Code, body: SignatureIn) -> Signat
 @router.get(
     "/assemblies/{code}/minutes",
     response_class=Response,
-    summary="Procès-verbal de l'assemblée (PDF ou HTML)",
+    summary="Télécharger le procès-verbal de l'assemblée (PDF ou HTML)",
     responses={200: {"content": {"application/pdf": {}, "text/html": {}}, "description": "le PV"}},
 )
 def get_minutes(

@@ -3,7 +3,6 @@ the calls (treasurer, board; a member: their own calls only), correct a call by 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
@@ -18,6 +17,7 @@ from api.ledger_schemas import (
     IssueIn,
     IssueOut,
 )
+from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.domain.calls.model import CallStatus
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
@@ -32,7 +32,7 @@ CallReference = Annotated[
     str, Path(max_length=24, description="référence de l'appel, ex. AC-2027-0001")
 ]
 FiscalYear = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="exercice")]
-On = Annotated[date | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
+On = Annotated[Day | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
 IdempotencyKey = Annotated[
     str | None,
     Header(description="rejouer la même requête avec la même clé ne crée rien de plus"),

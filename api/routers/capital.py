@@ -5,7 +5,6 @@ associate view and certificate; the scrutineer nothing. POSTs accept an Idempote
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
@@ -22,6 +21,7 @@ from api.capital_schemas import (
     WithdrawalIn,
 )
 from api.ledger_schemas import amount_of
+from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.services import capital, certificates, scic_rules
 from gouvernance.services.capital import OperationView
@@ -30,7 +30,7 @@ router = APIRouter(tags=["capital"])
 
 Code = Annotated[str, Path(max_length=20, description="code du membre, ex. RESSOURCERIE")]
 On = Annotated[
-    date | None, Query(description="situation à la fin de ce jour (défaut : aujourd'hui)")
+    Day | None, Query(description="situation à la fin de ce jour (défaut : aujourd'hui)")
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -47,7 +47,9 @@ def _answer(view: OperationView, response: Response) -> OperationOut:
     return OperationOut.of(view)
 
 
-@router.get("/organisation/statutes", response_model=StatutesOut, summary="Statuts choisis")
+@router.get(
+    "/organisation/statutes", response_model=StatutesOut, summary="Lire les statuts choisis"
+)
 def get_statutes(app: App, actor: CurrentActor) -> StatutesOut:
     chosen = capital.statutes_choice(app.uows)
     label = scic_rules.load_statutes(chosen).label if chosen else None
@@ -137,25 +139,27 @@ def refund(
     return _answer(view, response)
 
 
-@router.get("/capital", response_model=RegisterOut, summary="Le registre des parts à une date")
+@router.get("/capital", response_model=RegisterOut, summary="Lire le registre des parts à une date")
 def register(app: App, actor: CurrentActor, on: On = None) -> RegisterOut:
     return RegisterOut.of(capital.register_view(app.uows, actor, on))
 
 
 @router.get(
-    "/capital/operations", response_model=list[OperationOut], summary="Les opérations du registre"
+    "/capital/operations",
+    response_model=list[OperationOut],
+    summary="Lister les opérations du registre",
 )
 def operations(
     app: App,
     actor: CurrentActor,
     member: Annotated[str | None, Query(max_length=20, description="code du membre")] = None,
-    until: Annotated[date | None, Query(description="jusqu'à ce jour inclus")] = None,
+    until: Annotated[Day | None, Query(description="jusqu'à ce jour inclus")] = None,
 ) -> list[OperationOut]:
     return [OperationOut.of(o) for o in capital.list_operations(app.uows, actor, member, until)]
 
 
 @router.get(
-    "/capital/associates/{code}", response_model=AssociateOut, summary="Les parts d'un associé"
+    "/capital/associates/{code}", response_model=AssociateOut, summary="Lire les parts d'un associé"
 )
 def associate(app: App, actor: CurrentActor, code: Code, on: On = None) -> AssociateOut:
     return AssociateOut.of(capital.associate_view(app.uows, actor, code, on))
@@ -164,7 +168,7 @@ def associate(app: App, actor: CurrentActor, code: Code, on: On = None) -> Assoc
 @router.get(
     "/capital/associates/{code}/certificate",
     response_class=Response,
-    summary="Attestation de parts sociales (PDF)",
+    summary="Télécharger l'attestation de parts sociales (PDF)",
     responses={200: {"content": {"application/pdf": {}}, "description": "l'attestation"}},
 )
 def certificate(app: App, actor: CurrentActor, code: Code, on: On = None) -> Response:

@@ -91,7 +91,7 @@ def export_simulation(
 @router.get(
     "/explanations/{member_code}",
     response_model=ExplanationsOut,
-    summary="Le calcul d'une cotisation, étape par étape",
+    summary="Expliquer le calcul d'une cotisation, étape par étape",
 )
 def explain(
     app: App,

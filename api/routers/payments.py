@@ -3,12 +3,12 @@ a member owes or is owed at any date (a member: their own balance only)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from api.ledger_schemas import AllocationOut, BalanceOut, OnIn, PaymentIn, PaymentOut
+from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.services import payments
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["paiements"])
 
 Code = Annotated[str, Path(max_length=20, description="code du membre, ex. M0001")]
 On = Annotated[
-    date | None, Query(description="situation à la fin de ce jour (défaut : aujourd'hui)")
+    Day | None, Query(description="situation à la fin de ce jour (défaut : aujourd'hui)")
 ]
 
 
@@ -76,12 +76,14 @@ def apply_credit(
 
 
 @router.get(
-    "/members/{code}/balance", response_model=BalanceOut, summary="Solde d'un membre et ses appels"
+    "/members/{code}/balance",
+    response_model=BalanceOut,
+    summary="Lire le solde d'un membre et ses appels",
 )
 def member_balance(app: App, actor: CurrentActor, code: Code, on: On = None) -> BalanceOut:
     return BalanceOut.of(payments.member_balance(app.uows, actor, code, on))
 
 
-@router.get("/balances", response_model=list[BalanceOut], summary="Soldes de tous les membres")
+@router.get("/balances", response_model=list[BalanceOut], summary="Lister les soldes des membres")
 def balances(app: App, actor: CurrentActor, on: On = None) -> list[BalanceOut]:
     return [BalanceOut.of(b) for b in payments.balances(app.uows, actor, on)]

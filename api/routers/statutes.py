@@ -3,11 +3,11 @@ to the associates, the law to everyone). A bad rule file is a 422 naming the fil
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from api.schemas import Day
 from api.security import CurrentActor
 from api.statutes_schemas import (
     ComplianceOut,
@@ -23,7 +23,7 @@ router = APIRouter(tags=["statuts"])
 
 StatutesId = Annotated[str, Path(max_length=80, description="identifiant des statuts")]
 OnDay = Annotated[
-    date | None, Query(description="jour de référence (AAAA-MM-JJ) ; défaut : aujourd'hui")
+    Day | None, Query(description="jour de référence (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
 
 
@@ -49,13 +49,13 @@ def check_statutes(_: CurrentActor, statutes_id: StatutesId, on: OnDay = None) -
 @router.get(
     "/law/parameters",
     response_model=list[LawValueOut],
-    summary="Paramètres légaux en vigueur un jour donné",
+    summary="Lire les paramètres légaux en vigueur un jour donné",
 )
 def law_parameters(_: CurrentActor, on: OnDay = None) -> list[LawValueOut]:
     return [LawValueOut.of(v) for v in statutes.law_parameters(on)]
 
 
-@router.get("/law/tmo", response_model=TmoOut, summary="Table du TMO, par semestre")
+@router.get("/law/tmo", response_model=TmoOut, summary="Lire la table du TMO, par semestre")
 def tmo(_: CurrentActor) -> TmoOut:
     return TmoOut.of(statutes.tmo_table())
 
@@ -63,7 +63,7 @@ def tmo(_: CurrentActor) -> TmoOut:
 @router.get(
     "/law/interest-cap/{year}",
     response_model=InterestCapOut,
-    summary="Plafond de l'intérêt aux parts pour une assemblée tenue cette année-là",
+    summary="Calculer le plafond de l'intérêt aux parts d'une année d'assemblée",
 )
 def interest_cap(_: CurrentActor, year: Annotated[int, Path(ge=1900, le=2200)]) -> InterestCapOut:
     return InterestCapOut.of(statutes.interest_cap(year))

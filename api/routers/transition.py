@@ -3,20 +3,20 @@ treasurer, administrator), as JSON or as a French document (HTML to read, PDF to
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
 from api.routers.treasury import document_response
+from api.schemas import Day
 from api.security import App, CurrentActor
-from api.transition_schemas import TransitionOut
 from gouvernance.services import transition, transition_document
+from gouvernance.services.transition_views import TransitionOut
 
 router = APIRouter(tags=["transition"])
 
 StatutesId = Annotated[str, Path(max_length=60, description="identifiant des statuts")]
-On = Annotated[date | None, Query(description="membres à cette date (défaut : aujourd'hui)")]
+On = Annotated[Day | None, Query(description="membres à cette date (défaut : aujourd'hui)")]
 DocumentFormat = Annotated[
     str, Query(alias="format", max_length=10, description="html (à l'écran) ou pdf (à imprimer)")
 ]
@@ -25,7 +25,7 @@ DocumentFormat = Annotated[
 @router.get(
     "/statutes/{statutes_id}/transition",
     response_model=TransitionOut,
-    summary="Rapport de transition : les membres actuels rangés selon le projet de statuts",
+    summary="Ranger les membres actuels selon un projet de statuts (transition)",
 )
 def get_transition(
     app: App, actor: CurrentActor, statutes_id: StatutesId, on: On = None
@@ -36,7 +36,7 @@ def get_transition(
 @router.get(
     "/statutes/{statutes_id}/transition/document",
     response_class=Response,
-    summary="Rapport de transition pour le conseil (HTML ou PDF)",
+    summary="Télécharger le rapport de transition pour le conseil (HTML ou PDF)",
     responses={
         200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "le rapport"}
     },

@@ -4,7 +4,6 @@ organisation's bank details. A member may fetch the letters of their own calls."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from api.ledger_schemas import (
     OnIn,
     SentRemindersOut,
 )
+from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.services import mandates, treasury
@@ -34,7 +34,7 @@ LetterFormat = Annotated[
     str, Query(alias="format", max_length=10, description="html (à l'écran) ou pdf (à imprimer)")
 ]
 TableFormat = Annotated[str, Query(alias="format", max_length=10, description="csv ou xlsx")]
-On = Annotated[date | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
+On = Annotated[Day | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
 
 _LETTER: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "la lettre"}
@@ -67,7 +67,7 @@ def document_response(document: Document, *, inline: bool = False) -> Response:
 @router.get(
     "/calls/batches/{reference}/letters",
     response_class=Response,
-    summary="Toutes les lettres d'appel d'un lot (un PDF à imprimer)",
+    summary="Imprimer les lettres d'appel d'un lot (un seul PDF)",
     responses={200: {"content": {"application/pdf": {}}, "description": "le PDF"}},
 )
 def batch_letters(
@@ -81,7 +81,7 @@ def batch_letters(
 @router.get(
     "/calls/{reference}/letter",
     response_class=Response,
-    summary="La lettre d'appel (HTML ou PDF)",
+    summary="Télécharger la lettre d'un appel (HTML ou PDF)",
     responses=_LETTER,
 )
 def call_letter(
@@ -94,7 +94,7 @@ def call_letter(
 @router.get(
     "/calls/{reference}/reminders/{level}/letter",
     response_class=Response,
-    summary="La lettre d'une relance envoyée (HTML ou PDF)",
+    summary="Télécharger la lettre d'une relance envoyée (HTML ou PDF)",
     responses=_LETTER,
 )
 def reminder_letter(
@@ -111,7 +111,9 @@ def reminder_letter(
 # --- Reminders -------------------------------------------------------------------------------
 
 
-@router.get("/reminders/due", response_model=list[DueReminderOut], summary="Les relances à envoyer")
+@router.get(
+    "/reminders/due", response_model=list[DueReminderOut], summary="Lister les relances à envoyer"
+)
 def reminders_due(app: App, actor: CurrentActor, on: On = None) -> list[DueReminderOut]:
     return [DueReminderOut.of(r) for r in treasury.reminders_due(app.uows, actor, on)]
 
@@ -167,14 +169,14 @@ def export_payments(app: App, actor: CurrentActor, file_format: TableFormat = "c
 @router.get(
     "/exports/fec",
     response_class=Response,
-    summary="Fichier des écritures comptables (FEC) d'une période",
+    summary="Exporter les écritures comptables d'une période (FEC)",
     responses={200: {"content": {"text/plain": {}}, "description": "le FEC, 18 colonnes « | »"}},
 )
 def export_fec(
     app: App,
     actor: CurrentActor,
-    start: Annotated[date, Query(description="premier jour de la période")],
-    end: Annotated[date, Query(description="dernier jour de la période")],
+    start: Annotated[Day, Query(description="premier jour de la période")],
+    end: Annotated[Day, Query(description="dernier jour de la période")],
 ) -> Response:
     return document_response(treasury.export_fec(app.uows, actor, start, end))
 
@@ -182,13 +184,13 @@ def export_fec(
 @router.get(
     "/exports/sepa",
     response_class=Response,
-    summary="Fichier de prélèvements SEPA (pain.008) des membres avec un mandat",
+    summary="Exporter les prélèvements SEPA des membres avec un mandat (pain.008)",
     responses={200: {"content": {"application/xml": {}}, "description": "le fichier XML"}},
 )
 def export_sepa(
     app: App,
     actor: CurrentActor,
-    collection_date: Annotated[date, Query(description="date de prélèvement demandée")],
+    collection_date: Annotated[Day, Query(description="date de prélèvement demandée")],
     batch: Annotated[str | None, Query(max_length=24, description="un seul lot d'appels")] = None,
 ) -> Response:
     return document_response(treasury.export_sepa(app.uows, actor, collection_date, batch))
@@ -198,7 +200,7 @@ def export_sepa(
 
 
 @router.get(
-    "/members/{code}/mandate", response_model=MandateOut, summary="Le mandat SEPA d'un membre"
+    "/members/{code}/mandate", response_model=MandateOut, summary="Lire le mandat SEPA d'un membre"
 )
 def get_mandate(app: App, actor: CurrentActor, code: Code) -> MandateOut:
     return MandateOut.of(mandates.get_mandate(app.uows, actor, code))
@@ -235,7 +237,7 @@ def revoke_mandate(app: App, actor: CurrentActor, code: Code) -> MandateOut:
 @router.get(
     "/organisation/bank",
     response_model=BankOut,
-    summary="Les coordonnées bancaires de l'organisation",
+    summary="Lire les coordonnées bancaires de l'organisation",
 )
 def get_bank(app: App, actor: CurrentActor) -> BankOut:
     return BankOut.of(mandates.get_bank_details(app.uows, actor))
