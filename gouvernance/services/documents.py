@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
 FONT = "DejaVu"
@@ -38,7 +39,14 @@ def typo(text: str) -> str:
 
 
 def new_pdf(title: str, day: date, *, author: str | None = None, bottom: float = 22) -> FPDF:
-    """An A4 portrait PDF with the bundled fonts, dated ``day`` (hence reproducible bytes)."""
+    """An A4 portrait PDF with the bundled fonts, dated ``day`` (hence reproducible bytes).
+
+    fpdf2 is imported here, not at the top, so that commands printing no PDF start without it;
+    the drawing helpers pass fpdf2's plain-string forms (``new_x="LMARGIN"``, ``align="R"``),
+    which it coerces to the same enum members, instead of importing its enums.
+    """
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creation_date(datetime.combine(day, time(), UTC))
     pdf.set_creator("Gouvernance")
@@ -59,7 +67,7 @@ def font(pdf: FPDF, size: float, *, bold: bool = False) -> None:
 
 def paragraph(pdf: FPDF, text: str, *, bold: bool = False, size: float = 10) -> None:
     font(pdf, size, bold=bold)
-    pdf.multi_cell(0, 4.8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 4.8, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2.5)
 
 
@@ -68,7 +76,7 @@ def heading(pdf: FPDF, text: str) -> None:
     if pdf.will_page_break(20):
         pdf.add_page()
     font(pdf, 11, bold=True)
-    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
@@ -85,6 +93,8 @@ class Table:
 
 def table(pdf: FPDF, grid_table: Table, *, size: float = 7.5, line_height: float = 3.8) -> None:
     """One table under its heading; fpdf2 repeats the header row on each page it spills over."""
+    from fpdf.fonts import FontFace
+
     heading(pdf, grid_table.title)
     font(pdf, size)
     with pdf.table(

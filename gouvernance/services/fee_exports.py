@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import openpyxl
-
 from gouvernance.domain.fees.comparison import (
     Cell,
     Comparison,
@@ -76,7 +74,7 @@ def render_csv(comparison: Comparison) -> bytes:
 
 def render_xlsx(comparison: Comparison) -> bytes:
     """One summary sheet per scenario (named after its id), then the member table."""
-    book = openpyxl.Workbook()
+    book = spreadsheets.new_workbook()
     first = book.active
     names = sheet_names(comparison)
     for position, scenario in enumerate(comparison.scenarios):

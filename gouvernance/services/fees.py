@@ -22,6 +22,7 @@ from gouvernance.domain.members import Member
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import fee_exports
 from gouvernance.services.ports import UnitOfWorkFactory
+from gouvernance.services.progress import Progress, silent
 
 RULES_VARIABLE = "GOUVERNANCE_RULES_DIR"
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules" / "fees"
@@ -238,6 +239,7 @@ def simulate(
     folder: Path | None = None,
     *,
     top: int = 5,
+    progress: Progress = silent,
 ) -> Comparison:
     """Compare schedules on the whole registry (board, treasurer, administrator).
 
@@ -248,7 +250,8 @@ def simulate(
     schedules = _chosen(schedule_ids, folder)
     labels, base = _read_registry(uows, schedules)
     check_categories(schedules, labels)
-    return compare(schedules, base, reference_id.strip() if reference_id else None, top=top)
+    reference = reference_id.strip() if reference_id else None
+    return compare(schedules, base, reference, top=top, progress=progress)
 
 
 def explain(

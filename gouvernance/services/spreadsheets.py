@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
-
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from gouvernance.services.member_files.columns import protect_text
 
@@ -49,7 +47,7 @@ def fill(cell: Any, value: Cell, *, amount_format: str | None = None) -> None:
     if value is None or value == "":
         return
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = _illegal_characters().sub("", value)
         cell.data_type = "s"
     elif isinstance(value, Decimal):
         cell.value = value
@@ -77,6 +75,8 @@ def write_rows(
         for column, value in enumerate(row, start=1):
             fill(sheet.cell(row=line, column=column), value, amount_format=amount_format)
     if header:
+        from openpyxl.styles import Font
+
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -90,11 +90,28 @@ def workbook_bytes(
     amount_format: str | None = None,
 ) -> bytes:
     """A one-sheet workbook: a bold header row, then the rows."""
-    book = openpyxl.Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = title
     write_rows(sheet, [list(headers), *rows], header=True, amount_format=amount_format)
     return saved(book)
+
+
+def new_workbook() -> Any:
+    """An empty workbook. openpyxl is imported here, not at the top, so that the commands and
+    requests that write no spreadsheet start without it."""
+    import openpyxl
+
+    return openpyxl.Workbook()
+
+
+@cache
+def _illegal_characters() -> re.Pattern[str]:
+    """The control characters an XLSX cell cannot hold (openpyxl's own list), looked up once."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    pattern: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+    return pattern
 
 
 def saved(book: Any) -> bytes:

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from gouvernance import cli_shell
+from gouvernance.cli import shell as cli_shell
 
 
 @pytest.fixture(autouse=True)
 def console_width_from_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_shell.console, "_width", None)
+
+
+@pytest.fixture(autouse=True)
+def acting_as_the_demo_administrator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands act for a named account (``--as`` or GOUVERNANCE_OPERATOR): the demo's
+    administrator, ``admin``, unless a test names another or none."""
+    monkeypatch.setenv("GOUVERNANCE_OPERATOR", "admin")

@@ -4,6 +4,7 @@ November 2026) with the association's statutes: one member one vote, two proxies
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,14 @@ def flat(output: str) -> str:
 
 
 @pytest.fixture
-def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def db(
+    database_url: str, demo_loader: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
     """The demo (which holds assemblies of its own), on the day of the assemblies the tests
     convene: one may not be closed before it is held."""
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv(TODAY, "2026-12-12")
-    loaded = runner.invoke(app, ["demo", "--database", database_url])
-    assert loaded.exit_code == 0, loaded.output
+    demo_loader(database_url)  # what « gouvernance demo » leaves, from a template
     return ["--database", database_url]
 
 
@@ -167,7 +169,7 @@ def test_a_count_in_superscript_other_digits_or_too_long_is_refused_naming_the_o
     ok("assemblies", "resolve", code, "Budget 2027", "--method", "main levée", *db)
     before = ok("assemblies", "tally", code, *db)
     out = refused("assemblies", "hands", code, "1", "-", "--against", count, *db)
-    assert "nombre de voix invalide" in out and "(champ « --against »)" in out
+    assert "nombre de voix invalide" in out and "(option --against)" in out
     assert ok("assemblies", "tally", code, *db) == before
 
 
@@ -195,7 +197,7 @@ def test_the_minutes_are_refused_into_a_file_neither_pdf_nor_html_naming_the_out
     target = tmp_path / name
     out = refused("assemblies", "minutes", code, "--output", str(target), *db)
     assert f"« {name} » : le procès-verbal s'écrit en .pdf ou en .html" in out
-    assert "(champ « --output »)" in out
+    assert "(option --output)" in out
     assert not target.exists()
 
 
@@ -204,4 +206,4 @@ def test_the_minutes_into_a_missing_folder_are_refused_in_french(
 ) -> None:
     ok("assemblies", "close", code, *db)
     out = refused("assemblies", "minutes", code, "-o", str(tmp_path / "absent" / "pv.html"), *db)
-    assert "impossible d'écrire" in out and "(champ « --output »)" in out
+    assert "impossible d'écrire" in out and "(option --output)" in out

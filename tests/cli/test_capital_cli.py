@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,12 @@ def flat(output: str) -> str:
 
 
 @pytest.fixture
-def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def db(
+    database_url: str, demo_loader: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
     monkeypatch.setenv("COLUMNS", "140")
     monkeypatch.setenv(TODAY, "2026-11-22")
-    loaded = runner.invoke(app, ["demo", "--database", database_url])
-    assert loaded.exit_code == 0, loaded.output
+    demo_loader(database_url)  # what « gouvernance demo » leaves, from a template
     return ["--database", database_url]
 
 

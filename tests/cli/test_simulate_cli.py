@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -29,9 +30,8 @@ def flat(output: str) -> str:
 
 
 @pytest.fixture
-def demo_database(database_url: str) -> list[str]:
-    loaded = runner.invoke(app, ["demo", "--database", database_url])
-    assert loaded.exit_code == 0, loaded.output
+def demo_database(database_url: str, demo_loader: Callable[[str], None]) -> list[str]:
+    demo_loader(database_url)  # what « gouvernance demo » leaves, from a template
     return ["--database", database_url]
 
 

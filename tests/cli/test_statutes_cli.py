@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from gouvernance import cli_shell
 from gouvernance.cli import app
+from gouvernance.cli import shell as cli_shell
 from gouvernance.services import scic_rules
 
 runner = CliRunner()

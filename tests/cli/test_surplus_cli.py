@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -28,11 +29,12 @@ def flat(output: str) -> str:
 
 
 @pytest.fixture
-def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def db(
+    database_url: str, demo_loader: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
     monkeypatch.setenv("COLUMNS", "400")  # no wrapping: whole explanations
     monkeypatch.setenv(TODAY, "2027-01-15")
-    loaded = runner.invoke(app, ["demo", "--database", database_url])
-    assert loaded.exit_code == 0, loaded.output
+    demo_loader(database_url)  # what « gouvernance demo » leaves, from a template
     application = bootstrap(database_url)
     try:
         for code, shares in (("SAL01", 2), ("SAL02", 4)):

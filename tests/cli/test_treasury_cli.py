@@ -9,6 +9,7 @@ MISTRAL's call (1 262,50 €), AC-2027-0007 SAL01's (20,00 €), both due on 31/
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -34,12 +35,13 @@ def flat(output: str) -> str:
 
 
 @pytest.fixture
-def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def db(
+    database_url: str, demo_loader: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
     """The demo, on 15 January 2027, in an 100-column terminal."""
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv(TODAY, "2027-01-15")
-    loaded = runner.invoke(app, ["demo", "--database", database_url])
-    assert loaded.exit_code == 0, loaded.output
+    demo_loader(database_url)  # what « gouvernance demo » leaves, from a template
     return ["--database", database_url]
 
 

@@ -12,7 +12,7 @@ of what is missing, and explanations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -215,18 +215,28 @@ def compare(
     reference_id: str | None = None,
     *,
     top: int = DEFAULT_TOP,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Evaluate every schedule on the same payers and put the results side by side.
 
     ``reference_id`` (default: the first schedule) is the scenario differences are taken
     against; ``top`` is how many biggest changes to keep per scenario (ties broken by member
-    code, so the same input always gives the same list).
+    code, so the same input always gives the same list). ``progress`` hears (member-schedule
+    amounts computed, all of them) after each schedule and once the lines are built.
     """
     reference = _check(schedules, reference_id)
     table = payers if isinstance(payers, vector.PayerTable) else vector.PayerTable.build(payers)
-    columns = [_column(schedule, table) for schedule in schedules]
+    members = len(table.payers)
+    total = members * (len(schedules) + 1)
+    columns = []
+    for schedule in schedules:
+        columns.append(_column(schedule, table))
+        if progress is not None:
+            progress(members * len(columns), total)
     ref_column = columns[[s.id for s in schedules].index(reference)]
     lines = _member_lines(schedules, table, columns, ref_column)
+    if progress is not None:
+        progress(total, total)
     scenarios = tuple(_scenario(s, c, table) for s, c in zip(schedules, columns, strict=True))
     changes = tuple(
         () if schedule.id == reference else _biggest(lines, position, top)

@@ -8,7 +8,7 @@ all members are created in one transaction, or none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path, PurePath
@@ -23,6 +23,7 @@ from gouvernance.services.member_files.rows import ParsedRow, category_index, pa
 from gouvernance.services.member_files.writing import member_table, render_csv, render_xlsx
 from gouvernance.services.members import duplicate_problems
 from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.progress import Progress, silent
 
 __all__ = [
     "ImportResult",
@@ -34,6 +35,7 @@ __all__ = [
 
 _GENERATED_CODE = re.compile(r"^M(\d+)$")
 _AUDIT_KEY_LENGTH = 80
+_REPORT_EVERY = 500  # rows between two progress reports
 
 
 @dataclass(frozen=True)
@@ -42,25 +44,35 @@ class ImportResult:
     codes: tuple[str, ...]
 
 
-def import_members(uows: UnitOfWorkFactory, actor: Actor, path: Path) -> ImportResult:
+def import_members(
+    uows: UnitOfWorkFactory, actor: Actor, path: Path, *, progress: Progress = silent
+) -> ImportResult:
     """Import the members listed in the file at ``path`` (.csv or .xlsx)."""
     actor.require(Permission.WRITE_MEMBERS)
     file_format(path.name)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"fichier introuvable : « {path} »", field=path.name) from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise InvalidInput(f"fichier introuvable : « {path} »", field="file") from None
     except OSError as exc:
         raise InvalidInput(
-            f"impossible de lire « {path} » : {exc.strerror}", field=path.name
+            f"impossible de lire « {path} » : {exc.strerror}", field="file"
         ) from None
-    return import_members_from_bytes(uows, actor, data, path.name)
+    return import_members_from_bytes(uows, actor, data, path.name, progress=progress)
 
 
 def import_members_from_bytes(
-    uows: UnitOfWorkFactory, actor: Actor, data: bytes, filename: str
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    progress: Progress = silent,
 ) -> ImportResult:
-    """Import an uploaded file; its format comes from ``filename``'s suffix."""
+    """Import an uploaded file; its format comes from ``filename``'s suffix.
+
+    ``progress`` hears (rows checked + rows written, twice the rows): checking is the long part
+    of a big file, writing the other half."""
     actor.require(Permission.WRITE_MEMBERS)
     name = PurePath(filename).name or filename
     sheet = read_sheet(data, name)
@@ -68,13 +80,19 @@ def import_members_from_bytes(
     problems.extend(sheet.problems)
     with uows() as uow:
         categories = category_index(uow.categories.all())
-        parsed = [parse_row(layout, row, categories) for row in sheet.rows]
+        total = 2 * len(sheet.rows)
+        parsed = []
+        for position, raw in enumerate(sheet.rows):
+            parsed.append(parse_row(layout, raw, categories))
+            if position % _REPORT_EVERY == 0:
+                progress(position, total)
         for row in parsed:
             problems.extend(row.problems)
         problems.extend(_duplicates(uow, layout, parsed))
         if problems:
             raise _refusal(name, problems)
-        codes = _create(uow, parsed)
+        codes = _create(uow, parsed, lambda done: progress(len(parsed) + done, total))
+        progress(total, total)
         uow.flush()
         audit.record(
             uow, actor, "membres.importés", "import", name[:_AUDIT_KEY_LENGTH], nombre=len(codes)
@@ -116,7 +134,7 @@ def _duplicates(uow: UnitOfWork, layout: Layout, parsed: list[ParsedRow]) -> lis
     return found
 
 
-def _create(uow: UnitOfWork, parsed: list[ParsedRow]) -> list[str]:
+def _create(uow: UnitOfWork, parsed: list[ParsedRow], written: Callable[[int], None]) -> list[str]:
     """Add every member with its facts; a row without a code gets the next free ``M0001``."""
     taken = uow.members.codes() | {row.draft.code for row in parsed if row.draft.code}
     fresh = _fresh_codes(uow.members.next_code(), taken)
@@ -129,6 +147,8 @@ def _create(uow: UnitOfWork, parsed: list[ParsedRow]) -> list[str]:
         member.version = 1  # a new record starts at version 1, however it was assembled
         uow.members.add(member)
         codes.append(member.code)
+        if len(codes) % _REPORT_EVERY == 0:
+            written(len(codes))
     return codes
 
 

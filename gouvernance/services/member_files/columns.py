@@ -11,8 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from gouvernance.domain.errors import Problem
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR, FactKind
 
@@ -99,6 +97,19 @@ def fact_header(kind: FactKind, year: int) -> str:
     return f"{FACT_NAMES[kind]}_{year}"
 
 
+def column_letter(number: int) -> str:
+    """1 → « A », 27 → « AA »: the column as the spreadsheet names it, for the messages.
+
+    openpyxl's ``get_column_letter`` gives the same (a test compares them), but importing it
+    would load openpyxl for a CSV import; and past « ZZZ » this one goes on instead of failing.
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class FactColumn:
     index: int
@@ -136,7 +147,7 @@ def read_layout(headers: list[str]) -> tuple[Layout, list[Problem]]:
             problems.append(Problem(problem, header, HEADER_LINE))
             continue
         if key in seen:
-            first, again = get_column_letter(seen[key] + 1), get_column_letter(index + 1)
+            first, again = column_letter(seen[key] + 1), column_letter(index + 1)
             problems.append(
                 Problem(
                     f"la colonne « {header} » apparaît deux fois (colonnes {first} et {again})",

@@ -10,14 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from gouvernance.domain.errors import InvalidInput, Problem
 
@@ -25,6 +22,11 @@ from gouvernance.domain.errors import InvalidInput, Problem
 Cell = str | int | float | Decimal | date | time | timedelta | None
 
 FORMATS = ("csv", "xlsx")
+# A sheet is read line by line up to here (a registry holds far fewer members): a stray cell at
+# line 1 048 576 must not make the import walk a million empty lines.
+MAX_LINES = 100_000
+# Cells read in all, empty ones included: a row costs as many cells as its last column.
+MAX_CELLS = 5_000_000
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BEYOND_HEADERS = "une valeur est saisie à droite de la dernière colonne qui a un titre"
 
@@ -158,11 +160,22 @@ def misalignment(headers: Sequence[str], cells: Sequence[str], delimiter: str) -
 
 
 def read_xlsx(data: bytes, filename: str) -> Sheet:
-    """The first sheet, values only (a formula gives its last computed result)."""
+    """The first sheet, values only (a formula gives its last computed result).
+
+    The used range the file declares (``<dimension ref="A1:XFD1048576">``) is not trusted:
+    rows are read as they are, each as wide as its last cell, and the reading stops with a
+    French refusal past ``MAX_LINES`` lines or ``MAX_CELLS`` cells, so the time spent follows
+    what the file really holds.
+    """
+    import openpyxl  # here, not at the top: only reading an .xlsx needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            values = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()
+            values = _bounded(sheet.iter_rows(values_only=True), filename)
         finally:
             book.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError):
@@ -171,6 +184,23 @@ def read_xlsx(data: bytes, filename: str) -> Sheet:
             field=filename,
         ) from None
     return _sheet_rows(values)
+
+
+def _bounded(rows: Iterable[Sequence[Cell]], filename: str) -> list[tuple[Cell, ...]]:
+    values: list[tuple[Cell, ...]] = []
+    cells = 0
+    for line, row in enumerate(rows, start=1):
+        cells += len(row)
+        if line > MAX_LINES or cells > MAX_CELLS:
+            limit = f"{MAX_LINES:,}".replace(",", "\u202f")
+            raise InvalidInput(
+                f"le fichier « {filename} » va au-delà de {limit} lignes ou porte des cellules "
+                "très loin à droite : effacez ce qui traîne sous les membres ou à droite des "
+                "colonnes (dans Excel, Ctrl+Fin montre la dernière cellule utilisée)",
+                field=filename,
+            )
+        values.append(tuple(row))
+    return values
 
 
 def _sheet_rows(values: list[tuple[Cell, ...]]) -> Sheet:

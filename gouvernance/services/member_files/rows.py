@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import Fact, FactKind, check_fact
 from gouvernance.domain.members import Category, MemberDraft, PersonKind, leave_reason_problem
 from gouvernance.domain.money import parse_amount, parse_number
-from gouvernance.services.member_files.columns import Layout, normalise_label, unprotect_text
+from gouvernance.services.member_files.columns import (
+    Layout,
+    column_letter,
+    normalise_label,
+    unprotect_text,
+)
 from gouvernance.services.member_files.reading import Cell, Row
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -254,7 +257,7 @@ class _RowCells:
         for index in self.layout.untitled:
             text = cell_text(self.row.cells[index]) if index < len(self.row.cells) else None
             if text is not None:
-                letter = get_column_letter(index + 1)
+                letter = column_letter(index + 1)
                 message = f"la colonne {letter} n'a pas de titre mais contient « {text} »"
                 self.problems.append(Problem(message, None, self.row.line))
 

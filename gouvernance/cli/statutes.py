@@ -16,8 +16,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.cli_shell import FrenchErrorsTyper, console
-from gouvernance.cli_treasury import parse_day
+from gouvernance.cli.shell import FrenchErrorsTyper, console, parse_day
 from gouvernance.domain.scic.compliance import ComplianceReport, Severity
 from gouvernance.domain.scic.law import format_share
 from gouvernance.services import statutes

@@ -1,37 +1,26 @@
-"""The ``gouvernance`` command: a thin Typer shell over the same services as the API."""
+"""``gouvernance schedules`` and ``gouvernance simulate``: the board compares fee schedules."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance import (
-    cli_assemblies,
-    cli_capital,
-    cli_statutes,
-    cli_surplus,
-    cli_transition,
-    cli_treasury,
-)
-from gouvernance.bootstrap import Application
-from gouvernance.cli_shell import (
+from gouvernance.cli.shell import (
     DatabaseOption,
     FrenchErrorsTyper,
-    HostOption,
-    PortOption,
+    cli_actor,
     console,
+    opened,
+    output_file,
+    progress_bar,
+    write_document,
 )
-from gouvernance.cli_shell import cli_actor as _cli_actor
-from gouvernance.cli_shell import fail as _fail
-from gouvernance.cli_shell import open_application as _open
-from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.fees.comparison import (
     Cell,
     Comparison,
@@ -41,214 +30,12 @@ from gouvernance.domain.fees.comparison import (
     format_cents,
     format_difference,
 )
-from gouvernance.domain.users import Role, parse_role
-from gouvernance.services import accounts, demo, fees, member_files, members
-from gouvernance.services.ports import MemberFilter
+from gouvernance.services import fees
 
-app = FrenchErrorsTyper(
-    help="Gouvernance : registre des membres, cotisations et assemblées d'un PTCE ou d'une SCIC.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-members_app = FrenchErrorsTyper(
-    help="Registre des membres : import, export, liste.", no_args_is_help=True
-)
-users_app = FrenchErrorsTyper(help="Comptes d'accès à l'API.", no_args_is_help=True)
-app.add_typer(members_app, name="members")
-app.add_typer(users_app, name="users")
-# The treasurer's commands (gouvernance/cli_treasury.py).
-app.add_typer(cli_treasury.calls_app, name="calls")
-app.add_typer(cli_treasury.payments_app, name="payments")
-app.add_typer(cli_treasury.reminders_app, name="reminders")
-app.add_typer(cli_treasury.export_app, name="export")
-app.add_typer(cli_treasury.mandates_app, name="mandates")
-app.add_typer(cli_treasury.bank_app, name="bank")
-app.add_typer(cli_statutes.app, name="statutes")
-app.add_typer(cli_statutes.law_app, name="law")
-app.add_typer(cli_transition.app, name="transition")
-app.add_typer(cli_capital.app, name="capital")
-app.add_typer(cli_surplus.app, name="surplus")
-app.add_typer(cli_assemblies.app, name="assemblies")
-app.command("balances")(cli_treasury.show_balances)
+if TYPE_CHECKING:
+    from gouvernance.bootstrap import Application
 
-
-@app.command()
-def init(database: DatabaseOption = None) -> None:
-    """Créer ou mettre à jour la base (migrations) et les catégories de la SCIC."""
-    application = _open(database)
-    console.print(f"Base prête : [bold]{application.database}[/]")
-    application.close()
-
-
-@app.command("demo")
-def load_demo(database: DatabaseOption = None) -> None:
-    """Charger l'organisation de démonstration (sans rien dupliquer si elle l'est déjà)."""
-    application = _open(database)
-    try:
-        summary = demo.load_demo(application.uows)
-    except GouvernanceError as error:
-        _fail(error)
-    state = "déjà chargée" if summary.already_loaded else "chargée"
-    console.print(
-        f"Démo {state} : [bold]{summary.organisation}[/], {summary.members_total} membres."
-    )
-    _print_accounts(summary.accounts)
-    application.close()
-
-
-@app.command()
-def serve(
-    host: HostOption = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1"),
-    port: PortOption = int(os.environ.get("GOUVERNANCE_PORT", "8000")),
-    database: DatabaseOption = None,
-) -> None:
-    """Servir l'API (page OpenAPI sur /docs)."""
-    import uvicorn
-
-    from api.app import create_app
-
-    application = _open(database)
-    console.print(f"API : http://{host}:{port}  —  documentation : http://{host}:{port}/docs")
-    uvicorn.run(create_app(application), host=host, port=port, log_level="info")
-
-
-@app.command()
-def run(
-    host: HostOption = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1"),
-    port: PortOption = int(os.environ.get("GOUVERNANCE_PORT", "8000")),
-    database: DatabaseOption = None,
-) -> None:
-    """Tout en un : base, démo, puis l'API, avec les comptes pour se connecter."""
-    application = _open(database)
-    try:
-        summary = demo.load_demo(application.uows)
-    except GouvernanceError as error:
-        _fail(error)
-    admin = next(a for a in summary.accounts if a.role is Role.ADMIN)
-    token = accounts.sign_in(application.uows, admin.username, admin.password)
-    base = f"http://{host}:{port}"
-    console.rule("Gouvernance")
-    console.print(f"Base : {application.database}")
-    console.print(f"Démo : [bold]{summary.organisation}[/], {summary.members_total} membres.")
-    _print_accounts(summary.accounts)
-    console.print(f"API : {base}   documentation OpenAPI : {base}/docs")
-    console.print("Se connecter et lister les membres :", style="bold")
-    console.print(
-        f"  curl -s -d 'username={admin.username}&password={admin.password}' {base}/auth/token",
-        soft_wrap=True,
-    )
-    console.print(f'  curl -H "Authorization: Bearer {token}" {base}/members', soft_wrap=True)
-    console.print("(ce jeton administrateur est valable 12 heures)")
-    import uvicorn
-
-    from api.app import create_app
-
-    uvicorn.run(create_app(application), host=host, port=port, log_level="info")
-
-
-def _print_accounts(demo_accounts: tuple[demo.DemoAccount, ...]) -> None:
-    table = Table(title="Comptes de démonstration")
-    table.add_column("Rôle")
-    table.add_column("Identifiant")
-    table.add_column("Mot de passe")
-    table.add_column("Membre")
-    for account in demo_accounts:
-        table.add_row(
-            account.role.label, account.username, account.password, account.member_code or ""
-        )
-    console.print(table)
-
-
-@members_app.command("import")
-def import_members(
-    file: Annotated[Path, typer.Argument(help="Fichier .csv (séparateur ;) ou .xlsx.")],
-    database: DatabaseOption = None,
-) -> None:
-    """Importer des membres : tout ou rien, chaque ligne fautive est signalée."""
-    application = _open(database)
-    try:
-        result = member_files.import_members(application.uows, _cli_actor(), file)
-    except GouvernanceError as error:
-        _fail(error)
-    console.print(f"{result.created} membre(s) importé(s) depuis {file}.")
-    application.close()
-
-
-@members_app.command("export")
-def export_members(
-    file: Annotated[Path, typer.Argument(help="Fichier .csv ou .xlsx à écrire.")],
-    database: DatabaseOption = None,
-) -> None:
-    """Exporter le registre (même format que l'import)."""
-    application = _open(database)
-    try:
-        count = member_files.export_members(application.uows, _cli_actor(), file)
-    except GouvernanceError as error:
-        _fail(error)
-    console.print(f"{count} membre(s) exporté(s) vers {file}.")
-    application.close()
-
-
-@members_app.command("list")
-def list_members(
-    category: Annotated[str | None, typer.Option(help="Code de catégorie.")] = None,
-    search: Annotated[str | None, typer.Option(help="Nom, code ou SIREN.")] = None,
-    database: DatabaseOption = None,
-) -> None:
-    """Afficher le registre dans le terminal."""
-    application = _open(database)
-    page = members.list_members(
-        application.uows,
-        _cli_actor(),
-        MemberFilter(category=category, search=search),
-        limit=members.MAX_PAGE,
-    )
-    table = Table(title=f"Membres ({page.total})")
-    for column in ("Code", "Nom", "Catégorie", "SIREN", "Adhésion", "Sortie"):
-        table.add_column(column)
-    for member in page.items:
-        table.add_row(
-            member.code,
-            member.display_name,
-            member.category,
-            member.siren or "",
-            f"{member.joined_on:%d/%m/%Y}",
-            f"{member.left_on:%d/%m/%Y}" if member.left_on else "",
-        )
-    console.print(table)
-    application.close()
-
-
-@users_app.command("add")
-def add_user(
-    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
-    role: Annotated[
-        str, typer.Option(help="admin, board, treasurer, scrutineer ou member.")
-    ] = "admin",
-    member: Annotated[
-        str | None, typer.Option(help="Code du membre (obligatoire pour le rôle member).")
-    ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help="Mot de passe (demandé sans écho s'il est absent).", envvar="GOUVERNANCE_PASSWORD"
-        ),
-    ] = None,
-    database: DatabaseOption = None,
-) -> None:
-    """Créer un compte — c'est ainsi qu'on crée le premier administrateur."""
-    try:
-        chosen_role = parse_role(role)
-        secret = password or typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
-        application = _open(database)
-        accounts.add_user(application.uows, _cli_actor(), username, secret, chosen_role, member)
-    except GouvernanceError as error:
-        _fail(error)
-    console.print(f"Compte « {username} » créé ({chosen_role.label}).")
-    application.close()
-
-
-# --- Fee schedules: list, simulate, explain ---------------------------------------------------
+app = FrenchErrorsTyper(no_args_is_help=True)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 WIDE_CONSOLE = 110  # from this width, a cell's difference and burden share one line
@@ -256,6 +43,7 @@ WIDE_CONSOLE = 110  # from this width, a cell's difference and burden share one 
 ScheduleIds = Annotated[
     list[str] | None,
     typer.Argument(
+        metavar="BARÈMES",
         help="Identifiants des barèmes à comparer (par défaut : les barèmes candidats du "
         "dernier exercice trouvés dans le dossier des règles, hors exemples).",
         show_default=False,
@@ -293,54 +81,64 @@ def simulate_fees(
     schedules: ScheduleIds = None,
     reference: Annotated[
         str | None,
-        typer.Option("--reference", "-r", help="Barème de référence des écarts (défaut : le 1er)."),
+        typer.Option(
+            "--reference",
+            "-r",
+            metavar="BARÈME",
+            help="Barème de référence des écarts (défaut : le 1er).",
+        ),
     ] = None,
     explain: Annotated[
         str | None,
-        typer.Option("--explain", "-e", help="Code d'un membre : chaque étape de son calcul."),
+        typer.Option(
+            "--explain", "-e", metavar="CODE", help="Code d'un membre : chaque étape de son calcul."
+        ),
     ] = None,
+    totals: Annotated[
+        bool,
+        typer.Option(
+            "--totals",
+            "-t",
+            help="Seulement les totaux par barème et les données manquantes (sans le détail "
+            "par membre) : lisible même pour des milliers de membres.",
+        ),
+    ] = False,
     export: Annotated[
         Path | None,
-        typer.Option("--export", "-o", help="Écrire la comparaison dans un fichier .csv ou .xlsx."),
+        typer.Option(
+            "--export",
+            "-o",
+            metavar="FICHIER",
+            help="Écrire la comparaison dans un fichier .csv ou .xlsx.",
+        ),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Comparer des barèmes de cotisation sur le registre : montants, écarts, effort, totaux."""
     file_format = _export_format(export) if export is not None else None
     ids = schedules or []
-    application = _open(database)
-    try:
+    with opened(database) as application:
         if explain is not None:
             _print_explanations(application, explain, ids)
         if explain is None or export is not None:
-            comparison = fees.simulate(application.uows, _cli_actor(), ids, reference)
+            with progress_bar("Calcul des cotisations") as progress:
+                comparison = fees.simulate(
+                    application.uows, cli_actor(), ids, reference, progress=progress
+                )
             if explain is None:
-                _print_comparison(comparison)
+                _print_comparison(comparison, totals_only=totals)
             if export is not None and file_format is not None:
                 _write_export(comparison, export, file_format)
-    finally:
-        application.close()
 
 
 def _export_format(path: Path) -> str:
-    """Checked before any work: « .csv » or « .xlsx », named in French otherwise."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in fees.EXPORT_FORMATS:
-        raise InvalidInput(
-            f"format d'export inconnu « {path.name} » : le fichier doit finir par .csv ou .xlsx",
-            field="--export",
-        )
-    return suffix
+    """Checked before any work: « .csv » or « .xlsx », a folder that exists, in French."""
+    output_file(path, "--export", tuple(f".{s}" for s in fees.EXPORT_FORMATS))
+    return path.suffix.lower().lstrip(".")
 
 
 def _write_export(comparison: Comparison, path: Path, file_format: str) -> None:
-    data = fees.export_comparison(comparison, file_format)
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire « {path} » : {exc.strerror}", field="--export"
-        ) from None
+    write_document(fees.export_comparison(comparison, file_format), path, "--export")
     console.print(f"Comparaison exportée vers {escape(str(path))}.")
 
 
@@ -348,13 +146,16 @@ def _letter(position: int) -> str:
     return LETTERS[position] if position < len(LETTERS) else str(position + 1)
 
 
-def _print_comparison(comparison: Comparison) -> None:
-    """The scenarios, the members side by side, the totals, the missing data, the changes."""
+def _print_comparison(comparison: Comparison, *, totals_only: bool = False) -> None:
+    """The scenarios, the members side by side, the totals, the missing data, the changes;
+    with ``totals_only``, the scenarios, the totals and the missing data."""
     _print_legend(comparison)
-    console.print(_member_table(comparison))
+    if not totals_only:
+        console.print(_member_table(comparison))
     console.print(_totals_table(comparison))
     _print_missing(comparison)
-    _print_changes(comparison)
+    if not totals_only:
+        _print_changes(comparison)
 
 
 def _print_legend(comparison: Comparison) -> None:
@@ -500,7 +301,7 @@ def _print_changes(comparison: Comparison) -> None:
 
 def _print_explanations(application: Application, member_code: str, ids: list[str]) -> None:
     """Each step of one member's fee, schedule by schedule (lines are never cut)."""
-    assessments = fees.explain(application.uows, _cli_actor(), member_code, ids)
+    assessments = fees.explain(application.uows, cli_actor(), member_code, ids)
     labels = {s.id: s for s in fees.load_schedules([a.schedule_id for a in assessments])}
     first = assessments[0]
     console.rule(f"Détail du calcul — {escape(first.member_code)} ({escape(first.member_name)})")
@@ -518,7 +319,3 @@ def _print_explanations(application: Application, member_code: str, ids: list[st
         )
         for text in assessment.explain().splitlines():
             console.print(f"   {escape(text)}", soft_wrap=True, highlight=False)
-
-
-def main() -> None:
-    app()

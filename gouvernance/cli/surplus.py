@@ -14,15 +14,14 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from api.surplus_schemas import SimulationOut
-from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, console
-from gouvernance.cli_shell import cli_actor as _cli_actor
-from gouvernance.cli_shell import open_application as _open
-from gouvernance.cli_treasury import parse_day
+from gouvernance.cli.shell import DatabaseOption, FrenchErrorsTyper, console, parse_day
+from gouvernance.cli.shell import cli_actor as _cli_actor
+from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.money import format_amount, parse_amount
 from gouvernance.domain.scic.surplus import parse_rate
 from gouvernance.services import surplus
 from gouvernance.services.surplus import SurplusView
+from gouvernance.services.surplus_views import SimulationOut
 
 app = FrenchErrorsTyper(
     help="Affectation des excédents de l'exercice (réserves, intérêts aux parts).",

@@ -16,18 +16,17 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from api.transition_schemas import TransitionOut
-from gouvernance.cli_shell import (
+from gouvernance.cli.shell import (
     DatabaseOption,
     FrenchErrorsTyper,
     console,
     document_format,
     fail,
+    parse_day,
     write_document,
 )
-from gouvernance.cli_shell import cli_actor as _cli_actor
-from gouvernance.cli_shell import open_application as _open
-from gouvernance.cli_treasury import parse_day
+from gouvernance.cli.shell import cli_actor as _cli_actor
+from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.compliance import Severity
@@ -35,6 +34,7 @@ from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import TransitionReport, capital_summary
 from gouvernance.services import transition, transition_document
 from gouvernance.services.transition import TransitionResult
+from gouvernance.services.transition_views import TransitionOut
 
 app = FrenchErrorsTyper(
     help="Rapport de transition : les membres actuels rangés selon le projet de statuts de SCIC.",

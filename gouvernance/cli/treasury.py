@@ -1,37 +1,38 @@
 """The treasurer's commands: calls, payments, balances, reminders, exports, mandates, bank.
 
 A thin shell over the same services as the API, registered by ``gouvernance.cli``; what every
-command shares lives in ``gouvernance.cli_shell``. Dates are typed
+command shares lives in ``gouvernance.cli.shell``. Dates are typed
 ``2027-03-31`` or ``31/03/2027``, amounts the French way (``120,50``); every domain error is
 printed in French with exit code 1.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.bootstrap import Application
-from gouvernance.cli_shell import (
+from gouvernance.cli.shell import (
+    DOCUMENT_SUFFIXES,
     DatabaseOption,
     FrenchErrorsTyper,
     console,
     errors,
+    opened,
+    optional_day,
+    output_file,
+    parse_day,
+    progress_bar,
     write_document,
 )
-from gouvernance.cli_shell import cli_actor as _cli_actor
-from gouvernance.cli_shell import fail as _fail
-from gouvernance.cli_shell import open_application as _open
+from gouvernance.cli.shell import cli_actor as _cli_actor
+from gouvernance.cli.shell import fail as _fail
 from gouvernance.domain.calls.model import CallStatus, parse_method
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.money import format_cents, parse_amount, to_cents
@@ -44,6 +45,9 @@ from gouvernance.services.ledger_views import (
     IssueResult,
     PaymentView,
 )
+
+if TYPE_CHECKING:
+    from gouvernance.bootstrap import Application
 
 calls_app: FrenchErrorsTyper = FrenchErrorsTyper(
     help="Appels de cotisation : émettre, consulter, corriger, imprimer.", no_args_is_help=True
@@ -60,6 +64,7 @@ export_app: FrenchErrorsTyper = FrenchErrorsTyper(
 mandates_app: FrenchErrorsTyper = FrenchErrorsTyper(
     help="Mandats de prélèvement SEPA des membres.", no_args_is_help=True
 )
+balances_app: FrenchErrorsTyper = FrenchErrorsTyper()
 bank_app: FrenchErrorsTyper = FrenchErrorsTyper(
     help="Coordonnées bancaires de l'organisation (virements, prélèvements).",
     no_args_is_help=True,
@@ -76,7 +81,6 @@ KeyOption = Annotated[
     typer.Option("--key", help="Clé d'idempotence : relancer avec la même clé ne refait rien."),
 ]
 
-_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _STATUS_WORDS: dict[str, CallStatus] = {
     **{status.value: status for status in CallStatus},
     **{status.label: status for status in CallStatus},
@@ -94,29 +98,13 @@ _STATUS_STYLES = {
     CallStatus.CANCELLED: "dim",
 }
 WIDE_CONSOLE = 120  # from this width, tables also show each member's name
-_LETTER_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+LETTER_SUFFIXES = (".pdf", ".html", ".htm")
+LETTERS_THRESHOLD = 100  # a hundred letters already take a few seconds to lay out
+TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
 # --------------------------------------------------------------------------------------------
 # Reading what a person types
-
-
-def parse_day(text: str, field: str) -> date:
-    """« 2027-03-31 » or « 31/03/2027 »; anything else is refused in French."""
-    raw = text.strip()
-    try:
-        if found := _FRENCH_DATE.match(raw):
-            day, month, year = (int(part) for part in found.groups())
-            return date(year, month, day)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"date invalide « {raw} » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)", field=field
-        ) from None
-
-
-def _optional_day(text: str | None, field: str) -> date | None:
-    return parse_day(text, field) if text is not None else None
 
 
 def parse_cents(text: str, field: str) -> int:
@@ -153,15 +141,6 @@ def parse_allocation(text: str, position: int) -> tuple[str, int | None]:
 # Shared plumbing
 
 
-@contextmanager
-def _application(database: str | None) -> Iterator[Application]:
-    application = _open(database)
-    try:
-        yield application
-    finally:
-        application.close()
-
-
 def _fail_with_hint(error: GouvernanceError, hint: str) -> NoReturn:
     try:
         _fail(error)
@@ -169,17 +148,11 @@ def _fail_with_hint(error: GouvernanceError, hint: str) -> NoReturn:
         errors.print(hint, soft_wrap=True)
 
 
-def _check_writable(out: Path | None) -> None:
-    """Before recording anything: a letter run recorded as sent must not lose its letters to
-    a mistyped folder."""
-    if out is None or out.is_dir():
-        return
-    folder = out.parent if str(out.parent) else Path.cwd()
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise InvalidInput(
-            f"impossible d'écrire « {out} » : le dossier « {folder} » n'existe pas ou est protégé",
-            field="--out",
-        )
+def _checked(out: Path | None, suffixes: tuple[str, ...], *, folder: bool = True) -> None:
+    """Before any work or record: a letter run recorded as sent must not lose its letters to a
+    mistyped folder, and an export must not be computed for a file it cannot write."""
+    if out is not None:
+        output_file(out, "--out", suffixes, folder_allowed=folder)
 
 
 def _save(document: Document, out: Path | None, what: str) -> Path:
@@ -197,14 +170,9 @@ def _save(document: Document, out: Path | None, what: str) -> Path:
 
 
 def _table_format(out: Path) -> str:
-    """Checked before any work: « .csv » or « .xlsx », named in French otherwise."""
-    suffix = out.suffix.lower().lstrip(".")
-    if suffix not in ("csv", "xlsx"):
-        raise InvalidInput(
-            f"format d'export inconnu « {out.name} » : le fichier doit finir par .csv ou .xlsx",
-            field="--out",
-        )
-    return suffix
+    """Checked before any work: « .csv » or « .xlsx », in a folder that exists."""
+    output_file(out, "--out", TABLE_SUFFIXES)
+    return out.suffix.lower().lstrip(".")
 
 
 def _euros(cents: int) -> str:
@@ -280,10 +248,10 @@ def issue_calls(
 ) -> None:
     """Émettre les appels de cotisation d'un barème adopté (un lot, sans doublon)."""
     due_on = parse_day(due, "--due")
-    issued = _optional_day(issued_on, "--issued-on") or calls.today()
-    with _application(database) as application:
+    issued = optional_day(issued_on, "--issued-on") or calls.today()
+    with opened(database) as application:
         try:
-            with console.status("Émission des appels en cours…"):
+            with progress_bar("Émission des appels") as progress:
                 result = calls.issue_calls(
                     application.uows,
                     _cli_actor(),
@@ -292,6 +260,7 @@ def issue_calls(
                     due_on=due_on,
                     exclude_incomplete=exclude_incomplete,
                     idempotency_key=key,
+                    progress=progress,
                 )
         except InvalidInput as error:
             if error.field != "members":
@@ -360,9 +329,9 @@ def list_calls(
         fiscal_year=year,
         batch_reference=batch,
         status=parse_status(status) if status is not None else None,
-        on=_optional_day(on, "--on"),
+        on=optional_day(on, "--on"),
     )
-    with _application(database) as application:
+    with opened(database) as application:
         found = _all_calls(application, query)
     if not found:
         console.print("Aucun appel ne correspond.")
@@ -423,9 +392,9 @@ def show_call(
     database: DatabaseOption = None,
 ) -> None:
     """Afficher un appel : son calcul, la décision, les avoirs, les imputations, les relances."""
-    with _application(database) as application:
+    with opened(database) as application:
         detail = calls.call_detail(
-            application.uows, _cli_actor(), reference, _optional_day(on, "--on")
+            application.uows, _cli_actor(), reference, optional_day(on, "--on")
         )
     view = detail.call
     console.print(
@@ -503,8 +472,8 @@ def cancel_call(
 ) -> None:
     """Annuler un appel, ou le réduire par un avoir partiel (--amount)."""
     cents = parse_cents(amount, "--amount") if amount is not None else None
-    day = _optional_day(on, "--on")
-    with _application(database) as application:
+    day = optional_day(on, "--on")
+    with opened(database) as application:
         note = calls.credit_call(
             application.uows,
             _cli_actor(),
@@ -540,23 +509,20 @@ def call_letter(
     database: DatabaseOption = None,
 ) -> None:
     """Écrire la lettre d'appel d'un membre (PDF ou HTML)."""
-    fmt = file_format or _letter_format(out)
-    with _application(database) as application:
+    if file_format is None:
+        fmt = _letter_format(out)
+    else:  # the format is named: any file name will do, in a folder that exists
+        fmt = file_format
+        _checked(out, (out.suffix.lower(),))
+    with opened(database) as application:
         document = treasury.call_letter(application.uows, _cli_actor(), reference, fmt)
     _save(document, out, "Lettre d'appel")
 
 
 def _letter_format(out: Path) -> str:
-    if out.is_dir():
-        return "pdf"
-    found = _LETTER_SUFFIXES.get(out.suffix.lower())
-    if found is None:
-        raise InvalidInput(
-            f"format de lettre inconnu pour « {out.name} » : le fichier doit finir par .pdf ou "
-            ".html (ou précisez --format)",
-            field="--out",
-        )
-    return found
+    """« pdf » or « html » from the file's ending (a folder: a PDF under the letter's name)."""
+    output_file(out, "--out", LETTER_SUFFIXES, folder_allowed=True)
+    return "pdf" if out.is_dir() else DOCUMENT_SUFFIXES[out.suffix.lower()]
 
 
 @calls_app.command("letters")
@@ -568,8 +534,12 @@ def batch_letters(
     database: DatabaseOption = None,
 ) -> None:
     """Écrire toutes les lettres d'appel d'un lot dans un seul PDF, à imprimer."""
-    with _application(database) as application, console.status("Mise en page des lettres…"):
-        document = treasury.batch_letters(application.uows, _cli_actor(), batch)
+    _checked(out, (".pdf",))
+    with (
+        opened(database) as application,
+        progress_bar("Mise en page des lettres", threshold=100) as progress,
+    ):
+        document = treasury.batch_letters(application.uows, _cli_actor(), batch, progress)
     _save(document, out, "Lettres d'appel")
 
 
@@ -606,7 +576,7 @@ def record_payment(
     received_on = parse_day(on, "--on")
     chosen = parse_method(method, field="--method")
     wanted = [parse_allocation(text, i) for i, text in enumerate(to)] if to else None
-    with _application(database) as application:
+    with opened(database) as application:
         view = payments.record_payment(
             application.uows,
             _cli_actor(),
@@ -640,7 +610,7 @@ def _print_payment(view: PaymentView) -> None:
 @payments_app.command("list")
 def list_payments(member: MemberOption = None, database: DatabaseOption = None) -> None:
     """Lister les paiements reçus et leurs imputations."""
-    with _application(database) as application:
+    with opened(database) as application:
         found = payments.list_payments(application.uows, _cli_actor(), member)
     wide = _wide()
     table = _table(f"Paiements ({len(found)})")
@@ -688,9 +658,9 @@ def apply_credit(
 ) -> None:
     """Imputer le crédit d'un membre (trop-perçus) sur ses appels à payer, les plus anciens
     d'abord."""
-    with _application(database) as application:
+    with opened(database) as application:
         made = payments.apply_credit(
-            application.uows, _cli_actor(), member, _optional_day(on, "--on")
+            application.uows, _cli_actor(), member, optional_day(on, "--on")
         )
     code = escape(member.strip().upper())
     if not made:
@@ -700,12 +670,13 @@ def apply_credit(
     console.print(f"Total imputé : {_euros(sum(a.cents for a in made))}", highlight=False)
 
 
+@balances_app.command("balances")
 def show_balances(
     member: MemberOption = None, on: DateText = None, database: DatabaseOption = None
 ) -> None:
     """Soldes des membres : appelé, avoirs, reçu ; ce que chacun doit ou son crédit."""
-    day = _optional_day(on, "--on")
-    with _application(database) as application:
+    day = optional_day(on, "--on")
+    with opened(database) as application:
         if member is not None:
             _print_member_balance(
                 payments.member_balance(application.uows, _cli_actor(), member, day)
@@ -769,8 +740,8 @@ def _print_member_balance(view: BalanceView) -> None:
 @reminders_app.command("due")
 def reminders_due(on: DateText = None, database: DatabaseOption = None) -> None:
     """Les relances à envoyer : l'échelon suivant de chaque appel en retard."""
-    with _application(database) as application:
-        due = treasury.reminders_due(application.uows, _cli_actor(), _optional_day(on, "--on"))
+    with opened(database) as application:
+        due = treasury.reminders_due(application.uows, _cli_actor(), optional_day(on, "--on"))
     if not due:
         console.print("Aucune relance à envoyer.")
         return
@@ -803,9 +774,8 @@ def reminder_letter(
     database: DatabaseOption = None,
 ) -> None:
     """Réécrire la lettre d'une relance déjà envoyée (PDF ou HTML, selon le nom du fichier)."""
-    file_format = "html" if out.suffix.lower() == ".html" else "pdf"
-    _check_writable(out)
-    with _application(database) as application:
+    file_format = _letter_format(out)
+    with opened(database) as application:
         document = treasury.reminder_letter(
             application.uows, _cli_actor(), reference, level, file_format
         )
@@ -825,10 +795,10 @@ def send_reminders(
     database: DatabaseOption = None,
 ) -> None:
     """Envoyer les relances dues : les noter au registre et écrire les lettres (un PDF)."""
-    _check_writable(out)
-    with _application(database) as application, console.status("Préparation des relances…"):
+    _checked(out, (".pdf",))
+    with opened(database) as application, console.status("Préparation des relances…"):
         sent = treasury.send_reminders(
-            application.uows, _cli_actor(), _optional_day(on, "--on"), key
+            application.uows, _cli_actor(), optional_day(on, "--on"), key
         )
     if not sent.reminders:
         console.print("Aucune relance à envoyer (ou déjà envoyées).")
@@ -859,8 +829,8 @@ def export_calls(
     database: DatabaseOption = None,
 ) -> None:
     """Exporter les appels et leur situation (CSV ou XLSX)."""
-    fmt, day = _table_format(out), _optional_day(on, "--on")
-    with _application(database) as application:
+    fmt, day = _table_format(out), optional_day(on, "--on")
+    with opened(database) as application:
         document = treasury.export_calls(application.uows, _cli_actor(), fmt, year, day)
     _save(document, out, "Export des appels")
 
@@ -872,7 +842,7 @@ def export_payments(
 ) -> None:
     """Exporter les paiements et leurs imputations (CSV ou XLSX)."""
     fmt = _table_format(out)
-    with _application(database) as application:
+    with opened(database) as application:
         document = treasury.export_payments(application.uows, _cli_actor(), fmt)
     _save(document, out, "Export des paiements")
 
@@ -889,7 +859,8 @@ def export_fec(
 ) -> None:
     """Exporter les écritures comptables de la période (fichier des écritures comptables)."""
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
-    with _application(database) as application:
+    _checked(out, (".txt",))
+    with opened(database) as application:
         document = treasury.export_fec(application.uows, _cli_actor(), first, last)
     _save(document, out, "FEC")
 
@@ -907,7 +878,8 @@ def export_sepa(
 ) -> None:
     """Écrire l'ordre de prélèvement SEPA (pain.008) de ce que doivent les membres mandatés."""
     day = parse_day(collection_date, "--collection-date")
-    with _application(database) as application:
+    _checked(out, (".xml",))
+    with opened(database) as application:
         document = treasury.export_sepa(application.uows, _cli_actor(), day, batch)
     _save(document, out, "Ordre de prélèvement SEPA")
 
@@ -930,7 +902,7 @@ def set_mandate(
 ) -> None:
     """Enregistrer (ou remplacer) le mandat de prélèvement SEPA signé par un membre."""
     day = parse_day(signed_on, "--signed-on")
-    with _application(database) as application:
+    with opened(database) as application:
         view = mandates.set_mandate(
             application.uows,
             _cli_actor(),
@@ -956,7 +928,7 @@ def revoke_mandate(
     database: DatabaseOption = None,
 ) -> None:
     """Révoquer le mandat de prélèvement d'un membre (il n'est plus prélevé)."""
-    with _application(database) as application:
+    with opened(database) as application:
         view = mandates.revoke_mandate(application.uows, _cli_actor(), member)
     console.print(
         f"Mandat {escape(view.mandate_id)} de {escape(view.member_code)} révoqué.",
@@ -968,7 +940,7 @@ def revoke_mandate(
 @mandates_app.command("list")
 def list_mandates(database: DatabaseOption = None) -> None:
     """Lister les mandats de prélèvement."""
-    with _application(database) as application:
+    with opened(database) as application:
         found = mandates.list_mandates(application.uows, _cli_actor())
     table = _table(f"Mandats ({len(found)})")
     for column in ("Membre", "RUM", "Signé le", "IBAN", "BIC", "Actif"):
@@ -996,7 +968,7 @@ def set_bank(
     database: DatabaseOption = None,
 ) -> None:
     """Enregistrer l'IBAN, le BIC et l'identifiant créancier SEPA de l'organisation."""
-    with _application(database) as application:
+    with opened(database) as application:
         details = mandates.set_bank_details(
             application.uows, _cli_actor(), iban=iban, bic=bic, sepa_creditor_id=creditor_id
         )
@@ -1006,7 +978,7 @@ def set_bank(
 @bank_app.command("show")
 def show_bank(database: DatabaseOption = None) -> None:
     """Afficher les coordonnées bancaires de l'organisation."""
-    with _application(database) as application:
+    with opened(database) as application:
         details = mandates.get_bank_details(application.uows, _cli_actor())
     _print_bank(details, "Coordonnées bancaires")
 

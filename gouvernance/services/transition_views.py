@@ -1,5 +1,6 @@
-"""Body of the transition report endpoint. Amounts travel as French text and whole cents, shares
-as French text and an exact fraction (« 55/207 »), never as floats."""
+"""The transition report as JSON, for the API and ``gouvernance transition --json``. Amounts
+travel as French text and whole cents, shares as French text and an exact fraction (« 55/207 »),
+never as floats."""
 
 from __future__ import annotations
 

@@ -16,16 +16,16 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.cli_shell import (
+from gouvernance.cli.shell import (
     DatabaseOption,
     FrenchErrorsTyper,
     cli_actor,
     console,
     document_format,
+    parse_day,
     write_document,
 )
-from gouvernance.cli_shell import open_application as _open
-from gouvernance.cli_treasury import parse_day
+from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.assembly.model import (
     NO_COLLEGE,
     Attendance,
@@ -37,6 +37,7 @@ from gouvernance.domain.assembly.model import (
 from gouvernance.domain.assembly.tally import ResolutionResult
 from gouvernance.domain.assembly.words import parse_word
 from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.moments import format_moment
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.wording import ordinal
 from gouvernance.services import assemblies, minutes
@@ -89,7 +90,9 @@ def _run(database: str | None, call: Callable[[UnitOfWorkFactory], Result]) -> R
 def create(
     title: Annotated[str, typer.Argument(help="Intitulé de l'assemblée.")],
     held_on: Annotated[str, typer.Option("--on", help="Date de l'assemblée.")],
-    kind: Annotated[str, typer.Option(help="ordinary ou extraordinary.")] = "ordinary",
+    kind: Annotated[
+        str, typer.Option(help="ordinaire ou extraordinaire (ou ordinary, extraordinary).")
+    ] = "ordinary",
     convocation: Annotated[int, typer.Option(help="1re ou 2e convocation.", min=1)] = 1,
     cutoff: Annotated[
         str | None, typer.Option(help="Date d'arrêté de la liste (défaut : date de l'AG).")
@@ -178,7 +181,8 @@ def _describe(view: AssemblyView) -> list[str]:
             + f" ; {escape(resolution.rule)}"
         )
     lines.extend(
-        f"Signé par {escape(s.name)}, {s.role.label}, le {s.signed_at:%d/%m/%Y}"
+        f"Signé par {escape(s.name)}, {s.role.label}, le "
+        f"{format_moment(s.signed_at, view.time_zone)}"
         for s in view.signatures
     )
     return lines
@@ -214,10 +218,13 @@ def attend(
     member: Annotated[str, typer.Argument(help="Code de l'associé.")],
     mode: Annotated[
         str,
-        typer.Option(help="present, remote, postal, represented ou blank_proxy (ou en français)."),
+        typer.Option(
+            help="présent, à distance, par correspondance, représenté ou « pouvoir en blanc » "
+            "(ou present, remote, postal, represented, blank_proxy)."
+        ),
     ] = "present",
     holder: Annotated[
-        str | None, typer.Option(help="Porteur du pouvoir (mode represented).")
+        str | None, typer.Option(help="Porteur du pouvoir (mode représenté).")
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -257,7 +264,10 @@ def resolve(
     by_associates: Annotated[
         str | None, typer.Option(help="Proposée par cet associé (sinon par le conseil).")
     ] = None,
-    method: Annotated[str, typer.Option(help="open, secret ou show_of_hands.")] = "open",
+    method: Annotated[
+        str,
+        typer.Option(help="nominatif, secret ou « main levée » (ou open, secret, show_of_hands)."),
+    ] = "open",
     key: KeyOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -282,7 +292,10 @@ def vote(
     number: NumberArgument,
     voter: Annotated[str, typer.Argument(help="Code de l'associé qui vote.")],
     choice: Annotated[
-        str, typer.Argument(help="for, against, abstain, blank, null (pour, contre, …).")
+        str,
+        typer.Argument(
+            help="pour, contre, abstention, blanc ou nul (ou for, against, abstain, blank, null)."
+        ),
     ],
     key: KeyOption = None,
     database: DatabaseOption = None,
@@ -383,7 +396,12 @@ def close(code: CodeArgument, database: DatabaseOption = None) -> None:
 @app.command("sign")
 def sign(
     code: CodeArgument,
-    role: Annotated[str, typer.Option(help="president, secretary ou scrutineer.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="président(e), secrétaire ou scrutateur (ou president, secretary, scrutineer)."
+        ),
+    ],
     name: Annotated[str, typer.Option(help="Nom du signataire.")],
     database: DatabaseOption = None,
 ) -> None:

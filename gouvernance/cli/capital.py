@@ -16,9 +16,16 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from gouvernance.cli_shell import DatabaseOption, FrenchErrorsTyper, cli_actor, console
-from gouvernance.cli_shell import open_application as _open
-from gouvernance.cli_treasury import parse_day
+from gouvernance.cli.shell import (
+    DatabaseOption,
+    FrenchErrorsTyper,
+    cli_actor,
+    console,
+    document_format,
+    parse_day,
+    write_document,
+)
+from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.money import format_amount, parse_amount
 from gouvernance.services import capital, certificates
 from gouvernance.services.capital import OperationView
@@ -224,13 +231,14 @@ def certificate(
     database: DatabaseOption = None,
 ) -> None:
     """Écrire l'attestation de parts sociales d'un associé (PDF ; .html pour la page web)."""
+    kind = document_format(output, "l'attestation", "--output")
     application = _open(database)
     try:
         content = certificates.certificate(application.uows, cli_actor(), member, _day(on))
     finally:
         application.close()
-    if output.suffix.lower() in (".html", ".htm"):
-        output.write_text(certificates.render_html(content), encoding="utf-8")
+    if kind == "html":
+        write_document(certificates.render_html(content).encode("utf-8"), output, "--output")
     else:
-        output.write_bytes(certificates.render_pdf(content))
+        write_document(certificates.render_pdf(content), output, "--output")
     console.print(f"Attestation écrite : {escape(str(output))}")

@@ -1,0 +1,127 @@
+"""Installing and serving: ``init``, ``demo``, ``serve``, ``run``."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from gouvernance.cli.shell import (
+    DATABASE_VARIABLE,
+    DatabaseOption,
+    FrenchErrorsTyper,
+    HostOption,
+    PortOption,
+    console,
+    opened,
+)
+
+if TYPE_CHECKING:
+    from gouvernance.services.demo import DemoAccount
+
+app = FrenchErrorsTyper()
+
+DEFAULT_HOST = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1")
+DEFAULT_PORT = int(os.environ.get("GOUVERNANCE_PORT", "8000"))
+
+
+@app.command()
+def init(database: DatabaseOption = None) -> None:
+    """Créer ou mettre à jour la base, puis dire quoi faire ensuite."""
+    from gouvernance.services import setup
+
+    with opened(database) as application:
+        console.print(f"Base prête : [bold]{application.database}[/]")
+        status = setup.first_run_status(application.uows)
+    if status.next_steps:
+        console.print("Prochaines étapes :", style="bold")
+        for number, step in enumerate(status.next_steps, start=1):
+            console.print(f"  {number}. {step}", soft_wrap=True, highlight=False)
+    else:
+        console.print(f"Organisation : [bold]{status.organisation}[/] ; tout est en place.")
+
+
+@app.command("demo")
+def load_demo(database: DatabaseOption = None) -> None:
+    """Charger l'organisation de démonstration (sans rien dupliquer si elle l'est déjà)."""
+    from gouvernance.services import demo
+
+    with opened(database) as application:
+        summary = demo.load_demo(application.uows)
+    state = "déjà chargée" if summary.already_loaded else "chargée"
+    console.print(
+        f"Démo {state} : [bold]{summary.organisation}[/], {summary.members_total} membres."
+    )
+    _print_accounts(summary.accounts)
+
+
+@app.command()
+def serve(
+    host: HostOption = DEFAULT_HOST,
+    port: PortOption = DEFAULT_PORT,
+    database: DatabaseOption = None,
+) -> None:
+    """Servir l'API (documentation sur /docs)."""
+    with opened(database) as application:
+        console.print(f"Base : {application.database}")
+    console.print(f"API : http://{host}:{port}  —  documentation : http://{host}:{port}/docs")
+    _serve(host, port, database)
+
+
+@app.command()
+def run(
+    host: HostOption = DEFAULT_HOST,
+    port: PortOption = DEFAULT_PORT,
+    database: DatabaseOption = None,
+) -> None:
+    """Tout en un : base, démo, puis l'API, avec les comptes pour se connecter."""
+    from gouvernance.domain.users import Role
+    from gouvernance.services import accounts, demo
+
+    with opened(database) as application:
+        summary = demo.load_demo(application.uows)
+        admin = next(a for a in summary.accounts if a.role is Role.ADMIN)
+        token = accounts.sign_in(application.uows, admin.username, admin.password)
+        where = application.database
+    base = f"http://{host}:{port}"
+    console.rule("Gouvernance")
+    console.print(f"Base : {where}")
+    console.print(f"Démo : [bold]{summary.organisation}[/], {summary.members_total} membres.")
+    _print_accounts(summary.accounts)
+    console.print(f"API : {base}   documentation OpenAPI : {base}/docs")
+    console.print("Se connecter et lister les membres :", style="bold")
+    console.print(
+        f"  curl -s -d 'username={admin.username}&password={admin.password}' {base}/auth/token",
+        soft_wrap=True,
+    )
+    console.print(f'  curl -H "Authorization: Bearer {token}" {base}/members', soft_wrap=True)
+    console.print("(ce jeton administrateur est valable 12 heures)")
+    console.print(
+        f"Dans un autre terminal, les commandes agissent au nom d'un compte : "
+        f"export GOUVERNANCE_OPERATOR={admin.username}",
+        soft_wrap=True,
+    )
+    _serve(host, port, database)
+
+
+def _serve(host: str, port: int, database: str | None) -> None:
+    """Uvicorn builds the API from its import path: the CLI never imports the API package."""
+    import uvicorn
+
+    if database:
+        os.environ[DATABASE_VARIABLE] = database
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def _print_accounts(demo_accounts: tuple[DemoAccount, ...]) -> None:
+    table = Table(title="Comptes de démonstration")
+    table.add_column("Rôle")
+    table.add_column("Identifiant")
+    table.add_column("Mot de passe")
+    table.add_column("Membre")
+    for account in demo_accounts:
+        table.add_row(
+            account.role.label, account.username, account.password, account.member_code or ""
+        )
+    console.print(table)
