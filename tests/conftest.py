@@ -10,15 +10,18 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 
 from gouvernance.bootstrap import Application, bootstrap
 from gouvernance.domain.users import SYSTEM, Actor
@@ -26,6 +29,8 @@ from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import metadata
 from gouvernance.services import accounts
+from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
+from gouvernance.services.demo import load_demo
 from gouvernance.services.setup import ensure_default_categories
 
 # Real argon2, with the cheapest parameters: hashing strength is not under test, speed matters.
@@ -62,14 +67,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """The test database, created if missing and migrated from scratch once per session."""
-    raw = os.environ[PG_VARIABLE]
-    url = make_url(raw.replace("postgresql://", "postgresql+psycopg://", 1))
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:  # tests run in parallel (pytest -n): one database per worker
-        url = url.set(database=f"{url.database}_{worker}")
+def _fresh_postgres_database(url: URL) -> str:
+    """The database ``url`` names, created if missing, emptied and migrated from scratch."""
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(
@@ -86,7 +85,22 @@ def postgres_url() -> Iterator[str]:
         conn.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     engine.dispose()
-    yield rendered
+    return rendered
+
+
+def _worker_url() -> URL:
+    raw = os.environ[PG_VARIABLE]
+    url = make_url(raw.replace("postgresql://", "postgresql+psycopg://", 1))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # tests run in parallel (pytest -n): one database per worker
+        url = url.set(database=f"{url.database}_{worker}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The test database, created if missing and migrated from scratch once per session."""
+    yield _fresh_postgres_database(_worker_url())
 
 
 @functools.cache
@@ -136,3 +150,107 @@ def app(database_url: str) -> Iterator[Application]:
 @pytest.fixture
 def admin() -> Actor:
     return SYSTEM
+
+
+# --- The demo, loaded once per test process and copied into each test's database -------------
+
+DemoLoader = Callable[[str], None]
+TEMPLATE_DAY = "2026-12-14"  # the demo's content does not depend on the day; its assemblies
+# are closed « today », which must be on or after 14 November 2026
+
+
+def _build_demo(url: str) -> None:
+    previous = os.environ.get(TODAY_VARIABLE)
+    os.environ[TODAY_VARIABLE] = TEMPLATE_DAY
+    try:
+        application = bootstrap(url, migrate=False)
+        ensure_default_categories(application.uows)
+        load_demo(application.uows)
+        application.close()
+    finally:
+        if previous is None:
+            del os.environ[TODAY_VARIABLE]
+        else:
+            os.environ[TODAY_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated template with the demo organisation loaded (a few seconds, once)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    _build_demo(f"sqlite:///{path}")
+    return path
+
+
+@dataclass(frozen=True)
+class DemoRows:
+    """Every row of every table once the demo is loaded, and where each sequence stood."""
+
+    tables: list[tuple[Table, list[dict[str, Any]]]]
+    sequences: list[tuple[str, int]]
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_rows() -> DemoRows:
+    """The demo loaded once in a database of its own (``…_demo``), read back row by row."""
+    url = _worker_url()
+    demo_url = _fresh_postgres_database(url.set(database=f"{url.database}_demo"))
+    _build_demo(demo_url)
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:
+        tables = [
+            (table, [dict(row) for row in conn.execute(table.select()).mappings()])
+            for table in metadata.sorted_tables
+        ]
+        sequences = [
+            (name, int(value))
+            for name, value in conn.execute(
+                text("SELECT sequencename, last_value FROM pg_sequences WHERE last_value > 0")
+            )
+        ]
+    engine.dispose()
+    return DemoRows(tables, sequences)
+
+
+@pytest.fixture
+def demo_loader(request: pytest.FixtureRequest) -> DemoLoader:
+    """``demo_loader(database_url)``: the demo organisation in that (empty, migrated) database,
+    as ``gouvernance demo`` leaves it — copied from a template instead of loaded again, which
+    took a second or two per test. ``tests/storage/test_demo_organisation.py`` still loads it
+    for real."""
+
+    def load(url: str) -> None:
+        if url.startswith("sqlite"):
+            template: Path = request.getfixturevalue("sqlite_demo_template")
+            source = sqlite3.connect(template)
+            target = sqlite3.connect(make_url(url).database or "")
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+            return
+        rows: DemoRows = request.getfixturevalue("postgres_demo_rows")
+        _truncate(url)  # the categories the ``app`` fixture added are in the rows too
+        with _engine(url).begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table, values in rows.tables:
+                if values:
+                    conn.execute(table.insert(), values)
+            for name, value in rows.sequences:
+                conn.execute(text("SELECT setval(:name, :value)"), {"name": name, "value": value})
+
+    return load
+
+
+@pytest.fixture
+def read_only_url(database_url: str) -> str:
+    """The same database, opened so that it refuses writes: SQLite's read-only mode
+    (``?mode=ro``, what a file without write rights gives), a PostgreSQL session whose
+    transactions are read-only (what a standby server gives)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///file:{quote(str(url.database))}?mode=ro&uri=true"
+    read_only = url.update_query_dict({"options": "-c default_transaction_read_only=on"})
+    return read_only.render_as_string(hide_password=False)

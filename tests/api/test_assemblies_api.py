@@ -27,7 +27,6 @@ from gouvernance.domain.assembly.model import Choice
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.services import assemblies, capital
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 NBSP = "\u00a0"
@@ -41,12 +40,16 @@ SCRUTINEER = Actor(username="scrutateur", role=Role.SCRUTINEER)
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """Headers of a demo account (« demo-<name> » is its password), on the day of the demo's
     open assembly (it may not be closed before it is held)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2026-12-12")
-    load_demo(app.uows)
+    demo_loader(database_url)
 
     def headers(username: str) -> Headers:
         response = client.post(

@@ -17,7 +17,6 @@ from fastapi.testclient import TestClient
 
 from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 NBSP = "\u00a0"
@@ -36,11 +35,15 @@ def _error(response: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """The demo loaded; signed-in headers of a demo account (password « demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    load_demo(app.uows)
+    demo_loader(database_url)
 
     def headers(username: str) -> Headers:
         response = client.post(

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -20,11 +19,15 @@ SUBSCRIPTION = {"member": "RESSOURCERIE", "shares": 20, "paid": "250,00", "on": 
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """The demo loaded on 22 November 2026; headers of a demo account (« demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2026-11-22")
-    load_demo(app.uows)
+    demo_loader(database_url)
 
     def headers(username: str) -> Headers:
         response = client.post(

@@ -19,7 +19,6 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.users import SYSTEM
 from gouvernance.services import calls
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 NBSP = "\u00a0"
@@ -43,11 +42,15 @@ def _issue(app: Application) -> None:
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """The demo loaded; signed-in headers of a demo account (password « demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    load_demo(app.uows)
+    demo_loader(database_url)
 
     def headers(username: str) -> Headers:
         response = client.post(

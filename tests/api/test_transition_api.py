@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 URL = "/statutes/demo-statuts-scic/transition"
@@ -20,11 +19,15 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """The demo loaded on 1 January 2027; headers of a demo account (« demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-01-01")
-    load_demo(app.uows)
+    demo_loader(database_url)
 
     def headers(username: str) -> Headers:
         response = client.post(

@@ -25,7 +25,6 @@ from gouvernance.domain.calls.accounting import FEC_COLUMNS
 from gouvernance.domain.users import SYSTEM
 from gouvernance.services import calls
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
 
 Headers = dict[str, str]
 MEMBER_IBAN = "FR1420041010050500013M02606"
@@ -50,11 +49,15 @@ def _error(response: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def demo(
-    app: Application, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    app: Application,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
 ) -> Callable[[str], Headers]:
     """The demo loaded and its 2027 calls issued; signed-in headers of a demo account."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    load_demo(app.uows)
+    demo_loader(database_url)
     calls.issue_calls(
         app.uows,
         SYSTEM,

@@ -9,6 +9,7 @@ c'est le fichier de la démo, changé à un endroit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,6 @@ from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import UNCLASSIFIED, Placement, TransitionReport
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.services import members, scic_rules
-from gouvernance.services.demo import load_demo
 from gouvernance.services.transition import transition_report
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -70,8 +70,8 @@ def _projet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, avant: str, apres: 
 
 
 @given("l'organisation de démonstration chargée")
-def demo_chargee(app: Application) -> None:
-    load_demo(app.uows)
+def demo_chargee(database_url: str, demo_loader: Callable[[str], None]) -> None:
+    demo_loader(database_url)
 
 
 @given(

@@ -4,6 +4,7 @@ On the demo organisation (its statutes: 50 € a share, employees 2 shares at le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
@@ -17,7 +18,7 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Conflict, Forbidden, GouvernanceError, NotFound
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.services import capital, demo, scic_rules
+from gouvernance.services import capital, scic_rules
 from gouvernance.services.capital import OperationView
 
 TREASURER = Actor("tresorier", Role.TREASURER)
@@ -26,9 +27,14 @@ WRITERS = 8
 
 
 @pytest.fixture
-def demo_app(app: Application, monkeypatch: pytest.MonkeyPatch) -> Application:
+def demo_app(
+    app: Application,
+    monkeypatch: pytest.MonkeyPatch,
+    demo_loader: Callable[[str], None],
+    database_url: str,
+) -> Application:
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-11-22")
-    demo.load_demo(app.uows)
+    demo_loader(database_url)
     return app
 
 
