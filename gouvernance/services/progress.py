@@ -14,4 +14,3 @@ Progress = Callable[[int, int], None]
 
 def silent(done: int, total: int) -> None:
     """The default: nobody is watching."""
-
