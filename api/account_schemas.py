@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import Strict
 from gouvernance.domain.users import Role
-from gouvernance.services.accounts import AccountView
+from gouvernance.services.access.accounts import AccountView
 
 
 class AccountOut(BaseModel):

@@ -26,7 +26,7 @@ from gouvernance.domain.assembly.tally import (
     ResolutionResult,
 )
 from gouvernance.domain.scic.law import format_share
-from gouvernance.services.assemblies import (
+from gouvernance.services.assembly.assemblies import (
     AssemblySummary,
     AssemblyView,
     AttendanceView,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from api.schemas import Day, Figure, Strict
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.capital import OperationKind
-from gouvernance.services.capital import (
+from gouvernance.services.scic.capital import (
     AssociateLine,
     AssociateView,
     CapitalTotals,

@@ -15,7 +15,7 @@ from api.schemas import Day, Figure, Strict
 from gouvernance.domain.calls.model import CallKind, CallStatus, PaymentMethod, parse_method
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents, from_cents, parse_amount, to_cents
-from gouvernance.services.ledger_views import (
+from gouvernance.services.ledger.ledger_views import (
     AllocationView,
     BalanceView,
     BatchView,
@@ -26,7 +26,7 @@ from gouvernance.services.ledger_views import (
     IssueResult,
     PaymentView,
 )
-from gouvernance.services.mandates import BankDetails, MandateView
+from gouvernance.services.ledger.mandates import BankDetails, MandateView
 
 MAX_ALLOCATIONS = 1000
 Reference = str

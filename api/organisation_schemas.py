@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from api.schemas import Strict
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.organisation import OrganisationChanges, parse_legal_form
-from gouvernance.services.setup import OrganisationView
+from gouvernance.services.organisation.setup import OrganisationView
 
 Text = str | None
 

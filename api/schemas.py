@@ -14,7 +14,7 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind, ScicKind
 from gouvernance.domain.money import parse_number
 from gouvernance.domain.users import Role
-from gouvernance.services.views import FactView, MemberView
+from gouvernance.services.registry.views import FactView, MemberView
 
 Text = str | None
 

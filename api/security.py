@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Unauthenticated
 from gouvernance.domain.users import Actor
-from gouvernance.services import accounts
+from gouvernance.services.access import accounts
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from gouvernance.domain.scic.compliance import ComplianceReport, Finding
 from gouvernance.domain.scic.law import InterestCap, LawValue, Semester, format_share
 from gouvernance.domain.scic.statutes import Statutes
-from gouvernance.services.statutes import StatutesView, TmoTable
+from gouvernance.services.scic.statutes import StatutesView, TmoTable
 
 
 def fraction_text(value: Fraction) -> str:

@@ -13,7 +13,7 @@ from api.ledger_schemas import amount_of
 from api.schemas import Day, Figure, Strict
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.domain.scic.surplus import parse_rate
-from gouvernance.services.surplus_views import SimulationOut
+from gouvernance.services.scic.surplus_views import SimulationOut
 
 __all__ = ["SimulationIn", "SimulationOut"]
 

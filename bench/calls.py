@@ -63,9 +63,10 @@ from gouvernance.persistence import repositories, uow
 from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import member_facts, members
-from gouvernance.services import audit, calls
-from gouvernance.services.ledger_views import IssueResult
-from gouvernance.services.setup import ensure_default_categories
+from gouvernance.services import audit
+from gouvernance.services.ledger import calls
+from gouvernance.services.ledger.ledger_views import IssueResult
+from gouvernance.services.organisation.setup import ensure_default_categories
 
 MEMBERS = 100_000
 RUNS = 3

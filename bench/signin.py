@@ -60,7 +60,7 @@ def serve(port: int, database: str) -> None:
     from api.app import create_app
     from gouvernance.bootstrap import bootstrap
     from gouvernance.domain.users import SYSTEM, Role
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     application = bootstrap(f"sqlite:///{database}")
     accounts.add_user(application.uows, SYSTEM, READER, READER_PASSWORD, Role.BOARD)
@@ -239,7 +239,7 @@ def main(argv: Sequence[str]) -> None:
     if argv[:1] == ["--serveur"]:
         serve(int(argv[1]), argv[2])
         return
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     bounded = run(accounts.argon2_slots())
     report(bounded)

@@ -78,8 +78,9 @@ from gouvernance.persistence.orm import (
     assembly_roll,
     assembly_votes,
 )
-from gouvernance.services import assemblies, scic_rules
-from gouvernance.services.assemblies import TallyView
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.assembly.assemblies import TallyView
+from gouvernance.services.scic import scic_rules
 
 VOTERS = 35_000
 BLANK_PROXIES = 50

@@ -101,7 +101,7 @@ Fonctionnalité: Déclarer son organisation
       | rna        | W133001234         |
     Alors la saisie est refusée avec le message :
       """
-      le rôle trésorier ne permet pas cette action (manage_users)
+      le rôle trésorier ne permet pas de gérer les comptes et l'organisation
       """
     Et aucune organisation n'est enregistrée
 

@@ -13,8 +13,10 @@ from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.faults import connection_failure
 from gouvernance.persistence.migrate import current_revision, upgrade
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
+from gouvernance.services.access import accounts
+from gouvernance.services.access.sign_in_gate import SignInGate
+from gouvernance.services.access.sign_in_limits import SignInLimits
 from gouvernance.services.ports import UnitOfWorkFactory
-from gouvernance.services.sign_in_limits import SignInLimits
 
 
 @dataclass
@@ -23,6 +25,14 @@ class Application:
     database: str
     # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
+    _gate: SignInGate | None = field(default=None, repr=False)
+
+    def sign_in_gate(self) -> SignInGate:
+        """The bound on password checks of this process, shared by the API and the web pages;
+        made on first use, inside the event loop that serves them."""
+        if self._gate is None:
+            self._gate = SignInGate(accounts.argon2_slots())
+        return self._gate
 
     def close(self) -> None:
         engine = getattr(self.uows, "engine", None)

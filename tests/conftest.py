@@ -28,10 +28,10 @@ from gouvernance.domain.users import SYSTEM, Actor
 from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import metadata
-from gouvernance.services import accounts
+from gouvernance.services.access import accounts
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
-from gouvernance.services.setup import ensure_default_categories
+from gouvernance.services.demo_data.demo import load_demo
+from gouvernance.services.organisation.setup import ensure_default_categories
 
 # Real argon2, with the cheapest parameters: hashing strength is not under test, speed matters.
 accounts._hasher = PasswordHasher.from_parameters(CHEAPEST)

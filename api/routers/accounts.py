@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api import sign_in_gate
 from api.account_schemas import AccountOut, PasswordChangeIn, PasswordResetIn, RevokedOut
 from api.schemas import AuditOut, CategoryIn, CategoryOut, MeOut, TokenOut, UserIn, UserOut
 from api.security import App, CurrentActor, CurrentToken, client_address
-from gouvernance.services import accounts, audit, setup
+from gouvernance.services import audit
+from gouvernance.services.access import accounts
+from gouvernance.services.organisation import setup
 
 router = APIRouter()
 
@@ -49,7 +50,7 @@ async def sign_in(
         address,
         limits=app.sign_in_limits,
     )
-    return TokenOut(access_token=await sign_in_gate.gate(request.app).run(work))
+    return TokenOut(access_token=await app.sign_in_gate().run(work))
 
 
 @router.post(
@@ -99,7 +100,7 @@ async def change_password(
         address=address,
         limits=app.sign_in_limits,
     )
-    return RevokedOut(revoked=await sign_in_gate.gate(request.app).run(work))
+    return RevokedOut(revoked=await app.sign_in_gate().run(work))
 
 
 @router.get(
@@ -129,7 +130,7 @@ async def add_user(request: Request, app: App, actor: CurrentActor, user: UserIn
         user.role,
         user.member_code,
     )
-    created = await sign_in_gate.gate(request.app).run(work)
+    created = await app.sign_in_gate().run(work)
     return UserOut(username=created.username, role=created.role, member_code=created.member_code)
 
 
@@ -163,7 +164,7 @@ async def reset_password(
     request: Request, app: App, actor: CurrentActor, username: str, body: PasswordResetIn
 ) -> RevokedOut:
     work = partial(accounts.reset_password, app.uows, actor, username, body.new_password)
-    return RevokedOut(revoked=await sign_in_gate.gate(request.app).run(work))
+    return RevokedOut(revoked=await app.sign_in_gate().run(work))
 
 
 @router.post(

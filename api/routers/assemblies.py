@@ -14,7 +14,6 @@ ever appears in a URL, where logs, history and Referer headers would keep it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -45,8 +44,9 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.assembly.model import NO_COLLEGE
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.users import Actor
-from gouvernance.services import assemblies, minutes
-from gouvernance.services.assemblies import TallyView
+from gouvernance.services.assembly import assemblies, minutes
+from gouvernance.services.assembly import live as live_tally
+from gouvernance.services.assembly.assemblies import TallyView
 
 router = APIRouter(tags=["assemblées"])
 
@@ -227,26 +227,16 @@ def _event(name: str, data: str) -> bytes:
 async def _stream(
     application: Application, actor: Actor, code: str, first: TallyView, limit: int | None
 ) -> AsyncIterator[bytes]:
-    """The tally now, then at each change of the marker; ends once the assembly is closed."""
-    view, sent = first, 0
-    while True:
-        yield _event("tally", TallyOut.of(view).model_dump_json(by_alias=True))
-        sent += 1
-        if view.final or (limit is not None and sent >= limit):
-            return
-        try:
-            view = await _next_change(application, actor, code, view.marker)
-        except GouvernanceError as error:
-            yield _event("erreur", error.message)
-            return
-
-
-async def _next_change(application: Application, actor: Actor, code: str, marker: str) -> TallyView:
-    while True:
-        await asyncio.sleep(POLL_SECONDS)
-        current = await run_in_threadpool(assemblies.live_marker, application.uows, actor, code)
-        if current != marker:
-            return await run_in_threadpool(assemblies.tally, application.uows, actor, code)
+    """The tally now, then at each change of the marker (``live.follow``, shared with the web
+    screen); ends once the assembly is closed."""
+    tallies = live_tally.follow(
+        application.uows, actor, code, first=first, limit=limit, poll_seconds=POLL_SECONDS
+    )
+    try:
+        async for view in tallies:
+            yield _event("tally", TallyOut.of(view).model_dump_json(by_alias=True))
+    except GouvernanceError as error:
+        yield _event("erreur", error.message)
 
 
 @router.get(

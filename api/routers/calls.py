@@ -21,7 +21,7 @@ from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.domain.calls.model import CallStatus
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
-from gouvernance.services import calls
+from gouvernance.services.ledger import calls
 
 router = APIRouter(tags=["appels"])
 

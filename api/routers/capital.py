@@ -23,8 +23,8 @@ from api.capital_schemas import (
 from api.ledger_schemas import amount_of
 from api.schemas import Day
 from api.security import App, CurrentActor
-from gouvernance.services import capital, certificates, scic_rules
-from gouvernance.services.capital import OperationView
+from gouvernance.services.scic import capital, certificates, scic_rules
+from gouvernance.services.scic.capital import OperationView
 
 router = APIRouter(tags=["capital"])
 

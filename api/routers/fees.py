@@ -17,7 +17,7 @@ from api.fee_schemas import (
     SimulationIn,
 )
 from api.security import App, CurrentActor
-from gouvernance.services import fees
+from gouvernance.services.contributions import fees
 
 router = APIRouter(prefix="/fees", tags=["cotisations"])
 

@@ -22,10 +22,10 @@ from api.security import App, CurrentActor
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.domain.members import PersonKind
-from gouvernance.services import member_files, members
-from gouvernance.services.ledger_views import Document
+from gouvernance.services.ledger.ledger_views import Document
+from gouvernance.services.ledger.treasury import CSV, XLSX
 from gouvernance.services.ports import MemberFilter
-from gouvernance.services.treasury import CSV, XLSX
+from gouvernance.services.registry import member_files, members
 
 router = APIRouter(prefix="/members", tags=["membres"])
 MAX_IMPORT_BYTES = 20_000_000  # a register of 100 000 members in CSV is about 15 Mo

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from api.organisation_schemas import OrganisationIn, OrganisationOut
 from api.security import App, CurrentActor
-from gouvernance.services import setup
-from gouvernance.services.setup import OrganisationView
+from gouvernance.services.organisation import setup
+from gouvernance.services.organisation.setup import OrganisationView
 
 router = APIRouter(tags=["organisation"])
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from api.ledger_schemas import AllocationOut, BalanceOut, OnIn, PaymentIn, PaymentOut
 from api.schemas import Day
 from api.security import App, CurrentActor
-from gouvernance.services import payments
+from gouvernance.services.ledger import payments
 
 router = APIRouter(tags=["paiements"])
 

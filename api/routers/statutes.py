@@ -17,7 +17,7 @@ from api.statutes_schemas import (
     StatutesOut,
     TmoOut,
 )
-from gouvernance.services import statutes
+from gouvernance.services.scic import statutes
 
 router = APIRouter(tags=["statuts"])
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from api.security import App, CurrentActor
 from api.surplus_schemas import SimulationIn, SimulationOut
-from gouvernance.services import surplus
+from gouvernance.services.scic import surplus
 
 router = APIRouter(tags=["excédents"])
 

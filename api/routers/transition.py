@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path, Query, Response
 from api.routers.treasury import document_response
 from api.schemas import Day
 from api.security import App, CurrentActor
-from gouvernance.services import transition, transition_document
-from gouvernance.services.transition_views import TransitionOut
+from gouvernance.services.scic import transition, transition_document
+from gouvernance.services.scic.transition_views import TransitionOut
 
 router = APIRouter(tags=["transition"])
 

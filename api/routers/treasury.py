@@ -21,8 +21,8 @@ from api.ledger_schemas import (
 from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
-from gouvernance.services import mandates, treasury
-from gouvernance.services.ledger_views import Document
+from gouvernance.services.ledger import mandates, treasury
+from gouvernance.services.ledger.ledger_views import Document
 
 router = APIRouter(tags=["trésorerie"])
 

@@ -53,10 +53,10 @@ COMMANDS = (
           "de l'organisation.", INSTALLATION, "audit"),
     Entry("demo", "setup", "app", "Charger l'organisation de démonstration (sans rien "
           "dupliquer si elle l'est déjà).", INSTALLATION, "demo"),
-    Entry("serve", "setup", "app", "Servir l'API (documentation sur /docs).", INSTALLATION,
-          "serve"),
-    Entry("run", "setup", "app", "Tout en un : base, démo, puis l'API, avec les comptes pour se "
-          "connecter.", INSTALLATION, "run"),
+    Entry("serve", "setup", "app", "Servir l'application web (sur /) et l'API (documentation sur "
+          "/docs).", INSTALLATION, "serve"),
+    Entry("run", "setup", "app", "Tout en un : base, démo, puis l'application web et l'API, avec "
+          "les comptes.", INSTALLATION, "run"),
     Entry("members", "members", "app", "Registre des membres : import, export, liste.", MEMBERS),
     Entry("schedules", "fees", "app", "Lister les barèmes de cotisation disponibles et vérifier "
           "qu'ils se lisent sans erreur.", MEMBERS, "schedules"),

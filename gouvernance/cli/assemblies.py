@@ -40,8 +40,8 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.moments import format_moment
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.wording import ordinal
-from gouvernance.services import assemblies, minutes
-from gouvernance.services.assemblies import AssemblyView, TallyView
+from gouvernance.services.assembly import assemblies, minutes
+from gouvernance.services.assembly.assemblies import AssemblyView, TallyView
 from gouvernance.services.ports import UnitOfWorkFactory
 
 app = FrenchErrorsTyper(
@@ -358,9 +358,11 @@ def _print_tally(view: TallyView) -> None:
         console.print(_table(result))
         weighted = format_share(result.weighted) if result.weighted is not None else "—"
         word = "plus de" if result.rule.strict else "au moins"
+        pending = result.outcome.value == "pending"
+        verdict = "pas encore de vote" if pending else f"résolution {result.outcome.label}"
         console.print(
             f"Résultat : {weighted} (majorité : {word} {format_share(result.rule.majority)}) — "
-            f"résolution {result.outcome.label}",
+            f"{verdict}",
             soft_wrap=True,
         )
         for line in result.explanation:

@@ -27,8 +27,8 @@ from gouvernance.cli.shell import (
 )
 from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.money import format_amount, parse_amount
-from gouvernance.services import capital, certificates
-from gouvernance.services.capital import OperationView
+from gouvernance.services.scic import capital, certificates
+from gouvernance.services.scic.capital import OperationView
 
 app = FrenchErrorsTyper(
     help="Registre des parts sociales : souscriptions, libérations, retraits, remboursements.",

@@ -30,7 +30,7 @@ from gouvernance.domain.fees.comparison import (
     format_cents,
     format_difference,
 )
-from gouvernance.services import fees
+from gouvernance.services.contributions import fees
 
 if TYPE_CHECKING:
     from gouvernance.bootstrap import Application

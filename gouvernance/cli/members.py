@@ -31,7 +31,7 @@ def import_members(
     database: DatabaseOption = None,
 ) -> None:
     """Importer des membres : tout ou rien, chaque ligne fautive est signalée."""
-    from gouvernance.services import member_files
+    from gouvernance.services.registry import member_files
 
     with opened(database) as application, progress_bar("Import des membres") as progress:
         result = member_files.import_members(application.uows, cli_actor(), file, progress=progress)
@@ -46,7 +46,7 @@ def export_members(
     database: DatabaseOption = None,
 ) -> None:
     """Exporter le registre (même format que l'import)."""
-    from gouvernance.services import member_files
+    from gouvernance.services.registry import member_files
 
     output_file(file, "FICHIER", TABLE_SUFFIXES)
     with opened(database) as application:
@@ -61,8 +61,8 @@ def list_members(
     database: DatabaseOption = None,
 ) -> None:
     """Afficher le registre dans le terminal."""
-    from gouvernance.services import members
     from gouvernance.services.ports import MemberFilter
+    from gouvernance.services.registry import members
 
     with opened(database) as application:
         page = members.list_members(

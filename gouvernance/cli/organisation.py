@@ -28,7 +28,7 @@ Text = str | None
 @app.command("show")
 def show(database: DatabaseOption = None) -> None:
     """Afficher l'organisation enregistrée (coordonnées bancaires comprises)."""
-    from gouvernance.services import setup
+    from gouvernance.services.organisation import setup
 
     with opened(database) as application:
         cli_actor()
@@ -79,7 +79,7 @@ def set_organisation(
     database: DatabaseOption = None,
 ) -> None:
     """Déclarer ou modifier l'organisation (administrateur) ; chaque changement est journalisé."""
-    from gouvernance.services import setup
+    from gouvernance.services.organisation import setup
 
     changes = setup.organisation_changes(
         {

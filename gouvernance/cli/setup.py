@@ -18,7 +18,7 @@ from gouvernance.cli.shell import (
 )
 
 if TYPE_CHECKING:
-    from gouvernance.services.demo import DemoAccount
+    from gouvernance.services.demo_data.demo import DemoAccount
 
 app = FrenchErrorsTyper()
 
@@ -29,7 +29,7 @@ DEFAULT_PORT = int(os.environ.get("GOUVERNANCE_PORT", "8000"))
 @app.command()
 def init(database: DatabaseOption = None) -> None:
     """Créer ou mettre à jour la base, puis dire quoi faire ensuite."""
-    from gouvernance.services import setup
+    from gouvernance.services.organisation import setup
 
     with opened(database) as application:
         console.print(f"Base prête : [bold]{application.database}[/]")
@@ -45,7 +45,7 @@ def init(database: DatabaseOption = None) -> None:
 @app.command("demo")
 def load_demo(database: DatabaseOption = None) -> None:
     """Charger l'organisation de démonstration (sans rien dupliquer si elle l'est déjà)."""
-    from gouvernance.services import demo
+    from gouvernance.services.demo_data import demo
 
     with opened(database) as application:
         summary = demo.load_demo(application.uows)
@@ -62,9 +62,10 @@ def serve(
     port: PortOption = DEFAULT_PORT,
     database: DatabaseOption = None,
 ) -> None:
-    """Servir l'API (documentation sur /docs)."""
+    """Servir l'application web (sur /) et l'API (documentation sur /docs)."""
     with opened(database) as application:
         console.print(f"Base : {application.database}")
+    console.print(f"Application web : http://{host}:{port}/", style="bold")
     console.print(f"API : http://{host}:{port}  —  documentation : http://{host}:{port}/docs")
     _serve(host, port, database)
 
@@ -75,9 +76,10 @@ def run(
     port: PortOption = DEFAULT_PORT,
     database: DatabaseOption = None,
 ) -> None:
-    """Tout en un : base, démo, puis l'API, avec les comptes pour se connecter."""
+    """Tout en un : base, démo, puis l'application web et l'API, avec les comptes."""
     from gouvernance.domain.users import Role
-    from gouvernance.services import accounts, demo
+    from gouvernance.services.access import accounts
+    from gouvernance.services.demo_data import demo
 
     with opened(database) as application:
         summary = demo.load_demo(application.uows)
@@ -89,8 +91,14 @@ def run(
     console.print(f"Base : {where}")
     console.print(f"Démo : [bold]{summary.organisation}[/], {summary.members_total} membres.")
     _print_accounts(summary.accounts)
+    console.print(
+        f"Application web : {base}/  (se connecter avec un compte ci-dessus, par exemple "
+        "adherent / demo-adherent)",
+        style="bold",
+        soft_wrap=True,
+    )
     console.print(f"API : {base}   documentation OpenAPI : {base}/docs")
-    console.print("Se connecter et lister les membres :", style="bold")
+    console.print("Par l'API, se connecter et lister les membres :", style="bold")
     console.print(
         f"  curl -s -d 'username={admin.username}&password={admin.password}' {base}/auth/token",
         soft_wrap=True,
@@ -111,7 +119,9 @@ def _serve(host: str, port: int, database: str | None) -> None:
 
     if database:
         os.environ[DATABASE_VARIABLE] = database
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "gouvernance.server:create_server", factory=True, host=host, port=port, log_level="info"
+    )
 
 
 def _print_accounts(demo_accounts: tuple[DemoAccount, ...]) -> None:

@@ -165,7 +165,7 @@ def start_session(operator: str | None) -> None:
 def open_application(database: str | None) -> Application:
     """Open (and migrate) the database; Alembic and SQLAlchemy are imported only now."""
     from gouvernance.bootstrap import bootstrap
-    from gouvernance.services import setup
+    from gouvernance.services.organisation import setup
 
     application = bootstrap(database)
     setup.ensure_default_categories(application.uows)
@@ -193,7 +193,7 @@ def cli_actor() -> Actor:
         return _session.actor
     if _session.application is None:  # a programming error: commands open the database first
         raise RuntimeError("open_application() must be called before cli_actor()")
-    from gouvernance.services import operators
+    from gouvernance.services.access import operators
 
     name = _session.operator or os.environ.get(OPERATOR_VARIABLE, "").strip() or None
     _session.actor = operators.operator(_session.application.uows, name)

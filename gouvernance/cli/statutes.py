@@ -19,7 +19,7 @@ from rich.table import Table
 from gouvernance.cli.shell import FrenchErrorsTyper, console, parse_day
 from gouvernance.domain.scic.compliance import ComplianceReport, Severity
 from gouvernance.domain.scic.law import format_share
-from gouvernance.services import statutes
+from gouvernance.services.scic import statutes
 
 app = FrenchErrorsTyper(
     help="Statuts de la SCIC : lire, contrôler la conformité à la loi.", no_args_is_help=True

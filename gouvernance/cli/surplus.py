@@ -19,9 +19,9 @@ from gouvernance.cli.shell import cli_actor as _cli_actor
 from gouvernance.cli.shell import open_application as _open
 from gouvernance.domain.money import format_amount, parse_amount
 from gouvernance.domain.scic.surplus import parse_rate
-from gouvernance.services import surplus
-from gouvernance.services.surplus import SurplusView
-from gouvernance.services.surplus_views import SimulationOut
+from gouvernance.services.scic import surplus
+from gouvernance.services.scic.surplus import SurplusView
+from gouvernance.services.scic.surplus_views import SimulationOut
 
 app = FrenchErrorsTyper(
     help="Affectation des excédents de l'exercice (réserves, intérêts aux parts).",

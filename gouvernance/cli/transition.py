@@ -32,9 +32,9 @@ from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.compliance import Severity
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import TransitionReport, capital_summary
-from gouvernance.services import transition, transition_document
-from gouvernance.services.transition import TransitionResult
-from gouvernance.services.transition_views import TransitionOut
+from gouvernance.services.scic import transition, transition_document
+from gouvernance.services.scic.transition import TransitionResult
+from gouvernance.services.scic.transition_views import TransitionOut
 
 app = FrenchErrorsTyper(
     help="Rapport de transition : les membres actuels rangés selon le projet de statuts de SCIC.",

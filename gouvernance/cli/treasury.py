@@ -36,8 +36,8 @@ from gouvernance.cli.shell import fail as _fail
 from gouvernance.domain.calls.model import CallStatus, parse_method
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.money import format_cents, parse_amount, to_cents
-from gouvernance.services import calls, mandates, payments, treasury
-from gouvernance.services.ledger_views import (
+from gouvernance.services.ledger import calls, mandates, payments, treasury
+from gouvernance.services.ledger.ledger_views import (
     AllocationView,
     BalanceView,
     CallView,

@@ -52,7 +52,7 @@ def add_user(
 ) -> None:
     """Créer un compte — le premier administrateur se crée ainsi, sans --as."""
     from gouvernance.domain.users import parse_role
-    from gouvernance.services import accounts, operators
+    from gouvernance.services.access import accounts, operators
 
     chosen_role = parse_role(role, field="--role")
     secret = password or ask_password("Mot de passe")
@@ -82,7 +82,7 @@ Username = Annotated[str, typer.Argument(metavar="IDENTIFIANT", help="Identifian
 @app.command("list")
 def list_users(database: DatabaseOption = None) -> None:
     """Lister les comptes : rôle, membre rattaché, actif ou non, sessions ouvertes."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         found = accounts.list_users(application.uows, cli_actor())
@@ -103,7 +103,7 @@ def list_users(database: DatabaseOption = None) -> None:
 @app.command("deactivate")
 def deactivate_user(username: Username, database: DatabaseOption = None) -> None:
     """Désactiver un compte : il ne peut plus se connecter et ses sessions sont fermées."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         accounts.deactivate_user(application.uows, cli_actor(), username)
@@ -113,7 +113,7 @@ def deactivate_user(username: Username, database: DatabaseOption = None) -> None
 @app.command("reactivate")
 def reactivate_user(username: Username, database: DatabaseOption = None) -> None:
     """Réactiver un compte désactivé (son mot de passe n'a pas changé)."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         accounts.reactivate_user(application.uows, cli_actor(), username)
@@ -132,7 +132,7 @@ def change_password(
     database: DatabaseOption = None,
 ) -> None:
     """Changer son propre mot de passe (le compte de --as) ; ses autres sessions sont fermées."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         actor = cli_actor()
@@ -150,7 +150,7 @@ def reset_password(
 ) -> None:
     """Donner un nouveau mot de passe à un autre compte (administrateur) ; ses sessions sont
     fermées."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     secret = password or ask_password(f"Nouveau mot de passe de {username}")
     with opened(database) as application:
@@ -163,7 +163,7 @@ def reset_password(
 @app.command("revoke-tokens")
 def revoke_tokens(username: Username, database: DatabaseOption = None) -> None:
     """Fermer toutes les sessions d'un compte (jetons révoqués) : il devra se reconnecter."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         closed = accounts.revoke_tokens(application.uows, cli_actor(), username)
@@ -173,7 +173,7 @@ def revoke_tokens(username: Username, database: DatabaseOption = None) -> None:
 @app.command("purge-tokens")
 def purge_tokens(database: DatabaseOption = None) -> None:
     """Effacer les jetons expirés (fait aussi à chaque connexion)."""
-    from gouvernance.services import accounts
+    from gouvernance.services.access import accounts
 
     with opened(database) as application:
         cli_actor()

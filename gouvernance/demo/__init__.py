@@ -1,4 +1,4 @@
 """Demo data shipped with the package: a fictional PTCE (``organisation.yaml``).
 
-Only data lives here; ``gouvernance.services.demo`` reads and loads it.
+Only data lives here; ``gouvernance.services.demo_data.demo`` reads and loads it.
 """

@@ -44,6 +44,21 @@ class Permission(StrEnum):
     READ_ASSEMBLY_TALLY = "read_assembly_tally"  # the live tally of an assembly still open
 
 
+# What each permission lets a person do, as a refusal names it (« … ne permet pas de … »).
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.READ_ALL_MEMBERS: "consulter la fiche des autres membres",
+    Permission.WRITE_MEMBERS: "modifier le registre des membres",
+    Permission.MANAGE_USERS: "gérer les comptes et l'organisation",
+    Permission.READ_AUDIT: "lire le journal d'audit",
+    Permission.SIMULATE_FEES: "simuler les barèmes de cotisation",
+    Permission.READ_LEDGER: "consulter les comptes des autres membres",
+    Permission.ISSUE_CALLS: "émettre ou corriger des appels de cotisation",
+    Permission.RECORD_PAYMENTS: "enregistrer des paiements",
+    Permission.PREPARE_ASSEMBLIES: "convoquer une assemblée ou y inscrire des résolutions",
+    Permission.RUN_ASSEMBLIES: "tenir le bureau d'une assemblée (émargement, votes, clôture)",
+    Permission.READ_ASSEMBLY_TALLY: "suivre le dépouillement d'une assemblée ouverte",
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.TREASURER: frozenset(
@@ -113,7 +128,7 @@ class Actor:
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
             raise Forbidden(
-                f"le rôle {self.role.label} ne permet pas cette action ({permission.value})"
+                f"le rôle {self.role.label} ne permet pas de {PERMISSION_LABELS[permission]}"
             )
 
     def require_member_access(self, member_code: str) -> None:

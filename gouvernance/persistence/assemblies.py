@@ -179,6 +179,16 @@ class SqlAssemblyStore:
         recorded.update({row[0]: row[1] for row in self.session.execute(query)})
         return recorded
 
+    def votes_of(self, assembly_id: int, voter_codes: Sequence[str]) -> Sequence[Vote]:
+        """The vote rows of these associates at this assembly (receipts; a secret one has no
+        choice), by voter then resolution id."""
+        if not voter_codes:
+            return []
+        query = select(Vote).where(
+            _votes.assembly_id == assembly_id, _votes.voter_code.in_(list(voter_codes))
+        )
+        return self.session.scalars(query.order_by(_votes.voter_code, _votes.resolution_id)).all()
+
     def create_counters(self, counters: Sequence[BallotCount]) -> None:
         if counters:
             self.session.execute(insert(assembly_counts), [_values(c) for c in counters])

@@ -153,6 +153,9 @@ class AssemblyStore(Protocol):
     def has_voted(self, resolution_id: int, voter_code: str) -> bool: ...
     def voted(self, assembly_id: int, voter_code: str) -> bool: ...  # on any resolution
     def votes_recorded(self, assembly_id: int) -> Mapping[int, int]: ...  # resolution id → n
+    def votes_of(
+        self, assembly_id: int, voter_codes: Sequence[str]
+    ) -> Sequence[Vote]: ...  # a member's receipts: their ballots and their proxies'
     def create_counters(self, counters: Sequence[BallotCount]) -> None: ...
     def raise_counter(self, resolution_id: int, college: str, choice: Choice) -> None: ...
     def set_counts(

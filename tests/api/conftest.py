@@ -11,7 +11,8 @@ from api.app import create_app
 from gouvernance.bootstrap import Application
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, members
+from gouvernance.services.access import accounts
+from gouvernance.services.registry import members
 
 PASSWORD = "mot-de-passe-test"
 Headers = dict[str, str]

@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import sign_in_gate
 from gouvernance.bootstrap import Application
 from gouvernance.domain.users import SYSTEM, ApiToken, Role
-from gouvernance.services import accounts
-from gouvernance.services.sign_in_limits import SignInLimits
+from gouvernance.services.access import accounts, sign_in_gate
+from gouvernance.services.access.sign_in_limits import SignInLimits
 
 Headers = dict[str, str]
 PASSWORD = "mot-de-passe-test"
@@ -331,7 +330,7 @@ def test_sign_ins_waiting_for_a_password_check_leave_the_threads_to_the_reads(
     storm = 45  # more than the 40 threads that serve the synchronous routes
     with ThreadPoolExecutor(storm) as pool:
         failures = [pool.submit(_token, client, f"x{i}", "faux-mot") for i in range(storm)]
-        gate = sign_in_gate.gate(client.app)
+        gate = client.app.state.application.sign_in_gate()
         _wait_for(lambda: gate.waiting == storm - accounts.argon2_slots())
         started = time.perf_counter()
         me = client.get("/me", headers=headers)
@@ -357,7 +356,7 @@ def test_a_sign_in_that_waits_too_long_gets_503_with_retry_after(
     slots = accounts.argon2_slots()
     with ThreadPoolExecutor(slots) as pool:
         running = [pool.submit(_token, client, bruno, "faux-mot") for _ in range(slots)]
-        gate = sign_in_gate.gate(client.app)
+        gate = client.app.state.application.sign_in_gate()
         _wait_for(lambda: gate._gate.borrowed_tokens == slots)
         late = _token(client, bruno, PASSWORD)
         blocked.release.set()

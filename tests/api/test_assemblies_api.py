@@ -25,8 +25,9 @@ from api.routers import assemblies as assemblies_router
 from gouvernance.bootstrap import Application
 from gouvernance.domain.assembly.model import Choice
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import assemblies, capital
+from gouvernance.services.assembly import assemblies
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
+from gouvernance.services.scic import capital
 
 Headers = dict[str, str]
 NBSP = "\u00a0"

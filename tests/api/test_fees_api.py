@@ -22,8 +22,8 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import members
-from gouvernance.services.fees import RULES_VARIABLE
+from gouvernance.services.contributions.fees import RULES_VARIABLE
+from gouvernance.services.registry import members
 
 Headers = dict[str, str]
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -177,7 +177,7 @@ def test_a_member_or_a_scrutineer_may_not_simulate_nor_export(
     headers = sign_in(role)
     response = _simulate(client, headers)
     assert response.status_code == 403
-    assert "ne permet pas cette action" in _error(response)["message"]
+    assert "ne permet pas de simuler les barèmes de cotisation" in _error(response)["message"]
     exported = client.get("/fees/simulations/export", params={"format": "csv"}, headers=headers)
     assert exported.status_code == 403
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from gouvernance.bootstrap import Application
 from gouvernance.domain.users import Role
-from gouvernance.services import accounts, operators
+from gouvernance.services.access import accounts, operators
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "exemples"
 RULES = EXAMPLES / "regles"  # the association's own schedule, as docs/installation.md shows it

@@ -25,8 +25,9 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import SYSTEM, Role
 from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
-from gouvernance.services import accounts, members
-from gouvernance.services.setup import ensure_default_categories
+from gouvernance.services.access import accounts
+from gouvernance.services.organisation.setup import ensure_default_categories
+from gouvernance.services.registry import members
 
 USERNAME = "lectrice"
 PASSWORD = "mot-de-passe-lectrice"

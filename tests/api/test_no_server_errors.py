@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import calls
+from gouvernance.services.ledger import calls
 
 Headers = dict[str, str]
 

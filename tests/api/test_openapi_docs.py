@@ -21,7 +21,7 @@ from api.errors import ErrorOut, body
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Problem
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
-from gouvernance.services.demo import load_demo
+from gouvernance.services.demo_data.demo import load_demo
 
 Headers = dict[str, str]
 ERROR_REF = "#/components/schemas/ErrorOut"

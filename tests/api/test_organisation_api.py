@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gouvernance.domain.users import Role
-from gouvernance.services import setup
+from gouvernance.services.organisation import setup
 
 Headers = dict[str, str]
 SignIn = Callable[[Role], Headers]
@@ -131,7 +131,7 @@ def test_only_the_administrator_may_change_it(
     for role in (Role.TREASURER, Role.BOARD, Role.SCRUTINEER, Role.MEMBER):
         response = client.put("/organisation", json={"name": "X"}, headers=sign_in(role))
         message, _ = refusal(response, 403)
-        assert message.startswith(f"le rôle {role.label} ne permet pas cette action")
+        assert message.startswith(f"le rôle {role.label} ne permet pas de gérer les comptes")
     assert client.get("/organisation", headers=as_admin).json()["name"] == "Réseau des Cigales"
 
 

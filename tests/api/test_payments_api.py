@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import calls
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
+from gouvernance.services.ledger import calls
 
 Headers = dict[str, str]
 NBSP = "\u00a0"

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gouvernance.domain.users import Role
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 Headers = dict[str, str]
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "statuts" / "demo" / "scic-alpilles.yaml"

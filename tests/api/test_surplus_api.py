@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from gouvernance.bootstrap import Application
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import capital, setup
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
+from gouvernance.services.organisation import setup
+from gouvernance.services.scic import capital
 
 Headers = dict[str, str]
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from gouvernance.bootstrap import Application
 from gouvernance.domain.calls.accounting import FEC_COLUMNS
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import calls
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
+from gouvernance.services.ledger import calls
 
 Headers = dict[str, str]
 MEMBER_IBAN = "FR1420041010050500013M02606"

@@ -69,7 +69,7 @@ def test_a_change_made_from_the_terminal_is_signed_by_the_named_account(
 def test_the_named_account_role_applies_to_what_the_command_may_do(db: list[str]) -> None:
     refused = run("--as", "adherent", "users", "list", *db)
     assert refused.exit_code == 1
-    assert "le rôle adhérent ne permet pas cette action" in refused.output
+    assert "le rôle adhérent ne permet pas de gérer les comptes" in refused.output
     unknown = run("--as", "personne", "members", "list", *db)
     assert unknown.exit_code == 1
     assert "aucun compte « personne »" in unknown.output

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gouvernance.cli import app
-from gouvernance.services.fees import RULES_VARIABLE
+from gouvernance.services.contributions.fees import RULES_VARIABLE
 
 runner = CliRunner()
 NBSP, NNBSP = "\u00a0", "\u202f"

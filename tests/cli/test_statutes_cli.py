@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from gouvernance.cli import app
 from gouvernance.cli import shell as cli_shell
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 runner = CliRunner()
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "statuts" / "demo" / "scic-alpilles.yaml"

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from gouvernance.bootstrap import bootstrap
 from gouvernance.cli import app
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import capital
 from gouvernance.services.clock import VARIABLE as TODAY
+from gouvernance.services.scic import capital
 
 runner = CliRunner()
 NNBSP, NBSP = "\u202f", "\u00a0"

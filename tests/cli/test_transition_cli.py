@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from gouvernance.cli import app
-from gouvernance.services import scic_rules
 from gouvernance.services.clock import VARIABLE as TODAY
+from gouvernance.services.scic import scic_rules
 
 runner = CliRunner()
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "statuts" / "demo" / "scic-alpilles.yaml"

@@ -12,7 +12,8 @@ from gouvernance.bootstrap import bootstrap
 from gouvernance.cli import app
 from gouvernance.domain.errors import Unauthenticated
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import accounts, audit
+from gouvernance.services import audit
+from gouvernance.services.access import accounts
 
 runner = CliRunner()
 

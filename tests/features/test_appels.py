@@ -44,18 +44,10 @@ from gouvernance.domain.money import parse_amount, parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import Actor, Role
-from gouvernance.services import (
-    calls,
-    clock,
-    fees,
-    mandates,
-    members,
-    payments,
-    reminder_rules,
-    setup,
-    treasury,
-)
-from gouvernance.services.ledger_views import (
+from gouvernance.services import clock
+from gouvernance.services.contributions import fees
+from gouvernance.services.ledger import calls, mandates, payments, reminder_rules, treasury
+from gouvernance.services.ledger.ledger_views import (
     AllocationView,
     CallView,
     Document,
@@ -64,6 +56,8 @@ from gouvernance.services.ledger_views import (
     PaymentView,
     SentReminders,
 )
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -49,17 +49,13 @@ from gouvernance.domain.rule_documents import parse_share
 from gouvernance.domain.scic.statutes import Statutes
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.orm import assembly_votes
-from gouvernance.services import (
-    assemblies,
-    calls,
-    capital,
-    clock,
-    fees,
-    members,
-    payments,
-    scic_rules,
-    setup,
-)
+from gouvernance.services import clock
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.contributions import fees
+from gouvernance.services.ledger import calls, payments
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
+from gouvernance.services.scic import capital, scic_rules
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -25,8 +25,11 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.money import parse_amount, parse_number
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import capital, certificates, clock, members, scic_rules, setup
-from gouvernance.services.capital import OperationView
+from gouvernance.services import clock
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
+from gouvernance.services.scic import capital, certificates, scic_rules
+from gouvernance.services.scic.capital import OperationView
 
 pytestmark = pytest.mark.usefixtures("app")
 

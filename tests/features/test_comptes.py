@@ -1,6 +1,6 @@
 """Étapes de ``features/comptes.feature`` : comptes, connexion, limites des échecs, journal.
 
-Chaque scénario passe par la couche services (``gouvernance.services.accounts``) et une vraie
+Chaque scénario passe par la couche services (``gouvernance.services.access.accounts``) et une vraie
 base (fixture ``app``, SQLite et PostgreSQL). Les limites de connexion sont celles de
 l'application, sur une horloge que le scénario avance (« 300 secondes passent ») au lieu
 d'attendre.
@@ -17,8 +17,9 @@ from pytest_bdd import given, scenarios, then, when
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import accounts, audit
-from gouvernance.services.sign_in_limits import SignInLimits
+from gouvernance.services import audit
+from gouvernance.services.access import accounts
+from gouvernance.services.access.sign_in_limits import SignInLimits
 
 pytestmark = pytest.mark.usefixtures("app")
 

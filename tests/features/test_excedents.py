@@ -29,8 +29,11 @@ from gouvernance.domain.money import parse_amount
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.rule_documents import parse_share
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import capital, clock, members, scic_rules, setup, surplus
-from gouvernance.services.surplus import SurplusView
+from gouvernance.services import clock
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
+from gouvernance.services.scic import capital, scic_rules, surplus
+from gouvernance.services.scic.surplus import SurplusView
 
 pytestmark = pytest.mark.usefixtures("app")
 

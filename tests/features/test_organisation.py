@@ -20,9 +20,13 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.organisation import Organisation, OrganisationChanges
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import calls, clock, fees, members, setup, treasury
-from gouvernance.services.calls import CallQuery
-from gouvernance.services.setup import FirstRunStatus
+from gouvernance.services import clock
+from gouvernance.services.contributions import fees
+from gouvernance.services.ledger import calls, treasury
+from gouvernance.services.ledger.calls import CallQuery
+from gouvernance.services.organisation import setup
+from gouvernance.services.organisation.setup import FirstRunStatus
+from gouvernance.services.registry import members
 
 pytestmark = pytest.mark.usefixtures("app")
 

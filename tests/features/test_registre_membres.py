@@ -1,7 +1,8 @@
 """Étapes de ``features/registre_membres.feature`` : le registre des membres, de bout en bout.
 
-Chaque scénario passe par la couche services (``gouvernance.services.members``) et une vraie
-base : ``pytestmark`` fait dépendre chaque scénario de la fixture ``app``, paramétrée sur SQLite
+Chaque scénario passe par la couche services (``gouvernance.services.registry.members``)
+et une vraie base : ``pytestmark`` fait dépendre chaque scénario de la fixture ``app``,
+paramétrée sur SQLite
 et, quand ``GOUVERNANCE_TEST_DATABASE_URL`` est définie, sur PostgreSQL ; les identifiants des
 tests finissent donc par ``[sqlite]`` ou ``[postgresql]``.
 """
@@ -22,9 +23,9 @@ from gouvernance.domain.facts import Fact, FactKind, MissingFact, parse_fact_kin
 from gouvernance.domain.members import Member, MemberDraft, PersonKind, default_categories
 from gouvernance.domain.money import parse_amount, parse_number
 from gouvernance.domain.users import Actor
-from gouvernance.services import members
 from gouvernance.services.ports import MemberFilter
-from gouvernance.services.views import MemberView, Page
+from gouvernance.services.registry import members
+from gouvernance.services.registry.views import MemberView, Page
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -29,7 +29,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from gouvernance.domain.scic.compliance import CapitalPicture, ComplianceReport, Finding, Severity
 from gouvernance.domain.scic.decisions import DecisionRule, LegalForm
 from gouvernance.domain.scic.law import InterestCap, format_share
-from gouvernance.services import scic_rules, statutes
+from gouvernance.services.scic import scic_rules, statutes
 
 scenarios("statuts_conformite.feature", "droit.feature")
 

@@ -25,8 +25,9 @@ from gouvernance.domain.scic.compliance import Severity
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.transition import UNCLASSIFIED, Placement, TransitionReport
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import members, scic_rules
-from gouvernance.services.transition import transition_report
+from gouvernance.services.registry import members
+from gouvernance.services.scic import scic_rules
+from gouvernance.services.scic.transition import transition_report
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -14,8 +14,9 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.siren import luhn_complete
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import calls, members
-from gouvernance.services.ledger_views import IssueResult
+from gouvernance.services.ledger import calls
+from gouvernance.services.ledger.ledger_views import IssueResult
+from gouvernance.services.registry import members
 
 WRITERS = 8
 TREASURER = Actor("tresorier", Role.TREASURER)

@@ -24,8 +24,9 @@ from gouvernance.domain.errors import (
     Unauthenticated,
 )
 from gouvernance.domain.users import SYSTEM, Actor, ApiToken, Role
-from gouvernance.services import accounts, audit
-from gouvernance.services.sign_in_limits import Budget, SignInLimits
+from gouvernance.services import audit
+from gouvernance.services.access import accounts
+from gouvernance.services.access.sign_in_limits import Budget, SignInLimits
 
 PASSWORD = "mot-de-passe-1"
 NEW_PASSWORD = "nouveau-secret-2"

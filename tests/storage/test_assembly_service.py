@@ -17,7 +17,9 @@ from gouvernance.domain.errors import Conflict, Forbidden, GouvernanceError, Inv
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.orm import assembly_counts, assembly_votes, idempotency_keys
-from gouvernance.services import assemblies, idempotency, members
+from gouvernance.services import idempotency
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.registry import members
 
 BOARD = Actor("bureau", Role.BOARD)
 SCRUTINEER = Actor("scrutateur", Role.SCRUTINEER)

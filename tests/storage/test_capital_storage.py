@@ -18,8 +18,8 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Conflict, Forbidden, GouvernanceError, NotFound
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.services import capital, scic_rules
-from gouvernance.services.capital import OperationView
+from gouvernance.services.scic import capital, scic_rules
+from gouvernance.services.scic.capital import OperationView
 
 TREASURER = Actor("tresorier", Role.TREASURER)
 DAY = date(2026, 11, 16)

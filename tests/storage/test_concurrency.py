@@ -9,8 +9,8 @@ from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import Actor
-from gouvernance.services import members
 from gouvernance.services.ports import MemberFilter
+from gouvernance.services.registry import members
 
 WRITERS = 8
 

@@ -33,7 +33,7 @@ from gouvernance.domain.users import SYSTEM
 from gouvernance.persistence.database import URL_VARIABLE, make_engine
 from gouvernance.persistence.migrate import alembic_config, current_revision
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
-from gouvernance.services import setup
+from gouvernance.services.organisation import setup
 
 SECRETS = ("p@ss", "p%40ss", "secretXYZ")
 

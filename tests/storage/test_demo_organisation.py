@@ -19,14 +19,17 @@ from gouvernance.domain.facts import FactKind, MissingFact
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.siren import siren_problem
 from gouvernance.domain.users import SYSTEM, Role
-from gouvernance.services import accounts, assemblies, members, setup
-from gouvernance.services.demo import (
+from gouvernance.services.access import accounts
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.demo_data.demo import (
     demo_accounts,
     load_demo,
     packaged_document,
     parse_demo,
 )
+from gouvernance.services.organisation import setup
 from gouvernance.services.ports import MemberFilter
+from gouvernance.services.registry import members
 
 RAW = resources.files("gouvernance.demo").joinpath("organisation.yaml").read_text("utf-8")
 

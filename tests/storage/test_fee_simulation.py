@@ -20,8 +20,10 @@ from gouvernance.domain.errors import Forbidden, InvalidInput, NotFound
 from gouvernance.domain.fees.comparison import Comparison
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import fees, members, setup
-from gouvernance.services.demo import load_demo
+from gouvernance.services.contributions import fees
+from gouvernance.services.demo_data.demo import load_demo
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
 
 DEMO_IDS = ["demo-forfait", "demo-bareme-ca", "demo-quote-part"]
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -135,7 +137,7 @@ def test_board_treasurer_and_admin_may_simulate(demo: Application, role: Role) -
 
 @pytest.mark.parametrize("role", [Role.SCRUTINEER, Role.MEMBER])
 def test_other_roles_may_not_simulate(demo: Application, role: Role) -> None:
-    with pytest.raises(Forbidden, match="simulate_fees"):
+    with pytest.raises(Forbidden, match="ne permet pas de simuler les barèmes de cotisation"):
         fees.simulate(demo.uows, Actor("x", role, "RESSOURCERIE"), ["demo-forfait"])
 
 

@@ -16,9 +16,9 @@ import pytest
 from gouvernance.bootstrap import Application
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import Actor
-from gouvernance.services import members
-from gouvernance.services.member_files import import_members_from_bytes
 from gouvernance.services.ports import MemberFilter
+from gouvernance.services.registry import members
+from gouvernance.services.registry.member_files import import_members_from_bytes
 
 NAMES = {
     "PLAIN": ("Jeanne", "Martin"),

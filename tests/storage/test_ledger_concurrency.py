@@ -15,9 +15,9 @@ from ledger_setup import RECEIVED_ON, TREASURER, WRITERS, issue
 from gouvernance.bootstrap import Application
 from gouvernance.domain.calls.model import PaymentMethod
 from gouvernance.domain.errors import Conflict, GouvernanceError
-from gouvernance.services import calls, payments
-from gouvernance.services.calls import CallQuery
-from gouvernance.services.ledger_views import PaymentView
+from gouvernance.services.ledger import calls, payments
+from gouvernance.services.ledger.calls import CallQuery
+from gouvernance.services.ledger.ledger_views import PaymentView
 
 
 def _all_calls(app: Application) -> list[calls.CallView]:

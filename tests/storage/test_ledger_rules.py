@@ -14,7 +14,8 @@ from gouvernance.domain.calls.model import PaymentMethod
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM
-from gouvernance.services import calls, payments, setup, treasury
+from gouvernance.services.ledger import calls, payments, treasury
+from gouvernance.services.organisation import setup
 
 
 def test_a_credit_note_cannot_be_dated_in_the_future(app: Application, registry: list[str]) -> None:
@@ -123,7 +124,7 @@ def test_a_scrutineer_may_not_read_the_calls(app: Application, registry: list[st
 def test_a_direct_debit_file_takes_off_the_members_credit_and_marks_only_first_debits_frst(
     app: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gouvernance.services.demo import load_demo
+    from gouvernance.services.demo_data.demo import load_demo
 
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2027-01-15")
     monkeypatch.delenv("GOUVERNANCE_RULES_DIR", raising=False)

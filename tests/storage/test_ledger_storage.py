@@ -24,9 +24,10 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.siren import luhn_complete
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.services import calls, members, payments
-from gouvernance.services.calls import CallQuery
-from gouvernance.services.ledger_views import IssueResult
+from gouvernance.services.ledger import calls, payments
+from gouvernance.services.ledger.calls import CallQuery
+from gouvernance.services.ledger.ledger_views import IssueResult
+from gouvernance.services.registry import members
 
 TREASURER = Actor("tresorier", Role.TREASURER)
 SCHEDULE_ID = "essai-stockage"

@@ -19,16 +19,16 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.siren import luhn_complete
 from gouvernance.domain.users import Actor, Role
-from gouvernance.services import members
-from gouvernance.services.member_files import (
+from gouvernance.services.organisation.setup import ensure_default_categories
+from gouvernance.services.ports import MemberFilter
+from gouvernance.services.registry import members
+from gouvernance.services.registry.member_files import (
     export_members,
     export_members_bytes,
     import_members,
     import_members_from_bytes,
 )
-from gouvernance.services.ports import MemberFilter
-from gouvernance.services.setup import ensure_default_categories
-from gouvernance.services.views import MemberView
+from gouvernance.services.registry.views import MemberView
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "exemples"
 SIREN_A = luhn_complete("12345678")

@@ -12,8 +12,8 @@ from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import Actor
-from gouvernance.services import members
 from gouvernance.services.ports import MemberFilter
+from gouvernance.services.registry import members
 
 RESSOURCERIE = MemberDraft(
     kind=PersonKind.LEGAL,

@@ -18,9 +18,11 @@ from gouvernance.domain.errors import Forbidden, InvalidInput
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import SYSTEM, Actor, Role
-from gouvernance.services import assemblies, members, setup
-from gouvernance.services.documents import font, new_pdf, typo
-from gouvernance.services.minutes import TABLE_SIZE, compose, minutes
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.assembly.minutes import TABLE_SIZE, compose, minutes
+from gouvernance.services.organisation import setup
+from gouvernance.services.printing.documents import font, new_pdf, typo
+from gouvernance.services.registry import members
 
 BOARD = Actor("bureau", Role.BOARD)
 SCRUTINEER = Actor("scrutateur", Role.SCRUTINEER)

@@ -18,10 +18,14 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.organisation import Organisation, OrganisationChanges
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.services import accounts, calls, mandates, members, minutes, setup, treasury
-from gouvernance.services.calls import CallQuery
-from gouvernance.services.demo import load_demo
-from gouvernance.services.ledger_views import CallView
+from gouvernance.services.access import accounts
+from gouvernance.services.assembly import minutes
+from gouvernance.services.demo_data.demo import load_demo
+from gouvernance.services.ledger import calls, mandates, treasury
+from gouvernance.services.ledger.calls import CallQuery
+from gouvernance.services.ledger.ledger_views import CallView
+from gouvernance.services.organisation import setup
+from gouvernance.services.registry import members
 
 OLD_IBAN = "FR7630006000011234567890189"  # Crédit Agricole: BIC AGRIFRPPXXX
 NEW_IBAN = "FR7142559100000500013M02623"

@@ -17,7 +17,7 @@ from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import Actor
 from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.orm import metadata
-from gouvernance.services import members
+from gouvernance.services.registry import members
 
 
 def test_the_migrations_build_exactly_the_mapped_tables(database_url: str) -> None:

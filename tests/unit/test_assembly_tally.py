@@ -44,7 +44,7 @@ from gouvernance.domain.scic.statutes import (
     EmptyCollegePolicy,
     RollPolicy,
 )
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 NBSP = "\u00a0"
 HALF = Fraction(1, 2)

@@ -23,7 +23,7 @@ from gouvernance.domain.calls.model import (
 )
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.organisation import Organisation
-from gouvernance.services.call_exports import (
+from gouvernance.services.ledger.call_exports import (
     CALL_HEADERS,
     PAYMENT_HEADERS,
     CallRow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from gouvernance.services.member_files.columns import column_letter
+from gouvernance.services.registry.member_files.columns import column_letter
 
 OPENPYXL_LAST = 18278  # « ZZZ »: openpyxl refuses any column past it
 

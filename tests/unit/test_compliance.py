@@ -22,7 +22,7 @@ from gouvernance.domain.scic.decisions import (
 )
 from gouvernance.domain.scic.law import LawBook
 from gouvernance.domain.scic.statutes import Statutes, SurplusPolicy
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 ON = date(2027, 1, 1)
 

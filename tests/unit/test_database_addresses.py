@@ -31,7 +31,7 @@ from gouvernance.persistence.faults import (
     redact,
     scrub,
 )
-from gouvernance.services import memory_tokens
+from gouvernance.services.access import memory_tokens
 
 SECRETS = ("p@ss", "p%40ss", "secretXYZ")
 

@@ -15,7 +15,7 @@ import pytest
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.members import MemberDraft, PersonKind, leave_reason_problem
 from gouvernance.domain.text import clean_text, has_control_characters
-from gouvernance.services.member_files.reading import MAX_LINES, read_sheet
+from gouvernance.services.registry.member_files.reading import MAX_LINES, read_sheet
 
 # --- Invisible and control characters ---------------------------------------------------------
 

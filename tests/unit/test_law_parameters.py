@@ -12,7 +12,7 @@ import pytest
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.scic.law import build_law_book, format_share, parse_parameters
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 NBSP = "\u00a0"
 TMO = """

@@ -16,7 +16,7 @@ import pytest
 
 from gouvernance.domain.calls.reminders import ReminderLevel
 from gouvernance.domain.errors import InvalidInput
-from gouvernance.services.letters import (
+from gouvernance.services.ledger.letters import (
     LetterData,
     Party,
     PaymentDetails,

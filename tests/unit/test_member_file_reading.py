@@ -12,15 +12,15 @@ import pytest
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import Category, PersonKind, default_categories
-from gouvernance.services.member_files.columns import normalise_label, read_layout
-from gouvernance.services.member_files.reading import (
+from gouvernance.services.registry.member_files.columns import normalise_label, read_layout
+from gouvernance.services.registry.member_files.reading import (
     Row,
     read_csv,
     read_sheet,
     read_xlsx,
     sniff_delimiter,
 )
-from gouvernance.services.member_files.rows import (
+from gouvernance.services.registry.member_files.rows import (
     category_index,
     cell_date,
     cell_number,

@@ -19,7 +19,7 @@ from gouvernance.domain.organisation import (
 )
 from gouvernance.domain.scic.decisions import LegalForm
 from gouvernance.domain.siren import luhn_complete, siren_problem
-from gouvernance.services import setup
+from gouvernance.services.organisation import setup
 
 
 @pytest.mark.parametrize(

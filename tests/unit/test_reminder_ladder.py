@@ -25,7 +25,7 @@ from gouvernance.domain.calls.reminders import (
 )
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.fees.schedule import RuleError
-from gouvernance.services.reminder_rules import RULES_VARIABLE, load_ladder
+from gouvernance.services.ledger.reminder_rules import RULES_VARIABLE, load_ladder
 
 DUE = date(2027, 3, 31)
 SOURCE = "relances.yaml"

@@ -13,7 +13,7 @@ import yaml
 from gouvernance.domain.fees.schedule import RuleError
 from gouvernance.domain.scic.decisions import ProxyLimit
 from gouvernance.domain.scic.statutes import PopulationFormula, parse_statutes
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 SOURCE = "rules/statuts/projet.yaml"
 SCOP = ProxyLimit(scop=True)

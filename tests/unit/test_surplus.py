@@ -28,7 +28,7 @@ from gouvernance.domain.scic.surplus import (
     SurplusAllocation,
     allocate_surplus,
 )
-from gouvernance.services.scic_rules import load_law
+from gouvernance.services.scic.scic_rules import load_law
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 AG_2025 = date(2025, 6, 30)

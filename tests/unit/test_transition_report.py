@@ -17,7 +17,7 @@ from gouvernance.domain.scic import compliance
 from gouvernance.domain.scic.compliance import CapitalPicture, Finding, Severity
 from gouvernance.domain.scic.statutes import Statutes, parse_statutes
 from gouvernance.domain.scic.transition import TransitionReport, build_report, effective_weights
-from gouvernance.services import scic_rules
+from gouvernance.services.scic import scic_rules
 
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "statuts" / "demo" / "scic-alpilles.yaml"
 ON = date(2027, 1, 1)

@@ -25,7 +25,9 @@ Rules (DESIGN §5, art. 19 octies; statutes for what the law leaves open):
   ``UNDECIDED`` (the chair applies it), never guessed.
 - **Weighted result** = Σ effective weight × college result; adopted when it is more than the
   majority (strict rule) or at least the majority (non-strict). No college with a base: nobody
-  voted, the resolution is rejected.
+  voted, the resolution is rejected — once the assembly is closed. While it is open (``live``),
+  a resolution without any ballot or count yet is ``PENDING`` (« pas encore de vote »): the
+  screen must not announce a rejection before the vote.
 - **Without colleges**: one college ``NO_COLLEGE`` of weight 1, one associate one vote.
 - **Explanation**: a rounded percentage keeps its « ≈ », and a resolution's percentages take as
   many decimals (2 to 8, then the exact fraction) as it takes for no result to print like the
@@ -147,6 +149,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     NOT_DELIBERATED = "not_deliberated"  # quorum not reached
     UNDECIDED = "undecided"  # the statutes' own empty-college clause: for the chair
+    PENDING = "pending"  # live only: no ballot nor count yet (never stored at closing)
 
     @property
     def label(self) -> str:
@@ -155,6 +158,7 @@ class Outcome(StrEnum):
             "rejected": "rejetée",
             "not_deliberated": "non délibérée (quorum non atteint)",
             "undecided": "à trancher par le président selon la clause des statuts",
+            "pending": "pas encore de vote",
         }[self.value]
 
 
@@ -321,9 +325,14 @@ class _College:
 
 
 def tally_resolution(
-    rules: AssemblyRules, convocation: int, turnout: Turnout, ballots: ResolutionBallots
+    rules: AssemblyRules,
+    convocation: int,
+    turnout: Turnout,
+    ballots: ResolutionBallots,
+    *,
+    live: bool = False,
 ) -> ResolutionResult:
-    """One resolution's result, explained."""
+    """One resolution's result, explained; ``live``: the assembly is still open."""
     decision = rules.decision(ballots.decision_kind)
     return _tally(
         rules,
@@ -332,6 +341,7 @@ def tally_resolution(
         quorum(rules, ballots.decision_kind, convocation, turnout),
         turnout,
         ballots,
+        live,
     )
 
 
@@ -342,6 +352,7 @@ def _tally(
     quorum_result: QuorumResult,
     turnout: Turnout,
     ballots: ResolutionBallots,
+    live: bool = False,
 ) -> ResolutionResult:
     rule = decision.convocation(convocation)
     colleges = _colleges(rules, turnout, ballots)
@@ -354,7 +365,8 @@ def _tally(
         colleges
     )
     _weigh(rules, colleges, counted, undecided)
-    weighted, outcome = _outcome(rule, quorum_result.reached, counted, undecided)
+    pending = live and sum(ballots.counts.values(), Counts()).total == 0
+    weighted, outcome = _outcome(rule, quorum_result.reached, counted, undecided, pending)
     shown = _Shares(rule.majority, _places([*(c.result for c in counted), weighted], rule.majority))
     lines = _college_lines(rules, colleges, rule.base, shown)
     results = tuple(_result(c, lines[c.rule.code]) for c in colleges)
@@ -378,9 +390,12 @@ def _tally(
 
 
 def _outcome(
-    rule: Convocation, quorate: bool, counted: list[_College], undecided: bool
+    rule: Convocation, quorate: bool, counted: list[_College], undecided: bool, pending: bool
 ) -> tuple[Fraction | None, Outcome]:
-    """The weighted result and the outcome; none weighed when the ballots decide nothing."""
+    """The weighted result and the outcome; none weighed when the ballots decide nothing, nor
+    before the first ballot of an open assembly (blank proxies alone would « adopt » it)."""
+    if pending:
+        return None, Outcome.PENDING
     if not quorate:
         return None, Outcome.NOT_DELIBERATED
     if not counted:
@@ -674,7 +689,11 @@ def _explanation(
     shown: _Shares,
 ) -> tuple[str, ...]:
     lines = [c.explanation for c in colleges]
-    if outcome is Outcome.NOT_DELIBERATED:
+    if outcome is Outcome.PENDING:
+        lines.append(
+            "Pas encore de vote : aucun bulletin ni décompte enregistré sur cette résolution"
+        )
+    elif outcome is Outcome.NOT_DELIBERATED:
         lines.append(f"Quorum non atteint, résolution non délibérée : {quorum_result.explanation}")
     elif not counted:
         lines.append("Aucune voix sur la base retenue : la résolution est rejetée")
@@ -778,9 +797,13 @@ def tally_assembly(
     convocation: int,
     turnout: Turnout,
     resolutions: Sequence[ResolutionBallots],
+    *,
+    live: bool = False,
 ) -> AssemblyTally:
     """The quorum of the assembly's kind and of every other kind on the agenda, then each
-    resolution in order of number."""
+    resolution in order of number. ``live``: the assembly is open, a resolution nobody voted on
+    yet is « pas encore de vote »; closing tallies with ``live=False`` (rejected for want of
+    votes)."""
     ordered = sorted(resolutions, key=lambda r: r.number)
     kinds = list(dict.fromkeys([kind, *(r.decision_kind for r in ordered)]))
     quorums = {k: quorum(rules, k, convocation, turnout) for k in kinds}
@@ -794,6 +817,7 @@ def tally_assembly(
                 quorums[r.decision_kind],
                 turnout,
                 r,
+                live,
             )
             for r in ordered
         ),

@@ -1,0 +1,1 @@
+"""Who may sign in and act: accounts, tokens, sign-in limits, the CLI's named operator."""

@@ -1,0 +1,1 @@
+"""General assemblies: convening, the roll, attendance, ballots, tally, minutes."""

@@ -1,0 +1,1234 @@
+"""General assemblies: convene, roll, attendance and proxies, resolutions, ballots, tally, close.
+
+Who does what (``Permission``): the board and the administrator convene and put resolutions
+on the agenda (PREPARE_ASSEMBLIES); scrutineers and the administrator record attendance,
+paper and postal ballots, show-of-hands counts, close and sign (RUN_ASSEMBLIES); a member
+casts their own ballot and those of the associates whose proxy they hold. Everyone signed in
+reads an assembly, its roll and attendance; the tally of an assembly still open is for
+READ_ASSEMBLY_TALLY (board, scrutineers, admin), everyone reads it once closed.
+
+Every write is one transaction that first locks the assembly row (closing takes it for update,
+the others for share), so nothing lands in an assembly after it is closed. A refused write
+writes nothing. Writes are audited; a secret ballot's audit entry never holds the choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from gouvernance.domain.assembly.model import (
+    NO_COLLEGE,
+    Assembly,
+    AssemblyStatus,
+    Attendance,
+    AttendanceRecord,
+    BallotCount,
+    Choice,
+    CountSource,
+    Method,
+    Proposer,
+    Resolution,
+    RollEntry,
+    Signatory,
+    SignatoryRole,
+    Vote,
+)
+from gouvernance.domain.assembly.rules import AssemblyRules
+from gouvernance.domain.assembly.tally import (
+    AssemblyTally,
+    QuorumResult,
+    ResolutionBallots,
+    Turnout,
+    among,
+    quorum,
+    tally_assembly,
+)
+from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gouvernance.domain.members import has_control_characters
+from gouvernance.domain.moments import DEFAULT_TIME_ZONE
+from gouvernance.domain.scic.decisions import DecisionKind
+from gouvernance.domain.text import clean_text
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.domain.wording import counted, ordinal
+from gouvernance.services import audit, clock, idempotency
+from gouvernance.services.assembly.assembly_roll import build_roll
+from gouvernance.services.ledger.calls import check_day, member_key
+from gouvernance.services.organisation import setup
+from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.scic import scic_rules
+from gouvernance.services.scic.capital import current_statutes
+
+__all__ = [
+    "AssemblySummary",
+    "AssemblyView",
+    "AttendanceView",
+    "BallotReceipt",
+    "ResolutionView",
+    "RollLine",
+    "SignatureView",
+    "TallyView",
+    "add_resolution",
+    "assembly_view",
+    "cancel_attendance",
+    "cast_ballot",
+    "close_assembly",
+    "create_assembly",
+    "enter_counts",
+    "give_proxy",
+    "list_assemblies",
+    "live_marker",
+    "record_attendance",
+    "roll_view",
+    "sign_minutes",
+    "tally",
+    "withdraw_proxy",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+
+
+@dataclass(frozen=True)
+class AssemblySummary:
+    code: str  # « AG-2027-01 »
+    title: str
+    kind: str  # ordinary, extraordinary
+    kind_label: str  # « Assemblée générale ordinaire »
+    convocation: int
+    held_on: date
+    status: AssemblyStatus
+
+
+@dataclass(frozen=True)
+class ResolutionView:
+    number: int
+    title: str
+    text: str
+    decision_kind: str
+    decision_label: str
+    proposer: Proposer
+    proposed_by: str | None
+    method: Method
+    rule: str  # « quorum 20 % des associés ; majorité : plus de la moitié des voix exprimées »
+    ballots: int  # individual ballots recorded so far (secret or open); 0 for a show of hands
+    counted_colleges: tuple[str, ...]  # show of hands: colleges whose counts are entered
+    created: bool = True  # False: replayed with the same Idempotency-Key
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    role: SignatoryRole
+    name: str
+    signed_at: datetime
+    signed_by: str
+
+
+@dataclass(frozen=True)
+class AssemblyView:
+    summary: AssemblySummary
+    cutoff: date
+    statutes_id: str
+    statutes_label: str
+    previous_code: str | None
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+    closed_by: str | None
+    rules: AssemblyRules
+    entitled: int  # associates on the roll entitled to vote
+    not_entitled: int  # on the roll but not entitled (fees not up to date…)
+    attendance: Mapping[Attendance, int]  # every mode, 0 included
+    proxy_limit: int  # proxies one associate may hold at this assembly
+    proxy_rule: str  # French
+    quorums: tuple[QuorumResult, ...]  # live: the attendance as it stands
+    resolutions: tuple[ResolutionView, ...]
+    signatures: tuple[SignatureView, ...]
+    created: bool = True  # False: replayed with the same Idempotency-Key
+    time_zone: str = DEFAULT_TIME_ZONE  # the organisation's clock, for the times it shows
+
+
+@dataclass(frozen=True)
+class RollLine:
+    member_code: str
+    name: str
+    category: str
+    college: str  # code, « » without colleges
+    college_label: str
+    entitled: bool
+    reason: str
+    attendance: Attendance | None
+    holder_code: str | None  # who holds their proxy
+    proxies_held: tuple[str, ...]  # codes of the associates they represent
+
+
+@dataclass(frozen=True)
+class AttendanceView:
+    member_code: str
+    name: str
+    college: str
+    mode: Attendance
+    holder_code: str | None
+    proxies_held: int  # proxies the holder (the associate, or their proxy's holder) now has
+    proxy_limit: int
+    created: bool = True  # False: the same attendance was already recorded
+
+
+@dataclass(frozen=True)
+class BallotReceipt:
+    assembly: str
+    resolution: int
+    voter_code: str
+    cast_by: str
+    secret: bool
+    recorded_at: datetime
+    created: bool = True  # False: replayed with the same Idempotency-Key
+    choice: Choice | None = None  # an open ballot's choice; never a secret one's
+
+    @property
+    def fingerprint(self) -> str:
+        """« 3F2A-91C0-77DE-0B45 »: what the voter can quote to a scrutineer, who finds the
+        same from the vote row (who, for whom, when: never the choice)."""
+        moment = self.recorded_at
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        text = "|".join(
+            (self.assembly, str(self.resolution), self.voter_code, self.cast_by,
+             moment.astimezone(UTC).isoformat())
+        )  # fmt: skip
+        digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest().upper()
+        return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class TallyView:
+    summary: AssemblySummary
+    rules: AssemblyRules
+    tally: AssemblyTally
+    final: bool  # True once closed: the stored results, which never change
+    marker: str  # changes whenever attendance, a ballot or a count changes (live screens)
+    time_zone: str = DEFAULT_TIME_ZONE  # the organisation's clock (« mis à jour à … »)
+
+
+# --------------------------------------------------------------------------------------------
+# Use cases
+
+MAX_TITLE = 300
+MAX_TEXT = 20_000
+MAX_NAME = 200
+Lock = Literal["share", "update"] | None
+
+
+def create_assembly(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    *,
+    title: str,
+    held_on: date,
+    kind: str = "ordinary",
+    convocation: int = 1,
+    cutoff: date | None = None,
+    statutes_id: str | None = None,
+    previous_code: str | None = None,
+    idempotency_key: str | None = None,
+) -> AssemblyView:
+    """Convene an assembly: freeze its rules (the statutes named, else the organisation's) and
+    its roll at ``cutoff`` (default: ``held_on``). A SCIC's roll is the associates holding
+    shares at the cut-off (capital register); an association's is its active members. With
+    ``voting_roll.fees_up_to_date``, a member with a call due by the cut-off and unpaid at it
+    is on the roll but not entitled, with the reason. A second convocation names the first."""
+    actor.require(Permission.PREPARE_ASSEMBLIES)
+    name = _text(title, "title", MAX_TITLE)
+    day = check_day(held_on, "held_on")
+    until = check_day(cutoff or day, "cutoff")
+    if until > day:
+        raise InvalidInput(
+            "la liste d'émargement s'arrête au plus tard le jour de l'assemblée", field="cutoff"
+        )
+    kind = _assembly_kind(kind)
+    number = _convocation(convocation)
+    previous = _previous(previous_code, number)
+    wanted = (statutes_id or "").strip() or None
+    key = idempotency.optional_key(actor, "assemblies.create", idempotency_key)
+    request = idempotency.fingerprint(
+        {"title": name, "held_on": day, "kind": kind, "convocation": number, "cutoff": until,
+         "statutes": wanted, "previous": previous}
+    )  # fmt: skip
+    with uows() as uow:
+        uow.ledger.lock()  # numbering; a concurrent twin waits, then replays
+        replayed = idempotency.replay(uow, key, request) if key else None
+        if replayed:
+            code = replayed
+        else:
+            code = _convene(uow, actor, name, day, kind, number, until, wanted, previous)
+            if key:
+                idempotency.remember(uow, key, request, 201, code)
+            uow.commit()
+    return replace(assembly_view(uows, actor, code), created=not replayed)
+
+
+def _convene(
+    uow: UnitOfWork, actor: Actor, title: str, day: date, kind: str, number: int,
+    cutoff: date, statutes_id: str | None, previous: str | None,
+) -> str:  # fmt: skip
+    statutes = scic_rules.load_statutes(statutes_id) if statutes_id else current_statutes(uow)
+    if day < statutes.valid_from:
+        raise InvalidInput(
+            f"les statuts « {statutes.id} » ne s'appliquent qu'à partir du "
+            f"{statutes.valid_from:%d/%m/%Y}",
+            field="held_on",
+        )
+    presets, _, _ = scic_rules.load_presets()
+    rules = AssemblyRules.from_statutes(statutes, presets, day)
+    rules.decision(kind)
+    if previous is not None:
+        _check_previous(uow, previous, kind, number)
+    roll = build_roll(uow, statutes, cutoff)
+    first = uow.ledger.next_numbers(f"AG-{day.year}", 1)
+    assembly = Assembly(
+        code=f"AG-{day.year}-{first:02d}", title=title, kind=kind, convocation=number,
+        held_on=day, cutoff=cutoff, statutes_id=statutes.id, statutes_digest=statutes.digest,
+        rules=rules.to_json(), status=AssemblyStatus.OPEN, created_at=_now(),
+        created_by=actor.username, previous_code=previous,
+    )  # fmt: skip
+    uow.assemblies.add(assembly)
+    assert assembly.id is not None
+    for entry in roll:
+        entry.assembly_id = assembly.id
+    uow.assemblies.add_roll(roll)
+    audit.record(
+        uow, actor, "assemblee.convoquee", "assembly", assembly.code, titre=title, type=kind,
+        convocation=number, date=day, arrete=cutoff, statuts=statutes.id,
+        empreinte=statutes.digest, inscrits=len(roll),
+        votants=sum(1 for e in roll if e.entitled),
+    )  # fmt: skip
+    return assembly.code
+
+
+def list_assemblies(uows: UnitOfWorkFactory, actor: Actor) -> list[AssemblySummary]:
+    """Every assembly, newest first."""
+    with uows() as uow:
+        return [_summary(a, AssemblyRules.from_json(a.rules)) for a in uow.assemblies.all()]
+
+
+def assembly_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> AssemblyView:
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        return _view(uow, assembly)
+
+
+def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLine, ...]:
+    """The attendance sheet: every associate on the roll, how they attend, proxies held."""
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        rules = AssemblyRules.from_json(assembly.rules)
+        assert assembly.id is not None
+        present = {r.member_code: r for r in uow.assemblies.attendance(assembly.id)}
+        held: dict[str, list[str]] = {}
+        for record in present.values():
+            if record.holder_code:
+                held.setdefault(record.holder_code, []).append(record.member_code)
+        return tuple(
+            _roll_line(rules, entry, present.get(entry.member_code), held)
+            for entry in uow.assemblies.roll(assembly.id)
+        )
+
+
+def _roll_line(
+    rules: AssemblyRules,
+    entry: RollEntry,
+    record: AttendanceRecord | None,
+    held: Mapping[str, Sequence[str]],
+) -> RollLine:
+    return RollLine(
+        member_code=entry.member_code,
+        name=entry.name,
+        category=entry.category,
+        college=entry.college,
+        college_label=_college_label(rules, entry.college),
+        entitled=entry.entitled,
+        reason=entry.reason,
+        attendance=record.mode if record is not None else None,
+        holder_code=record.holder_code if record is not None else None,
+        proxies_held=tuple(sorted(held.get(entry.member_code, ()))),
+    )
+
+
+def record_attendance(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    code: str,
+    member: str,
+    mode: Attendance,
+    *,
+    holder: str | None = None,
+) -> AttendanceView:
+    """Sign the attendance sheet for ``member``. REPRESENTED needs ``holder``: another entitled
+    associate attending in person or remotely, holding fewer proxies than the limit (refused
+    with the figures and the rule otherwise); BLANK_PROXY is refused when the statutes do not
+    admit blank proxies. Recording the same attendance again changes nothing."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    who = _member_code(member, "member")
+    by = _member_code(holder, "holder") if holder and holder.strip() else None
+    return _sign_sheet(uows, actor, code, who, mode, by, own=False)
+
+
+def give_proxy(uows: UnitOfWorkFactory, actor: Actor, code: str, holder: str) -> AttendanceView:
+    """A member gives their own proxy, online, to another associate: the same line, checks and
+    lock as a proxy the scrutineers record (the holder entitled and attending in person or
+    remotely, under the statutes' limit, refused with the figures past it), while the
+    assembly is open. Giving the same proxy again changes nothing."""
+    who = _own_code(actor)
+    if not (holder or "").strip():
+        raise InvalidInput("choisissez l'associé qui portera votre pouvoir", field="holder")
+    by = _member_code(holder, "holder")
+    return _sign_sheet(uows, actor, code, who, Attendance.REPRESENTED, by, own=True)
+
+
+def _own_code(actor: Actor) -> str:
+    if not actor.member_code:
+        raise Forbidden(
+            "seul un adhérent donne ou retire son propre pouvoir en ligne ; les scrutateurs "
+            "émargent les pouvoirs reçus sur papier"
+        )
+    return actor.member_code
+
+
+def _sign_sheet(
+    uows: UnitOfWorkFactory, actor: Actor, code: str, who: str, mode: Attendance,
+    by: str | None, *, own: bool,
+) -> AttendanceView:  # fmt: skip
+    """One line of the attendance sheet, under the assembly's lock taken for update: two
+    writers giving one more proxy to the same holder at the same instant pass one at a time."""
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        assert assembly.id is not None
+        rules = AssemblyRules.from_json(assembly.rules)
+        entry = _entitled(uow, assembly, who, "member")
+        existing = uow.assemblies.attendance_of(assembly.id, who)
+        limit = _proxy_limit(uow, assembly, rules)
+        if existing is not None:
+            if existing.mode is mode and existing.holder_code == by:
+                return _attendance_view(uow, existing, entry, limit, created=False)
+            raise Conflict(_already_signed(entry, existing, own), field="member")
+        _check_mode(uow, assembly, rules, entry, mode, by, limit)
+        record = AttendanceRecord(
+            assembly_id=assembly.id, member_code=who, college=entry.college, mode=mode,
+            holder_code=by, recorded_at=_now(), recorded_by=actor.username,
+        )  # fmt: skip
+        uow.assemblies.add_attendance(record)
+        audit.record(
+            uow, actor, "assemblee.pouvoir_donne" if own else "assemblee.emargement",
+            "assembly", assembly.code, membre=who, mode=mode.value, mandataire=by,
+        )  # fmt: skip
+        view = _attendance_view(uow, record, entry, limit)
+        uow.commit()
+    return view
+
+
+def _already_signed(entry: RollEntry, existing: AttendanceRecord, own: bool) -> str:
+    if not own:
+        return (
+            f"{entry.name} ({entry.member_code}) a déjà émargé ({existing.mode.label}) : "
+            "annulez d'abord cet émargement"
+        )
+    if existing.mode is Attendance.REPRESENTED:
+        return (
+            f"vous avez déjà donné votre pouvoir à {existing.holder_code} : retirez-le d'abord "
+            "pour le donner à un autre associé"
+        )
+    return (
+        f"vous avez déjà émargé ({existing.mode.label}) : vous votez vous-même ; si c'est une "
+        "erreur, demandez aux scrutateurs d'annuler cet émargement"
+    )
+
+
+def _check_mode(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, entry: RollEntry,
+    mode: Attendance, holder: str | None, limit: int,
+) -> None:  # fmt: skip
+    if mode is not Attendance.REPRESENTED:
+        if holder is not None:
+            raise InvalidInput(
+                "seul un associé représenté a un mandataire (mode « represented »)", field="holder"
+            )
+        if mode is Attendance.BLANK_PROXY and rules.blank_proxies.value == "refused":
+            raise InvalidInput(rules.blank_proxies.label, field="mode")
+        return
+    if holder is None:
+        raise InvalidInput("nommez l'associé qui détient le pouvoir", field="holder")
+    if holder == entry.member_code:
+        raise InvalidInput("un associé ne peut pas se donner pouvoir à lui-même", field="holder")
+    assert assembly.id is not None
+    bearer = uow.assemblies.roll_entry(assembly.id, holder)
+    if bearer is None or not bearer.entitled:
+        raise InvalidInput(
+            f"{holder} n'est pas un associé appelé à voter à cette assemblée : un pouvoir ne se "
+            "donne qu'à un autre associé",
+            field="holder",
+        )
+    attending = uow.assemblies.attendance_of(assembly.id, holder)
+    if attending is None or not attending.mode.may_hold_proxies:
+        raise InvalidInput(
+            f"{bearer.name} ({holder}) doit d'abord émarger présent ou à distance pour recevoir "
+            "un pouvoir",
+            field="holder",
+        )
+    held = uow.assemblies.proxies_held(assembly.id, holder)
+    if len(held) >= limit:
+        raise InvalidInput(
+            f"pouvoir refusé : {bearer.name} ({holder}) détient déjà "
+            f"{counted(len(held), 'pouvoir')} ({', '.join(held)}), le maximum à cette "
+            f"assemblée : {rules.proxies.describe()}, "
+            f"soit {limit} pour {_entitled_count(uow, assembly)} associés",
+            field="holder",
+        )
+
+
+def cancel_attendance(uows: UnitOfWorkFactory, actor: Actor, code: str, member: str) -> None:
+    """Strike a line of the sheet entered by mistake: refused once the associate has voted,
+    while they hold proxies, or once hands were counted in their college (the count would then
+    exceed the attendance behind it)."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    _strike(uows, actor, code, _member_code(member, "member"), own=False)
+
+
+def withdraw_proxy(uows: UnitOfWorkFactory, actor: Actor, code: str) -> None:
+    """A member takes back the proxy they gave, while the assembly is open and before its
+    holder has voted for them (the same rules as striking a line of the sheet)."""
+    _strike(uows, actor, code, _own_code(actor), own=True)
+
+
+def _strike(uows: UnitOfWorkFactory, actor: Actor, code: str, who: str, *, own: bool) -> None:
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        assert assembly.id is not None
+        record = uow.assemblies.attendance_of(assembly.id, who)
+        if own and (record is None or record.mode is not Attendance.REPRESENTED):
+            raise NotFound(f"vous n'avez pas donné de pouvoir pour {assembly.code}", field="member")
+        if record is None:
+            raise NotFound(f"{who} n'a pas émargé à {assembly.code}", field="member")
+        if uow.assemblies.voted(assembly.id, who):
+            raise Conflict(
+                f"{record.holder_code} a déjà voté pour vous : votre pouvoir ne peut plus être "
+                "retiré"
+                if own
+                else f"{who} a déjà voté : son émargement ne peut plus être annulé",
+                field="member",
+            )
+        held = uow.assemblies.proxies_held(assembly.id, who)
+        if held:
+            raise Conflict(
+                f"{who} détient les pouvoirs de {', '.join(held)} : annulez-les d'abord",
+                field="member",
+            )
+        counted = uow.assemblies.counted_colleges(assembly.id)
+        if any(record.college in colleges for colleges in counted.values()):
+            raise Conflict(
+                f"des voix à main levée sont déjà comptées dans le collège de {who} : son "
+                "émargement ne peut plus être annulé",
+                field="member",
+            )
+        uow.assemblies.remove_attendance(record)
+        audit.record(
+            uow, actor, "assemblee.pouvoir_retire" if own else "assemblee.emargement_annule",
+            "assembly", assembly.code, membre=who, mode=record.mode.value,
+            mandataire=record.holder_code,
+        )  # fmt: skip
+        uow.commit()
+
+
+def add_resolution(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    code: str,
+    *,
+    title: str,
+    text: str = "",
+    decision_kind: str | None = None,
+    proposer: Proposer = Proposer.BOARD,
+    proposed_by: str | None = None,
+    method: Method = Method.OPEN,
+    idempotency_key: str | None = None,
+) -> ResolutionView:
+    """Put a resolution on the agenda, numbered in order; ``decision_kind`` defaults to the
+    assembly's kind and must be one the rules know; ``proposed_by`` (a member code on the
+    roll) is required when associates propose it."""
+    actor.require(Permission.PREPARE_ASSEMBLIES)
+    name = _text(title, "title", MAX_TITLE)
+    body = _text(text, "text", MAX_TEXT, required=False, multiline=True)
+    author = (
+        _member_code(proposed_by, "proposed_by") if proposed_by and proposed_by.strip() else None
+    )
+    if proposer is Proposer.ASSOCIATES and author is None:
+        raise InvalidInput("nommez l'associé qui propose la résolution", field="proposed_by")
+    if proposer is Proposer.BOARD and author is not None:
+        raise InvalidInput(
+            "une résolution du conseil n'a pas d'associé auteur", field="proposed_by"
+        )
+    key = idempotency.optional_key(actor, "assemblies.resolution", idempotency_key)
+    request = idempotency.fingerprint(
+        {"assembly": code, "title": name, "text": body, "kind": decision_kind,
+         "proposer": proposer.value, "by": author, "method": method.value}
+    )  # fmt: skip
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        assert assembly.id is not None
+        replayed = idempotency.replay(uow, key, request) if key else None
+        if replayed:
+            number = int(replayed)
+        else:
+            rules = AssemblyRules.from_json(assembly.rules)
+            kind = (decision_kind or "").strip() or assembly.kind
+            rules.decision(kind)
+            if author is not None:
+                _entitled(uow, assembly, author, "proposed_by")
+            number = len(uow.assemblies.resolutions(assembly.id)) + 1
+            resolution = Resolution(
+                assembly_id=assembly.id, number=number, title=name, text=body,
+                decision_kind=kind, proposer=proposer, proposed_by=author, method=method,
+                created_at=_now(), created_by=actor.username,
+            )  # fmt: skip
+            uow.assemblies.add_resolution(resolution)
+            if method is Method.SECRET:
+                _secret_counters(uow, assembly, rules, resolution)
+            audit.record(
+                uow, actor, "assemblee.resolution", "assembly", assembly.code, numero=number,
+                titre=name, type=kind, auteur=proposer.value, associe=author,
+                scrutin=method.value,
+            )  # fmt: skip
+            if key:
+                idempotency.remember(uow, key, request, 201, str(number))
+            uow.commit()
+        return replace(_resolution_view(uow, assembly, number), created=not replayed)
+
+
+def _secret_counters(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolution: Resolution
+) -> None:
+    """Every (college, choice) cell exists from the start: a secret ballot only raises one."""
+    assert assembly.id is not None and resolution.id is not None
+    colleges = [c.code for c in rules.colleges] or [NO_COLLEGE]
+    uow.assemblies.create_counters(
+        [
+            BallotCount(assembly.id, resolution.id, college, choice, 0, CountSource.SECRET)
+            for college in colleges
+            for choice in Choice
+        ]
+    )
+
+
+def cast_ballot(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    code: str,
+    number: int,
+    voter: str,
+    choice: Choice,
+    *,
+    idempotency_key: str | None = None,
+) -> BallotReceipt:
+    """One ballot of ``voter`` on resolution ``number`` (open or secret, not show of hands).
+
+    A member casts for themselves (attending in person, remotely or by post) or for an
+    associate whose proxy they hold; a scrutineer enters any paper or postal ballot. A second
+    ballot of the same voter is refused (409), concurrently too (unique constraint); a retry
+    with the same Idempotency-Key returns the first receipt. Secret: the vote row has no
+    choice and the count of (college, choice) is raised by one."""
+    who = _member_code(voter, "voter")
+    key = idempotency.optional_key(actor, "assemblies.ballot", idempotency_key)
+    with uows() as uow:
+        assembly = _assembly(uow, code, lock="share")
+        assert assembly.id is not None
+        resolution = _resolution(uow, assembly, number)
+        secret = resolution.method is Method.SECRET
+        # A secret choice is never part of what is remembered for a retry: its hash, next to
+        # the voter's code, would give the choice away (five candidates to try).
+        request = idempotency.fingerprint(
+            {"assembly": assembly.code, "resolution": number, "voter": who,
+             "choice": None if secret else choice.value}
+        )  # fmt: skip
+        if key and (done := idempotency.replay(uow, key, request)):
+            return _receipt_of(done)  # a retry, even once the assembly is closed
+        _refuse_if_closed(assembly)
+        caster = _caster(uow, actor, assembly, resolution, who)
+        vote = Vote(
+            assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
+            cast_by=caster.cast_by, college=caster.college,
+            choice=None if resolution.method is Method.SECRET else choice,
+            recorded_at=_now(), recorded_by=actor.username,
+        )  # fmt: skip
+        uow.assemblies.add_vote(vote)
+        if resolution.method is Method.SECRET:
+            uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
+        detail = {} if resolution.method is Method.SECRET else {"choix": choice.value}
+        audit.record(
+            uow, actor, "assemblee.vote", "assembly", assembly.code, resolution=number,
+            votant=who, par=caster.cast_by, secret=resolution.method is Method.SECRET, **detail,
+        )  # fmt: skip
+        receipt = BallotReceipt(
+            assembly=assembly.code, resolution=number, voter_code=who, cast_by=caster.cast_by,
+            secret=resolution.method is Method.SECRET, recorded_at=vote.recorded_at,
+            choice=vote.choice,
+        )  # fmt: skip
+        if key:
+            idempotency.remember(uow, key, request, 201, _receipt_text(receipt))
+        uow.commit()
+    return receipt
+
+
+@dataclass(frozen=True)
+class _Caster:
+    cast_by: str
+    college: str
+
+
+def _caster(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, voter: str
+) -> _Caster:
+    """Who casts ``voter``'s ballot, checked: attending, not yet voted, the actor allowed."""
+    assert assembly.id is not None and resolution.id is not None
+    if resolution.method is Method.SHOW_OF_HANDS:
+        raise InvalidInput(
+            f"la résolution n° {resolution.number} se vote à main levée : les scrutateurs "
+            "saisissent les décomptes par collège",
+            field="resolution",
+        )
+    entry = _entitled(uow, assembly, voter, "voter")
+    record = uow.assemblies.attendance_of(assembly.id, voter)
+    if record is None:
+        raise InvalidInput(
+            f"{entry.name} ({voter}) n'a pas émargé : présent, à distance, par correspondance "
+            "ou représenté",
+            field="voter",
+        )
+    if record.mode is Attendance.BLANK_PROXY:
+        raise InvalidInput(
+            f"{entry.name} ({voter}) a donné un pouvoir en blanc, qui vote selon la règle des "
+            "statuts : pas de bulletin",
+            field="voter",
+        )
+    cast_by = record.holder_code or voter
+    if not actor.can(Permission.RUN_ASSEMBLIES) and actor.member_code != cast_by:
+        raise Forbidden(
+            "un associé vote pour lui-même et pour les associés dont il détient le pouvoir"
+        )
+    if uow.assemblies.has_voted(resolution.id, voter):
+        raise Conflict(
+            f"{entry.name} ({voter}) a déjà voté sur la résolution n° {resolution.number}",
+            field="voter",
+        )
+    return _Caster(cast_by, record.college)
+
+
+def enter_counts(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    code: str,
+    number: int,
+    college: str,
+    counts: Mapping[Choice, int],
+) -> ResolutionView:
+    """The scrutineers' counts of one college after a show of hands (replaces an earlier entry
+    while the assembly is open, audited). Refused when the total exceeds the associates of that
+    college attending in person, remotely, by post or represented (blank proxies are added by
+    the tally, not counted by hand)."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    cells = {choice: _count(counts.get(choice, 0), choice) for choice in Choice}
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        assert assembly.id is not None
+        rules = AssemblyRules.from_json(assembly.rules)
+        where = _college_code(rules, college)
+        resolution = _resolution(uow, assembly, number)
+        assert resolution.id is not None
+        if resolution.method is not Method.SHOW_OF_HANDS:
+            raise InvalidInput(
+                f"la résolution n° {number} se vote par bulletins ({resolution.method.label}) : "
+                "pas de décompte à main levée",
+                field="resolution",
+            )
+        turnout = uow.assemblies.turnout(assembly.id).get(where)
+        present = 0 if turnout is None else turnout.attending - turnout.blank_proxies
+        total = sum(cells.values())
+        if total > present:
+            raise InvalidInput(
+                f"{total} voix comptées {among(_college_label(rules, where))} pour "
+                f"{counted(present, 'associé présent', 'associés présents')}, à distance, par "
+                "correspondance ou représentés",
+                field="counts",
+            )
+        uow.assemblies.set_counts(assembly.id, resolution.id, where, cells, CountSource.HANDS)
+        audit.record(
+            uow, actor, "assemblee.main_levee", "assembly", assembly.code, resolution=number,
+            college=where, **{c.value: n for c, n in cells.items()},
+        )  # fmt: skip
+        uow.commit()
+        return _resolution_view(uow, assembly, number)
+
+
+def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
+    """The tally from the database: live while open, the stored results once closed."""
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        rules = AssemblyRules.from_json(assembly.rules)
+        if assembly.status is AssemblyStatus.CLOSED and assembly.results:
+            result, marker = AssemblyTally.from_json(assembly.results), _closed_marker(assembly)
+        else:
+            actor.require(Permission.READ_ASSEMBLY_TALLY)
+            figures = _figures(uow, assembly)
+            result, marker = _compute(assembly, rules, figures, live=True), figures.marker()
+        return TallyView(
+            summary=_summary(assembly, rules),
+            rules=rules,
+            tally=result,
+            final=assembly.status is AssemblyStatus.CLOSED,
+            marker=marker,
+            time_zone=setup.time_zone(uow),
+        )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the tally reads from the database: the turnout per college and the ballots."""
+
+    turnout: Turnout
+    ballots: tuple[ResolutionBallots, ...]
+
+    def marker(self) -> str:
+        """Changes exactly when the tally could: the figures are its only input."""
+        turnout = sorted(self.turnout.colleges.items())
+        ballots = [
+            (b.number, b.title, b.decision_kind, b.proposer.value, sorted(b.counts.items()))
+            for b in self.ballots
+        ]
+        digest = hashlib.blake2b(repr((turnout, ballots)).encode(), digest_size=8).hexdigest()
+        return f"ouverte-{digest}"
+
+
+def _figures(uow: UnitOfWork, assembly: Assembly) -> _Figures:
+    assert assembly.id is not None
+    turnout = Turnout(uow.assemblies.turnout(assembly.id))
+    counts = uow.assemblies.ballot_counts(assembly.id)
+    ballots = tuple(
+        ResolutionBallots(
+            number=r.number,
+            title=r.title,
+            decision_kind=r.decision_kind,
+            proposer=r.proposer,
+            counts=counts.get(r.id or 0, {}),
+        )
+        for r in uow.assemblies.resolutions(assembly.id)
+    )
+    return _Figures(turnout, ballots)
+
+
+def _closed_marker(assembly: Assembly) -> str:
+    digest = hashlib.blake2b((assembly.results or "").encode(), digest_size=8).hexdigest()
+    return f"close-{digest}"
+
+
+def _compute(
+    assembly: Assembly, rules: AssemblyRules, figures: _Figures, *, live: bool = False
+) -> AssemblyTally:
+    """``live``: the open assembly's tally, where a resolution nobody voted on yet reads « pas
+    encore de vote »; the closing tally says « rejetée » for want of votes."""
+    return tally_assembly(
+        rules, assembly.kind, assembly.convocation, figures.turnout, figures.ballots, live=live
+    )
+
+
+def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
+    """Close: tally, store the results with the assembly; nothing can change afterwards.
+    Closing twice is refused (409)."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        if clock.today() < assembly.held_on:
+            raise InvalidInput(
+                f"l'assemblée du {assembly.held_on:%d/%m/%Y} ne se clôt pas avant d'avoir été "
+                "tenue",
+                field="assembly",
+            )
+        rules = AssemblyRules.from_json(assembly.rules)
+        figures = _figures(uow, assembly)
+        _require_hand_counts(uow, assembly, rules, figures.turnout)
+        result = _compute(assembly, rules, figures)
+        # What the minutes print, taken first: the row is frozen once written as closed.
+        assembly.organisation_snapshot_id = setup.snapshot(uow)
+        assembly.results = result.to_json()
+        assembly.status = AssemblyStatus.CLOSED
+        assembly.closed_at = _now()
+        assembly.closed_by = actor.username
+        audit.record(
+            uow, actor, "assemblee.close", "assembly", assembly.code,
+            resultats={str(r.number): r.outcome.value for r in result.resolutions},
+        )  # fmt: skip
+        uow.flush()
+        uow.commit()
+    return tally(uows, actor, code)
+
+
+def _require_hand_counts(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, turnout: Turnout
+) -> None:
+    """A show of hands not counted in a college where associates attend would be closed as if
+    nobody there had voted: the scrutineers enter it first (zeros, if nobody raised a hand)."""
+    assert assembly.id is not None
+    counted = uow.assemblies.counted_colleges(assembly.id)
+    for resolution in uow.assemblies.resolutions(assembly.id):
+        if resolution.method is not Method.SHOW_OF_HANDS:
+            continue
+        done = counted.get(resolution.id or 0, ())
+        missing = [
+            _college_label(rules, code)
+            for code, college in sorted(turnout.colleges.items())
+            if college.attending > college.blank_proxies and code not in done
+        ]
+        if missing:
+            raise Conflict(
+                f"résolution n° {resolution.number} (main levée) : saisissez d'abord les voix "
+                f"de : {', '.join(missing)}",
+                field="resolution",
+            )
+
+
+def sign_minutes(
+    uows: UnitOfWorkFactory, actor: Actor, code: str, role: SignatoryRole, name: str
+) -> SignatureView:
+    """Sign the minutes of a closed assembly (refused while open)."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    who = _text(name, "name", MAX_NAME)
+    with uows() as uow:
+        assembly = _assembly(uow, code, lock="share")
+        assert assembly.id is not None
+        if assembly.status is not AssemblyStatus.CLOSED:
+            raise Conflict(
+                f"le procès-verbal de {assembly.code} se signe après la clôture de l'assemblée",
+                field="assembly",
+            )
+        signatory = Signatory(assembly.id, role, who, _now(), actor.username)
+        uow.assemblies.add_signature(signatory)
+        audit.record(
+            uow, actor, "assemblee.pv_signe", "assembly", assembly.code, role=role.value,
+            nom=who,
+        )  # fmt: skip
+        uow.commit()
+    return SignatureView(role, who, signatory.signed_at, actor.username)
+
+
+def live_marker(uows: UnitOfWorkFactory, actor: Actor, code: str) -> str:
+    """A token that changes whenever the tally could (for the scrutineers' live screen): the
+    same one ``tally`` returns, from the same figures, without the tally itself."""
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        if assembly.status is AssemblyStatus.CLOSED:
+            return _closed_marker(assembly)
+        actor.require(Permission.READ_ASSEMBLY_TALLY)
+        return _figures(uow, assembly).marker()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
+    assert assembly.id is not None
+    rules = AssemblyRules.from_json(assembly.rules)
+    roll = uow.assemblies.roll(assembly.id)
+    entitled = sum(1 for e in roll if e.entitled)
+    modes = {mode: 0 for mode in Attendance}
+    for record in uow.assemblies.attendance(assembly.id):
+        modes[record.mode] += 1
+    resolutions = uow.assemblies.resolutions(assembly.id)
+    return AssemblyView(
+        summary=_summary(assembly, rules),
+        cutoff=assembly.cutoff,
+        statutes_id=assembly.statutes_id,
+        statutes_label=rules.statutes_label,
+        previous_code=assembly.previous_code,
+        created_at=assembly.created_at,
+        created_by=assembly.created_by,
+        closed_at=assembly.closed_at,
+        closed_by=assembly.closed_by,
+        rules=rules,
+        entitled=entitled,
+        not_entitled=len(roll) - entitled,
+        attendance=modes,
+        proxy_limit=rules.proxies.limit(entitled),
+        proxy_rule=rules.proxies.describe(),
+        quorums=_quorums(uow, assembly, rules, resolutions),
+        resolutions=_resolution_views(uow, assembly, rules, resolutions),
+        time_zone=setup.time_zone(uow),
+        signatures=tuple(
+            SignatureView(s.role, s.name, s.signed_at, s.signed_by)
+            for s in uow.assemblies.signatures(assembly.id)
+        ),
+    )
+
+
+def _quorums(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolutions: Sequence[Resolution]
+) -> tuple[QuorumResult, ...]:
+    if assembly.status is AssemblyStatus.CLOSED and assembly.results:
+        return AssemblyTally.from_json(assembly.results).quorums
+    assert assembly.id is not None
+    turnout = Turnout(uow.assemblies.turnout(assembly.id))
+    kinds = [assembly.kind]
+    kinds += [r.decision_kind for r in resolutions if r.decision_kind not in kinds]
+    return tuple(quorum(rules, kind, assembly.convocation, turnout) for kind in kinds)
+
+
+def _resolution_view(uow: UnitOfWork, assembly: Assembly, number: int) -> ResolutionView:
+    rules = AssemblyRules.from_json(assembly.rules)
+    (view,) = _resolution_views(uow, assembly, rules, [_resolution(uow, assembly, number)])
+    return view
+
+
+def _resolution_views(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolutions: Sequence[Resolution]
+) -> tuple[ResolutionView, ...]:
+    """The agenda; the ballots and counts are read once for all resolutions."""
+    assert assembly.id is not None
+    ballots = uow.assemblies.votes_recorded(assembly.id)
+    counted = uow.assemblies.counted_colleges(assembly.id)
+    views = []
+    for resolution in resolutions:
+        rule = rules.decision(resolution.decision_kind)
+        rid = resolution.id or 0
+        views.append(
+            ResolutionView(
+                number=resolution.number,
+                title=resolution.title,
+                text=resolution.text,
+                decision_kind=resolution.decision_kind,
+                decision_label=rule.label,
+                proposer=resolution.proposer,
+                proposed_by=resolution.proposed_by,
+                method=resolution.method,
+                rule=rule.convocation(assembly.convocation).describe(),
+                ballots=ballots.get(rid, 0),
+                counted_colleges=counted.get(rid, ()),
+            )
+        )
+    return tuple(views)
+
+
+def _summary(assembly: Assembly, rules: AssemblyRules) -> AssemblySummary:
+    label = rules.decisions[assembly.kind].label if assembly.kind in rules.decisions else ""
+    return AssemblySummary(
+        code=assembly.code,
+        title=assembly.title,
+        kind=assembly.kind,
+        kind_label=label,
+        convocation=assembly.convocation,
+        held_on=assembly.held_on,
+        status=assembly.status,
+    )
+
+
+def _attendance_view(
+    uow: UnitOfWork, record: AttendanceRecord, entry: RollEntry, limit: int, created: bool = True
+) -> AttendanceView:
+    holder = record.holder_code or record.member_code  # a proxy: the holder's count
+    held = uow.assemblies.proxies_held(record.assembly_id, holder)
+    return AttendanceView(
+        member_code=record.member_code, name=entry.name, college=record.college,
+        mode=record.mode, holder_code=record.holder_code, proxies_held=len(held),
+        proxy_limit=limit, created=created,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+def _assembly(uow: UnitOfWork, code: str, lock: Lock = None) -> Assembly:
+    wanted = (code or "").strip().upper()
+    found = None
+    if wanted and len(wanted) <= 20 and not has_control_characters(wanted):
+        found = uow.assemblies.get(wanted, lock=lock)
+    if found is None:
+        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="assembly")
+    return found
+
+
+def _writable(uow: UnitOfWork, code: str, lock: Lock = "share") -> Assembly:
+    """The assembly, locked so that no close slips in before this write commits. Ballots take
+    it for share (they run side by side, the unique vote per associate keeps them apart);
+    attendance and show-of-hands counts take it for update, because their checks (proxies
+    held, attendance behind a count) read rows that another such write could change."""
+    assembly = _assembly(uow, code, lock=lock)
+    _refuse_if_closed(assembly)
+    return assembly
+
+
+def _refuse_if_closed(assembly: Assembly) -> None:
+    if assembly.status is AssemblyStatus.CLOSED:
+        raise Conflict(
+            f"l'assemblée {assembly.code} est close : plus rien ne change", field="assembly"
+        )
+
+
+def _resolution(uow: UnitOfWork, assembly: Assembly, number: int) -> Resolution:
+    assert assembly.id is not None
+    found = uow.assemblies.resolution(assembly.id, number) if 0 < number < 10_000 else None
+    if found is None:
+        raise NotFound(
+            f"pas de résolution n° {number} à l'ordre du jour de {assembly.code}",
+            field="resolution",
+        )
+    return found
+
+
+def _entitled(uow: UnitOfWork, assembly: Assembly, code: str, field: str) -> RollEntry:
+    assert assembly.id is not None
+    entry = uow.assemblies.roll_entry(assembly.id, code)
+    if entry is None:
+        raise NotFound(
+            f"{code} n'est pas sur la liste d'émargement de {assembly.code} (associés au "
+            f"{assembly.cutoff:%d/%m/%Y})",
+            field=field,
+        )
+    if not entry.entitled:
+        raise InvalidInput(f"{entry.name} ({code}) ne vote pas : {entry.reason}", field=field)
+    return entry
+
+
+def _entitled_count(uow: UnitOfWork, assembly: Assembly) -> int:
+    assert assembly.id is not None
+    return sum(c.entitled for c in uow.assemblies.turnout(assembly.id).values())
+
+
+def _proxy_limit(uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules) -> int:
+    return rules.proxies.limit(_entitled_count(uow, assembly))
+
+
+def _college_code(rules: AssemblyRules, college: str) -> str:
+    code = (college or "").strip()
+    if code in ("", "-") and not rules.by_college:
+        return NO_COLLEGE
+    if rules.college(code) is None:
+        known = ", ".join(c.code for c in rules.colleges) or "« - » (pas de collèges)"
+        raise InvalidInput(f"collège inconnu « {college} » (collèges : {known})", field="college")
+    return code
+
+
+def _college_label(rules: AssemblyRules, code: str) -> str:
+    college = rules.college(code)
+    if college is not None:
+        return college.label
+    return "Ensemble des associés" if not rules.by_college else "(aucun collège)"
+
+
+def _count(value: object, choice: Choice) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000_000:
+        raise InvalidInput(
+            f"le nombre de voix « {choice.label} » doit être un entier positif ou nul",
+            field=choice.value,
+        )
+    return value
+
+
+_KIND_WORDS = {"ordinaire": "ordinary", "extraordinaire": "extraordinary"}
+
+
+def _assembly_kind(kind: str) -> str:
+    """« ordinary » or « extraordinary », typed in English or in French."""
+    raw = (kind or "").strip().lower()
+    value = _KIND_WORDS.get(raw, raw)
+    if value not in {k.value for k in DecisionKind}:
+        raise InvalidInput(
+            f"type d'assemblée inconnu « {kind} » (ordinary (ordinaire), extraordinary "
+            "(extraordinaire))",
+            field="kind",
+        )
+    return value
+
+
+def _convocation(number: int) -> int:
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 3:
+        raise InvalidInput("la convocation est la 1re, la 2e ou la 3e", field="convocation")
+    return number
+
+
+def _previous(code: str | None, number: int) -> str | None:
+    wanted = (code or "").strip().upper() or None
+    if wanted is not None and number == 1:
+        raise InvalidInput("une 1re convocation ne suit pas une autre assemblée", field="previous")
+    if wanted is None and number > 1:
+        raise InvalidInput(
+            f"une {ordinal(number)} convocation nomme l'assemblée précédente, close faute de "
+            "quorum",
+            field="previous",
+        )
+    return wanted
+
+
+def _check_previous(uow: UnitOfWork, code: str, kind: str, number: int) -> None:
+    """A new convocation follows the previous one of the same assembly, closed for want of
+    quorum (the minutes of that first meeting say so)."""
+    previous = uow.assemblies.get(code)
+    if previous is None:
+        raise NotFound(f"aucune assemblée n'a le code « {code} »", field="previous")
+    if previous.kind != kind or previous.convocation != number - 1:
+        raise InvalidInput(
+            f"{code} ({previous.kind}, {ordinal(previous.convocation)} convocation) n'est pas "
+            f"la {ordinal(number - 1)} convocation d'une assemblée « {kind} »",
+            field="previous",
+        )
+    if previous.status is not AssemblyStatus.CLOSED or not previous.results:
+        raise InvalidInput(
+            f"{code} n'est pas close : constatez d'abord que le quorum n'y est pas atteint",
+            field="previous",
+        )
+    first = AssemblyTally.from_json(previous.results).quorums[0]
+    if first.reached:
+        raise InvalidInput(
+            f"le quorum était atteint à {code} ({first.explanation}) : pas de nouvelle convocation",
+            field="previous",
+        )
+
+
+def _member_code(text: str | None, field: str) -> str:
+    try:
+        return member_key(text or "")
+    except NotFound:
+        raise NotFound("aucun membre n'a ce code", field=field) from None
+
+
+def _text(
+    value: str, field: str, limit: int, *, required: bool = True, multiline: bool = False
+) -> str:
+    return clean_text(value, field, limit, required=required, multiline=multiline)
+
+
+def _receipt_text(receipt: BallotReceipt) -> str:
+    return json.dumps(
+        {"assembly": receipt.assembly, "resolution": receipt.resolution,
+         "voter_code": receipt.voter_code, "cast_by": receipt.cast_by, "secret": receipt.secret,
+         "recorded_at": receipt.recorded_at.isoformat(),
+         "choice": None if receipt.choice is None else receipt.choice.value}
+    )  # fmt: skip
+
+
+def _receipt_of(text: str) -> BallotReceipt:
+    data = json.loads(text)
+    return BallotReceipt(
+        assembly=str(data["assembly"]),
+        resolution=int(data["resolution"]),
+        voter_code=str(data["voter_code"]),
+        cast_by=str(data["cast_by"]),
+        secret=bool(data["secret"]),
+        recorded_at=datetime.fromisoformat(str(data["recorded_at"])),
+        created=False,
+        choice=Choice(data["choice"]) if data.get("choice") else None,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,459 @@
+"""The minutes (procès-verbal) of a general assembly, in French: HTML to read, PDF to print.
+
+Built only from the assembly services (``assembly_view``, ``roll_view``, ``tally``), so the
+minutes show exactly what the scrutineers' screen and the API show: the live tally, marked
+« projet », while the assembly is open; the results stored at closing once it is closed. As for
+the transition report, the wording is composed once (``compose``) and the template and the PDF
+only lay it out, with the shared DejaVu set-up of ``services.documents``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from gouvernance.domain.assembly.model import (
+    AssemblyStatus,
+    Attendance,
+    Choice,
+    SignatoryRole,
+)
+from gouvernance.domain.assembly.tally import (
+    ALL_ASSOCIATES_LABEL,
+    Counts,
+    Outcome,
+    QuorumResult,
+    ResolutionResult,
+    share_text,
+)
+from gouvernance.domain.calls.reminders import long_date
+from gouvernance.domain.errors import InvalidInput
+from gouvernance.domain.moments import DEFAULT_TIME_ZONE, format_moment, local
+from gouvernance.domain.scic.law import format_share
+from gouvernance.domain.users import Actor
+from gouvernance.domain.wording import counted
+from gouvernance.services.assembly import assemblies
+from gouvernance.services.assembly.assemblies import (
+    AssemblyView,
+    ResolutionView,
+    RollLine,
+    SignatureView,
+    TallyView,
+)
+from gouvernance.services.ledger.ledger_views import Document
+from gouvernance.services.organisation import setup
+from gouvernance.services.ports import UnitOfWorkFactory
+from gouvernance.services.printing.documents import (
+    TEMPLATES,
+    Table,
+    heading,
+    new_pdf,
+    paragraph,
+    table,
+    typo,
+)
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+__all__ = ["MinutesContent", "ResolutionBlock", "compose", "minutes", "render_html", "render_pdf"]
+
+TEMPLATE = "proces-verbal.html"
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+DRAFT_BANNER = (
+    "Projet de procès-verbal : l'assemblée est encore ouverte, les présences, les votes et les "
+    "résultats ci-dessous peuvent changer jusqu'à sa clôture."
+)
+SIGNATORIES = "président de séance, secrétaire, scrutateur(s)"
+TABLE_SIZE = 7.0  # points: the results' ten columns and member codes of 20 characters fit
+CODE_WIDTH = 35.0  # millimetres: a member code of 20 capitals or digits on one line
+_CONVOCATION = {1: "première convocation", 2: "deuxième convocation"}
+
+
+@dataclass(frozen=True)
+class ResolutionBlock:
+    title: str  # « Résolution 1 — Transformation de l'association en SCIC »
+    lines: tuple[str, ...]  # proposer, method, rule
+    table: Table  # per college
+    headcount: str
+    weighted: str
+    outcome: str
+    adopted: bool
+    explanation: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MinutesContent:
+    title: str
+    subtitle: str
+    organisation: str
+    banner: str  # « » once the assembly is closed
+    header: tuple[str, ...]
+    rules: tuple[str, ...]
+    attendance: tuple[str, ...]
+    attendance_tables: tuple[Table, ...]
+    quorum: tuple[str, ...]
+    resolutions: tuple[ResolutionBlock, ...]
+    signatures: tuple[str, ...]
+    footer: str
+
+
+@dataclass(frozen=True)
+class _Sources:
+    organisation: str
+    view: AssemblyView
+    roll: tuple[RollLine, ...]
+    tally: TallyView
+    time_zone: str
+
+
+def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) -> Document:
+    """The minutes of assembly ``code`` as a file: ``html`` or ``pdf`` (``pv-<code>.<ext>``).
+
+    Who may read them is who may read the tally: the board, scrutineers and the administrator
+    while the assembly is open (a draft), everyone signed in once it is closed."""
+    kind = file_format.strip().lower()
+    if kind not in FORMATS:
+        raise InvalidInput(
+            f"format inconnu « {file_format} » (formats : html, pdf)", field="format"
+        )
+    sources = _read(uows, actor, code)
+    content = compose(
+        sources.organisation,
+        sources.view,
+        sources.roll,
+        sources.tally,
+        time_zone=sources.time_zone,
+    )
+    name = f"pv-{sources.view.summary.code}.{kind}"
+    if kind == "html":
+        return Document(name, FORMATS[kind], render_html(content).encode("utf-8"))
+    return Document(name, FORMATS[kind], render_pdf(content, sources.view))
+
+
+def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:
+    tally = assemblies.tally(uows, actor, code)  # first: it checks who may read the results
+    view = assemblies.assembly_view(uows, actor, code)
+    roll = assemblies.roll_view(uows, actor, code)
+    with uows() as uow:
+        assembly = uow.assemblies.get(view.summary.code)
+        closed = assembly is not None and assembly.status is AssemblyStatus.CLOSED
+        # Closed minutes print the organisation as it was at closing; a draft, as it is now.
+        snapshot = assembly.organisation_snapshot_id if assembly is not None and closed else None
+        printed = setup.printed(uow, snapshot)
+    return _Sources(printed.name, view, roll, tally, printed.time_zone)
+
+
+# --- The text ----------------------------------------------------------------------------------
+
+
+def compose(
+    organisation: str,
+    view: AssemblyView,
+    roll: tuple[RollLine, ...],
+    tally: TallyView,
+    *,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> MinutesContent:
+    """The minutes' French text: the same for the HTML and the PDF; times on the clock of
+    ``time_zone``, the organisation's."""
+    summary = view.summary
+    who = organisation or "l'organisation"
+    closed = summary.status is AssemblyStatus.CLOSED
+    resolutions = {r.number: r for r in view.resolutions}
+    return MinutesContent(
+        title=f"Procès-verbal de l'{summary.kind_label.lower()} du {long_date(summary.held_on)}",
+        subtitle=f"{who} — {summary.title} ({summary.code})",
+        organisation=who,
+        banner="" if closed else typo(DRAFT_BANNER),
+        header=tuple(typo(line) for line in _header(view, time_zone)),
+        rules=tuple(typo(line) for line in _rules(view)),
+        attendance=tuple(typo(line) for line in _attendance(view)),
+        attendance_tables=_attendance_tables(view, roll),
+        quorum=tuple(typo(line) for line in _quorum(tally.tally.quorums)),
+        resolutions=tuple(
+            _resolution(result, resolutions.get(result.number), view)
+            for result in tally.tally.resolutions
+        ),
+        signatures=tuple(typo(line) for line in _signatures(view, time_zone)),
+        footer=f"{who} — procès-verbal {summary.code} du {summary.held_on:%d/%m/%Y}"
+        + ("" if closed else " — projet"),
+    )
+
+
+def _header(view: AssemblyView, time_zone: str) -> list[str]:
+    summary = view.summary
+    convocation = _CONVOCATION.get(summary.convocation, f"convocation n° {summary.convocation}")
+    lines = [
+        f"{summary.kind_label}, {convocation}, tenue le {long_date(summary.held_on)}.",
+        f"Liste d'émargement arrêtée au {long_date(view.cutoff)}.",
+    ]
+    if view.previous_code:
+        lines.append(
+            f"Assemblée réunie sur deuxième convocation, après l'assemblée {view.previous_code}."
+        )
+    lines.append(
+        f"Enregistrée dans Gouvernance le {local(view.created_at, time_zone):%d/%m/%Y} "
+        f"par {view.created_by}."
+    )
+    if view.closed_at is not None:
+        closed = format_moment(view.closed_at, time_zone)
+        lines.append(f"Close le {closed} par {view.closed_by or '—'}.")
+    else:
+        lines.append("Assemblée ouverte : les résultats ne sont pas définitifs.")
+    return lines
+
+
+def _rules(view: AssemblyView) -> list[str]:
+    rules = view.rules
+    lines = [f"Statuts appliqués : {view.statutes_label} ({view.statutes_id})."]
+    if rules.colleges:
+        colleges = ", ".join(f"{c.label} {format_share(c.weight)}" for c in rules.colleges)
+        lines.append(f"Collèges de vote et leurs poids : {colleges}.")
+        lines.append(f"Collège vide ou absent : {rules.empty_college.text or '—'}.")
+    else:
+        lines.append("Sans collèges : un associé, une voix.")
+    kinds = dict.fromkeys([view.summary.kind, *(r.decision_kind for r in view.resolutions)])
+    for kind in kinds:
+        if kind in rules.decisions:
+            rule = rules.decisions[kind]
+            where = f" ({rule.reference})" if rule.reference else ""
+            lines.append(f"{rule.label}{where} : {' ; '.join(rule.describe())}.")
+    lines.append(f"Pouvoirs : {view.proxy_rule}.")
+    lines.append(f"Pouvoirs en blanc : {rules.blank_proxies.label}.")
+    lines.append(f"Droit de vote : {rules.roll.describe()}.")
+    return lines
+
+
+def _attendance(view: AssemblyView) -> list[str]:
+    attending = sum(view.attendance.get(mode, 0) for mode in Attendance)
+    entitled = counted(view.entitled, "associé a", "associés ont")
+    others = counted(view.not_entitled, "inscrit ne l'a", "inscrits ne l'ont")
+    lines = [
+        f"{entitled} le droit de vote à cette assemblée"
+        + (f", {others} pas (motifs ci-dessous)." if view.not_entitled else ".")
+    ]
+    share = f" ({format_share(Fraction(attending, view.entitled))})" if view.entitled else ""
+    means = (
+        "ayant voté à distance, par correspondance ou par pouvoir en blanc"
+        if view.attendance.get(Attendance.BLANK_PROXY, 0)
+        else "ayant voté à distance ou par correspondance"
+    )
+    who = counted(attending, "associé présent, représenté", "associés présents, représentés")
+    lines.append(f"{who}, {means} sur {view.entitled}{share}.")
+    lines.append(
+        "Répartition : "
+        + ", ".join(f"{mode.label} {view.attendance.get(mode, 0)}" for mode in Attendance)
+        + f". Chacun peut détenir au plus {counted(view.proxy_limit, 'pouvoir', 'pouvoirs')}."
+    )
+    return lines
+
+
+def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[Table, ...]:
+    modes = Table(
+        "Présences par mode",
+        ("Mode de participation", "Associés"),
+        tuple((mode.label.capitalize(), str(view.attendance.get(mode, 0))) for mode in Attendance),
+        (110, 60),
+    )
+    colleges = bool(view.rules.colleges)
+    attending = tuple(
+        (
+            line.member_code,
+            line.name,
+            line.college_label if colleges else "—",
+            line.attendance.label if line.attendance else "",
+            _proxy_cell(line),
+        )
+        for line in roll
+        if line.attendance is not None
+    )
+    sheet = Table(
+        "Liste d'émargement : associés présents, représentés, à distance, par correspondance ou "
+        "par pouvoir en blanc",
+        ("Code", "Nom", "Collège", "Participation", "Pouvoirs"),
+        attending or (("—", "aucun associé n'a encore émargé", "", "", ""),),
+        (CODE_WIDTH, 40, 34, 27, 34),
+    )
+    excluded = tuple(
+        (line.member_code, line.name, line.reason) for line in roll if not line.entitled
+    )
+    tables = [modes, sheet]
+    if excluded:
+        tables.append(
+            Table(
+                "Inscrits sans droit de vote",
+                ("Code", "Nom", "Motif"),
+                excluded,
+                (CODE_WIDTH, 50, 85),
+            )
+        )
+    return tuple(tables)
+
+
+def _proxy_cell(line: RollLine) -> str:
+    if line.attendance is Attendance.REPRESENTED and line.holder_code:
+        return f"représenté par {line.holder_code}"
+    if line.proxies_held:
+        return f"détient {len(line.proxies_held)} : {', '.join(line.proxies_held)}"
+    return ""
+
+
+def _quorum(quorums: tuple[QuorumResult, ...]) -> list[str]:
+    lines = [f"{quorum.decision_label} : {quorum.explanation}." for quorum in quorums]
+    return lines or ["Aucune décision à l'ordre du jour."]
+
+
+def _resolution(
+    result: ResolutionResult, resolution: ResolutionView | None, view: AssemblyView
+) -> ResolutionBlock:
+    lines = []
+    if resolution is not None:
+        proposer = resolution.proposer.label
+        if resolution.proposed_by:
+            proposer += f" ({resolution.proposed_by})"
+        lines.append(f"Proposée par {proposer} ; {resolution.method.label}.")
+        if resolution.text:
+            lines.append(resolution.text)
+    where = f" ({result.reference})" if result.reference else ""
+    lines.append(f"{result.decision_label}{where} : {result.rule.describe()}.")
+    colleges = bool(view.rules.colleges)
+    word = "Résultat pondéré" if colleges else "Résultat"
+    weighted = (
+        f"{word} : —"
+        if result.weighted is None
+        else f"{word} : {share_text(result, result.weighted)} des voix en faveur"
+    )
+    headcount = (
+        f"Décompte par tête, tous collèges confondus : {_counts(result.headcount)}."
+        if colleges
+        else f"Décompte : {_counts(result.headcount)}."
+    )
+    return ResolutionBlock(
+        title=f"Résolution {result.number} — {result.title}",
+        lines=tuple(typo(line) for line in lines),
+        table=_college_table(result, colleges),
+        headcount=typo(headcount),
+        weighted=typo(weighted),
+        outcome=typo(
+            "Pas encore de vote sur cette résolution."
+            if result.outcome is Outcome.PENDING
+            else f"Résolution {result.outcome.label}."
+        ),
+        adopted=result.outcome.value == "adopted",
+        explanation=tuple(typo(line) for line in result.explanation),
+    )
+
+
+def _college_table(result: ResolutionResult, weighted: bool) -> Table:
+    """Per college; a result printed with the decimals that keep it apart from the majority."""
+    rows = tuple(
+        (
+            college.label or ALL_ASSOCIATES_LABEL,
+            format_share(college.weight) if weighted else "—",
+            format_share(college.effective_weight) if weighted else "—",
+            str(college.counts.for_),
+            str(college.counts.against),
+            str(college.counts.abstain),
+            str(college.counts.blank + college.counts.null),
+            str(college.base),
+            "—" if college.result is None else share_text(result, college.result),
+            college.state.label,
+        )
+        for college in result.colleges
+    )
+    return Table(
+        "Résultats par collège" if weighted else "Résultat",
+        (
+            "Collège",
+            "Poids",
+            "Poids effectif",
+            "Pour",
+            "Contre",
+            "Abst.",
+            "Blancs, nuls",
+            "Base",
+            "Résultat",
+            "État",
+        ),
+        rows,
+        (38, 13, 13, 12, 12, 12, 13, 12, 29, 16),
+        note="Résultat : voix pour sur la base de la règle ; pouvoirs en blanc compris.",
+    )
+
+
+_PLURALS = {"pour": "pour", "contre": "contre"}  # invariable; the others take an « s »
+
+
+def _counts(counts: Counts) -> str:
+    """« 4 pour, 1 contre, 2 abstentions, 0 blanc, 1 nul »."""
+    return ", ".join(
+        counted(counts.get(c), c.label, _PLURALS.get(c.label, c.label + "s")) for c in Choice
+    )
+
+
+def _signatures(view: AssemblyView, time_zone: str) -> list[str]:
+    lines = [_signed(signature, time_zone) for signature in view.signatures]
+    roles = {signature.role for signature in view.signatures}
+    waiting = [
+        role.label + ("(s)" if role is SignatoryRole.SCRUTINEER else "")
+        for role in SignatoryRole
+        if role not in roles
+    ]
+    if view.summary.status is AssemblyStatus.OPEN:
+        lines.append(f"En attente de signature, après la clôture : {SIGNATORIES}.")
+    elif waiting:
+        lines.append(f"En attente de signature : {', '.join(waiting)}.")
+    else:
+        lines.append("Procès-verbal signé.")
+    return lines
+
+
+def _signed(signature: SignatureView, time_zone: str) -> str:
+    return (
+        f"Signé par {signature.name}, {signature.role.label}, le "
+        f"{format_moment(signature.signed_at, time_zone)} (enregistré par {signature.signed_by})."
+    )
+
+
+# --- HTML and PDF ----------------------------------------------------------------------------
+
+
+def render_html(content: MinutesContent) -> str:
+    """A complete, printable HTML page; every value is escaped."""
+    return TEMPLATES.get_template(TEMPLATE).render(pv=content)
+
+
+def render_pdf(content: MinutesContent, view: AssemblyView) -> bytes:
+    """The minutes as an A4 PDF, dated the day of the assembly (the same minutes, same bytes)."""
+    pdf = new_pdf(content.title, view.summary.held_on, author=content.organisation, bottom=18)
+    pdf.add_page()
+    paragraph(pdf, content.title, bold=True, size=14)
+    paragraph(pdf, content.subtitle)
+    if content.banner:
+        paragraph(pdf, content.banner, bold=True)
+    for line in content.header:
+        paragraph(pdf, line, size=9)
+    _section(pdf, "Règles appliquées", content.rules, size=9)
+    _section(pdf, "Présences", content.attendance)
+    for grid in content.attendance_tables:
+        table(pdf, grid, size=TABLE_SIZE, line_height=3.6)
+    _section(pdf, "Quorum", content.quorum)
+    for block in content.resolutions:
+        _section(pdf, block.title, block.lines, size=9)
+        table(pdf, block.table, size=TABLE_SIZE, line_height=3.6)
+        for line in (block.headcount, block.weighted):
+            paragraph(pdf, line, size=9)
+        paragraph(pdf, block.outcome, bold=True)
+        for line in block.explanation:
+            paragraph(pdf, line, size=8)
+    _section(pdf, "Signatures", content.signatures)
+    paragraph(pdf, content.footer, size=8)
+    return bytes(pdf.output())
+
+
+def _section(pdf: FPDF, title: str, lines: tuple[str, ...], *, size: float = 10) -> None:
+    heading(pdf, title)
+    for line in lines:
+        paragraph(pdf, line, size=size)

@@ -1,0 +1,1 @@
+"""Fee schedules: reading them, comparing them on the register, exporting the comparison."""

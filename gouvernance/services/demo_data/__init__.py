@@ -1,0 +1,1 @@
+"""The demonstration organisation, loaded from data."""

@@ -1,0 +1,1 @@
+"""The treasurer's ledger: calls, payments, balances, letters, reminders, exports, mandates."""

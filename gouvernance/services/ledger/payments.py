@@ -1,0 +1,273 @@
+"""Payments: record what a member paid, spread it over their calls, keep any excess as credit;
+balances at any date. A payment recorded twice (same idempotency key, or the same bank
+reference for the same member) is recorded once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from gouvernance.domain.calls.ledger import balance, call_states, plan_allocations, unallocated
+from gouvernance.domain.calls.model import (
+    Allocation,
+    Call,
+    CreditNote,
+    Payment,
+    PaymentMethod,
+    reference,
+)
+from gouvernance.domain.errors import Conflict, InvalidInput, NotFound
+from gouvernance.domain.money import MAX_MAGNITUDE, format_cents
+from gouvernance.domain.text import clean_text
+from gouvernance.domain.users import Actor, Permission
+from gouvernance.services import audit, idempotency
+from gouvernance.services.ledger.calls import (
+    LAST_DAY,
+    batch_references,
+    check_day,
+    member_key,
+    today,
+)
+from gouvernance.services.ledger.ledger_views import (
+    AllocationView,
+    BalanceView,
+    CallView,
+    PaymentView,
+)
+from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
+
+MAX_CENTS = int(MAX_MAGNITUDE) * 100 - 1
+MAX_TEXT = 100
+
+
+def record_payment(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    member_code: str,
+    cents: int,
+    received_on: date,
+    method: PaymentMethod,
+    *,
+    bank_reference: str = "",
+    note: str = "",
+    allocations: Sequence[tuple[str, int | None]] | None = None,
+    idempotency_key: str | None = None,
+) -> PaymentView:
+    """Record a payment and allocate it: oldest calls first, or as ``allocations`` say
+    (``(call reference, cents or None for what it still asks)``). What is left is credit."""
+    actor.require(Permission.RECORD_PAYMENTS)
+    if not 0 < cents <= MAX_CENTS:
+        raise InvalidInput("le montant d'un paiement doit être positif", field="amount")
+    check_day(received_on, "received_on")
+    if received_on > today():
+        raise InvalidInput("un paiement ne peut pas être daté du futur", field="received_on")
+    bank = _text(bank_reference, "bank_reference")
+    comment = _text(note, "note", 500)
+    code = member_key(member_code)
+    # An empty list is an answer too: keep the whole payment as the member's credit.
+    wanted = (
+        [(ref.strip().upper(), part) for ref, part in allocations]
+        if allocations is not None
+        else None
+    )
+    key = idempotency.optional_key(actor, "payments.record", idempotency_key)
+    request = idempotency.fingerprint(
+        {"member": code, "cents": cents, "on": received_on, "method": method.value,
+         "bank": bank, "note": comment, "allocations": wanted}
+    )  # fmt: skip
+    with uows() as uow:
+        uow.ledger.lock()
+        if key and (done := idempotency.replay(uow, key, request)):
+            return _payment(uow, done, created=False)
+        if uow.members.get(code) is None:
+            raise NotFound(f"aucun membre n'a le code {code}", field="member")
+        if bank and (twin := uow.ledger.payment_with_bank_reference(code, bank)) is not None:
+            raise Conflict(
+                f"ce paiement semble déjà enregistré : {twin.reference} du "
+                f"{twin.received_on:%d/%m/%Y} ({format_cents(twin.cents)}) porte la même "
+                f"référence bancaire « {bank} »",
+                field="bank_reference",
+            )
+        number = uow.ledger.next_numbers(f"RG-{received_on.year}", 1)
+        payment = Payment(
+            reference=reference("RG", received_on.year, number),
+            member_code=code,
+            cents=cents,
+            received_on=received_on,
+            method=method,
+            bank_reference=bank,
+            note=comment,
+            recorded_by=actor.username,
+            recorded_at=datetime.now(UTC),
+        )
+        uow.ledger.add_payment(payment)
+        uow.flush()
+        _allocate(uow, payment, cents, wanted)
+        audit.record(
+            uow,
+            actor,
+            "paiement.enregistré",
+            "payment",
+            payment.reference,
+            membre=code,
+            montant=format_cents(cents),
+            moyen=method.label,
+            reference_bancaire=bank,
+        )
+        if key:
+            idempotency.remember(uow, key, request, 201, payment.reference)
+        view = _payment(uow, payment.reference)
+        uow.commit()
+    return view
+
+
+def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
+    return clean_text(value, field, limit)
+
+
+def _allocate(
+    uow: UnitOfWork,
+    payment: Payment,
+    cents: int,
+    wanted: Sequence[tuple[str, int | None]] | None,
+) -> None:
+    calls = uow.ledger.calls(CallFilter(member_code=payment.member_code))
+    states = call_states(
+        calls,
+        uow.ledger.credit_notes(payment.member_code),
+        uow.ledger.allocations(payment.member_code),
+        LAST_DAY,
+    )
+    issued = {c.reference: c.issued_on for c in calls}
+    for call_reference, part in plan_allocations(cents, states, wanted):
+        day = max(payment.received_on, issued[call_reference])
+        uow.ledger.add_allocation(
+            Allocation(payment.reference, call_reference, payment.member_code, part, day)
+        )
+    uow.flush()
+
+
+def _payment(uow: UnitOfWork, payment_reference: str, *, created: bool = True) -> PaymentView:
+    payment = uow.ledger.payment(payment_reference)
+    if payment is None:
+        raise NotFound(f"aucun paiement n'a la référence {payment_reference}", field="payment")
+    parts = tuple(
+        AllocationView.of(a)
+        for a in uow.ledger.allocations(payment.member_code)
+        if a.payment_reference == payment.reference
+    )
+    return PaymentView.of(payment, parts, created=created)
+
+
+def apply_credit(
+    uows: UnitOfWorkFactory, actor: Actor, member_code: str, on: date | None = None
+) -> list[AllocationView]:
+    """Use a member's credit (payments not yet absorbed) on their calls still due, oldest
+    first: after a new batch, last year's overpayment settles this year's call."""
+    actor.require(Permission.RECORD_PAYMENTS)
+    day = check_day(on or today(), "on")
+    if day > today():
+        raise InvalidInput("une imputation ne peut pas être datée du futur", field="on")
+    code = member_key(member_code)
+    with uows() as uow:
+        uow.ledger.lock()
+        if uow.members.get(code) is None:
+            raise NotFound(f"aucun membre n'a le code {code}", field="member")
+        parts = uow.ledger.allocations(code)
+        calls = uow.ledger.calls(CallFilter(member_code=code))
+        states = call_states(calls, uow.ledger.credit_notes(code), parts, LAST_DAY)
+        issued = {c.reference: c.issued_on for c in calls}
+        made: list[Allocation] = []
+        for payment in uow.ledger.payments(code):
+            left = unallocated(payment, [*parts, *made])
+            if left <= 0:
+                continue
+            for call_reference, part in plan_allocations(left, states):
+                # Never before the money arrived, nor before the call existed.
+                when = max(day, payment.received_on, issued[call_reference])
+                allocation = Allocation(payment.reference, call_reference, code, part, when)
+                uow.ledger.add_allocation(allocation)
+                made.append(allocation)
+            states = call_states(calls, uow.ledger.credit_notes(code), [*parts, *made], LAST_DAY)
+        if made:
+            uow.flush()
+            audit.record(
+                uow,
+                actor,
+                "avoir.imputé",
+                "member",
+                code,
+                imputations=[(a.call_reference, format_cents(a.cents)) for a in made],
+            )
+        views = [AllocationView.of(a) for a in made]
+        uow.commit()
+    return views
+
+
+def list_payments(
+    uows: UnitOfWorkFactory, actor: Actor, member_code: str | None = None
+) -> list[PaymentView]:
+    code = member_key(member_code) if member_code else None
+    if code is None:
+        actor.require(Permission.READ_LEDGER)
+    else:
+        actor.require_ledger_access(code)
+    with uows() as uow:
+        parts: dict[str, list[AllocationView]] = {}
+        for allocation in uow.ledger.allocations(code):
+            parts.setdefault(allocation.payment_reference, []).append(AllocationView.of(allocation))
+        return [
+            PaymentView.of(p, tuple(parts.get(p.reference, ()))) for p in uow.ledger.payments(code)
+        ]
+
+
+def member_balance(
+    uows: UnitOfWorkFactory, actor: Actor, member_code: str, on: date | None = None
+) -> BalanceView:
+    """What a member owes (or is owed) at the end of day ``on``, with each call's status."""
+    code = member_key(member_code)
+    actor.require_ledger_access(code)
+    day = check_day(on or today(), "on")
+    with uows() as uow:
+        member = uow.members.get(code)
+        if member is None:
+            raise NotFound(f"aucun membre n'a le code {code}", field="member")
+        return _balance(uow, code, member.display_name, day)
+
+
+def _balance(uow: UnitOfWork, code: str, name: str, day: date) -> BalanceView:
+    calls = uow.ledger.calls(CallFilter(member_code=code))
+    notes = uow.ledger.credit_notes(code)
+    names = batch_references(uow)
+    states = call_states(calls, notes, uow.ledger.allocations(code), day)
+    views = tuple(CallView.of(s, names.get(s.call.batch_id, "")) for s in states)
+    return BalanceView.of(balance(code, calls, notes, uow.ledger.payments(code), day), name, views)
+
+
+def balances(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None) -> list[BalanceView]:
+    """Every member with something in the ledger, at the end of day ``on`` (without the
+    detail of each call: see ``member_balance``)."""
+    actor.require(Permission.READ_LEDGER)
+    day = check_day(on or today(), "on")
+    with uows() as uow:
+        calls = uow.ledger.calls(CallFilter())
+        notes = uow.ledger.credit_notes()
+        received = uow.ledger.payments()
+        names = {c.member_code: c.member_name for c in calls}
+        codes = sorted(set(names) | {p.member_code for p in received})
+        for code in codes:
+            if code not in names and (member := uow.members.get(code)) is not None:
+                names[code] = member.display_name
+        grouped: dict[str, tuple[list[Call], list[CreditNote], list[Payment]]] = {
+            code: ([], [], []) for code in codes
+        }
+        for call in calls:
+            grouped[call.member_code][0].append(call)
+        for credit_note in notes:
+            grouped[credit_note.member_code][1].append(credit_note)
+        for payment in received:
+            grouped[payment.member_code][2].append(payment)
+        return [
+            BalanceView.of(balance(code, *grouped[code], day), names.get(code, code), ())
+            for code in codes
+        ]

@@ -1,0 +1,1 @@
+"""What is printed: the shared PDF/HTML layout and the spreadsheets."""

@@ -1,0 +1,1 @@
+"""The register of members: creating and changing records, importing and exporting files."""

@@ -1,0 +1,1 @@
+"""The SCIC transition: law and statutes, compliance, transition report, capital, surplus."""

@@ -1,0 +1,110 @@
+"""The web application: pages, static files, French error pages, security headers.
+
+A FastAPI sub-application mounted at ``/`` by ``gouvernance.server`` behind the API's routes:
+it answers the paths the API does not (``/``, ``/connexion``, ``/mon-espace``…), reads the
+process's ``Application`` through ``get_application`` and never imports the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gouvernance.bootstrap import Application
+from gouvernance.domain.errors import GouvernanceError
+from web.rendering import render
+from web.routes import board, home, member, screen, voting
+from web.session import CsrfRefused, SignInRequired, current_actor_or_none
+
+log = logging.getLogger("gouvernance.web")
+STATIC = Path(__file__).resolve().parent / "static"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_web(get_application: Callable[[], Application]) -> FastAPI:
+    web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    web.state.get_application = get_application
+    web.mount("/static/web", StaticFiles(directory=STATIC), name="static-web")
+    for module in (home, member, voting, screen, board):
+        web.include_router(module.router)
+    _install_errors(web)
+
+    @web.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        else:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return web
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _page(request: Request, status: int, title: str, message: str) -> Response:
+    if not _wants_html(request):
+        body: dict[str, object] = {
+            "error": {"code": "http", "message": message, "field": None, "problems": []}
+        }
+        return JSONResponse(body, status_code=status)
+    request.state.actor = current_actor_or_none(request)
+    return render(request, "erreur.html", status=status, titre=title, message=message)
+
+
+def _install_errors(web: FastAPI) -> None:
+    @web.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, _: SignInRequired) -> Response:
+        if request.method == "GET":
+            target = quote(
+                request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            )
+            return RedirectResponse(f"/connexion?suite={target}", status_code=303)
+        return _page(request, 401, "Session terminée", "Reconnectez-vous, puis recommencez.")
+
+    @web.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, _: CsrfRefused) -> Response:
+        return _page(
+            request, 403, "Formulaire refusé",
+            "Ce formulaire a expiré ou ne vient pas de Gouvernance : rien n'a été enregistré. "
+            "Rechargez la page et recommencez.",
+        )  # fmt: skip
+
+    @web.exception_handler(GouvernanceError)
+    async def domain_error(request: Request, error: GouvernanceError) -> Response:
+        return _page(request, error.status, "Impossible", error.message)
+
+    @web.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            return _page(request, 404, "Page introuvable", "Cette page n'existe pas.")
+        return _page(request, error.status_code, "Requête refusée", str(error.detail))
+
+    @web.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("erreur inattendue", exc_info=error)
+        return _page(
+            request, 500, "Erreur interne", "Une erreur inattendue : rien n'a été enregistré."
+        )

@@ -1,0 +1,99 @@
+"""Pages from Jinja2 templates, with what every page shows: who is signed in, the menu of their
+role, the CSRF value of their forms, and the errors of a refused form next to its fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from gouvernance.domain.errors import GouvernanceError
+from gouvernance.domain.money import format_cents
+from gouvernance.domain.users import Actor, Permission, Role
+from web.session import CSRF_FIELD, csrf_for, session_token
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters["euros"] = format_cents
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+def menu(actor: Actor | None) -> list[Link]:
+    """The pages a role uses, in the order of its day."""
+    if actor is None:
+        return []
+    links: list[Link] = []
+    if actor.member_code:
+        links += [
+            Link("Mon espace", "/mon-espace"),
+            Link("Mes appels", "/mon-espace/appels"),
+            Link("Mes pouvoirs", "/mon-espace/pouvoirs"),
+        ]
+    if actor.can(Permission.SIMULATE_FEES):
+        links.append(Link("Barèmes", "/conseil/simulation"))
+    links.append(Link("Assemblées", "/assemblees"))
+    return links
+
+
+@dataclass
+class FormErrors:
+    """The French message of each refused field, and one for the whole form."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    general: str | None = None
+
+    @classmethod
+    def of(cls, error: GouvernanceError, known: set[str]) -> FormErrors:
+        """Each problem next to its field when the form has it, else above the form."""
+        found = cls()
+        problems = error.problems or []
+        for problem in problems:
+            if problem.field in known and problem.field not in found.fields:
+                found.fields[problem.field] = problem.message
+        if error.field in known and error.field not in found.fields:
+            found.fields[error.field] = error.message
+        if not found.fields or error.field not in known:
+            found.general = error.message
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self.fields) or self.general is not None
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    actor: Actor | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    who = actor if actor is not None else getattr(request.state, "actor", None)
+    token = session_token(request)
+    login_csrf = context.pop("login_csrf", "")
+    page = environment.get_template(template).render(
+        request=request,
+        actor=who,
+        role_label=who.role.label if who else None,
+        is_admin=who is not None and who.role is Role.ADMIN,
+        menu=menu(who),
+        csrf_field=CSRF_FIELD,
+        csrf=csrf_for(token) if token else login_csrf,
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(page, status_code=status)
