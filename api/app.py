@@ -11,9 +11,11 @@ from api import docs, errors, openapi
 from api.routers import (
     accounts,
     assemblies,
+    bank,
     calls,
     capital,
     fees,
+    mail,
     members,
     organisation,
     payments,
@@ -58,6 +60,7 @@ TAGS = [
     {"name": "appels", "description": "Appels de cotisation, lots et avoirs."},
     {"name": "paiements", "description": "Paiements reçus, imputations et soldes."},
     {"name": "trésorerie", "description": "Lettres, relances, exports, mandats SEPA."},
+    {"name": "courriels", "description": "Appels, relances, convocations et PV par courriel."},
     {"name": "statuts", "description": "Statuts, conformité à la loi, paramètres légaux."},
     {"name": "transition", "description": "Passage en SCIC : les membres selon les statuts."},
     {"name": "capital", "description": "Registre des parts sociales et attestations."},
@@ -99,6 +102,8 @@ def create_app(application: Application | None = None) -> FastAPI:
     app.include_router(calls.router)
     app.include_router(payments.router)
     app.include_router(treasury.router)
+    app.include_router(mail.router)
+    app.include_router(bank.router)
     app.include_router(statutes.router)
     app.include_router(transition.router)
     app.include_router(capital.router)

@@ -25,6 +25,7 @@ from gouvernance.services.ledger.ledger_views import (
     DueReminderView,
     IssueResult,
     PaymentView,
+    RefundView,
 )
 from gouvernance.services.ledger.mandates import BankDetails, MandateView
 
@@ -392,6 +393,7 @@ class BalanceOut(BaseModel):
     called: str = Field(description="total appelé")
     credited: str = Field(description="total des avoirs")
     received: str = Field(description="total reçu")
+    refunded: str = Field(description="total remboursé au membre sur son crédit")
     owed: str = Field(description="positif : dû par le membre ; négatif : son crédit")
     owed_text: str
     credit: str = Field(description="crédit du membre (trop-perçu), 0.00 sinon")
@@ -407,6 +409,7 @@ class BalanceOut(BaseModel):
             called=amount_text(balance.called),
             credited=amount_text(balance.credited),
             received=amount_text(balance.received),
+            refunded=amount_text(balance.refunded),
             owed=amount_text(balance.owed),
             owed_text=format_cents(balance.owed),
             credit=amount_text(balance.credit),
@@ -522,3 +525,58 @@ class BankOut(BaseModel):
     @classmethod
     def of(cls, details: BankDetails) -> BankOut:
         return cls(iban=details.iban, bic=details.bic, sepa_creditor_id=details.sepa_creditor_id)
+
+
+class RefundIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount": "50,00",
+                    "refunded_on": "2027-02-01",
+                    "method": "virement",
+                    "bank_reference": "VIR REMB GARRIGUE",
+                    "reason": "Trop-perçu sur la cotisation 2027",
+                }
+            ]
+        }
+    )
+
+    amount: Figure = Field(description="montant remboursé, au plus le crédit du membre")
+    refunded_on: Day = Field(description="date du remboursement (pas dans le futur)")
+    method: str = Field(
+        min_length=1, max_length=20, description="virement, chèque, espèces ou prélèvement"
+    )
+    bank_reference: str = Field(
+        "", max_length=100, description="référence du virement ou du chèque"
+    )
+    reason: str = Field("", max_length=500, description="motif, gardé au journal")
+
+    def cents(self) -> int:
+        return cents_of(self.amount, "amount")
+
+    def payment_method(self) -> PaymentMethod:
+        return parse_method(self.method, field="method")
+
+
+class RefundOut(BaseModel):
+    reference: str = Field(description="ex. RB-2027-0001")
+    member_code: str
+    amount: str
+    amount_text: str
+    refunded_on: date
+    method: PaymentMethod
+    bank_reference: str
+    reason: str
+    recorded_by: str
+    created: bool
+
+    @classmethod
+    def of(cls, view: RefundView) -> RefundOut:
+        return cls(
+            reference=view.reference, member_code=view.member_code,
+            amount=amount_text(view.cents), amount_text=format_cents(view.cents),
+            refunded_on=view.refunded_on, method=view.method,
+            bank_reference=view.bank_reference, reason=view.reason,
+            recorded_by=view.recorded_by, created=view.created,
+        )  # fmt: skip

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import GouvernanceError
 from web.rendering import render
-from web.routes import board, home, member, screen, voting
+from web.routes import bank, board, desk, home, member, screen, treasury, voting
 from web.session import CsrfRefused, SignInRequired, current_actor_or_none
 
 log = logging.getLogger("gouvernance.web")
@@ -40,7 +40,7 @@ def create_web(get_application: Callable[[], Application]) -> FastAPI:
     web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     web.state.get_application = get_application
     web.mount("/static/web", StaticFiles(directory=STATIC), name="static-web")
-    for module in (home, member, voting, screen, board):
+    for module in (home, member, voting, screen, board, treasury, desk, bank):
         web.include_router(module.router)
     _install_errors(web)
 

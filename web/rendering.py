@@ -43,6 +43,8 @@ def menu(actor: Actor | None) -> list[Link]:
             Link("Mes appels", "/mon-espace/appels"),
             Link("Mes pouvoirs", "/mon-espace/pouvoirs"),
         ]
+    if actor.can(Permission.ISSUE_CALLS) or actor.can(Permission.RECORD_PAYMENTS):
+        links.append(Link("Trésorerie", "/tresorerie"))
     if actor.can(Permission.SIMULATE_FEES):
         links.append(Link("Barèmes", "/conseil/simulation"))
     links.append(Link("Assemblées", "/assemblees"))

@@ -7,10 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.ledger_schemas import AllocationOut, BalanceOut, OnIn, PaymentIn, PaymentOut
+from api.ledger_schemas import (
+    AllocationOut,
+    BalanceOut,
+    OnIn,
+    PaymentIn,
+    PaymentOut,
+    RefundIn,
+    RefundOut,
+)
 from api.schemas import Day
 from api.security import App, CurrentActor
-from gouvernance.services.ledger import payments
+from gouvernance.services.ledger import payments, refunds
 
 router = APIRouter(tags=["paiements"])
 
@@ -73,6 +81,46 @@ def apply_credit(
 ) -> list[AllocationOut]:
     on = body.on if body is not None else None
     return [AllocationOut.of(a) for a in payments.apply_credit(app.uows, actor, code, on)]
+
+
+@router.post(
+    "/members/{code}/refunds",
+    response_model=RefundOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Rembourser un trop-perçu à un membre, sur son crédit",
+    responses={
+        200: {"model": RefundOut, "description": "remboursement déjà enregistré (même clé)"}
+    },
+)
+def refund(
+    app: App,
+    actor: CurrentActor,
+    code: Code,
+    body: RefundIn,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="rejouer la même requête avec la même clé n'enregistre rien de plus"),
+    ] = None,
+) -> RefundOut:
+    """Au plus le crédit du membre, à la date du remboursement comme aujourd'hui ; le
+    remboursement entre dans son solde, les exports et le FEC (411 au débit, 512 au crédit)."""
+    view = refunds.refund_overpayment(
+        app.uows, actor, code, body.cents(), body.refunded_on, body.payment_method(),
+        bank_reference=body.bank_reference, reason=body.reason, idempotency_key=idempotency_key,
+    )  # fmt: skip
+    if not view.created:
+        response.status_code = status.HTTP_200_OK
+    return RefundOut.of(view)
+
+
+@router.get(
+    "/members/{code}/refunds",
+    response_model=list[RefundOut],
+    summary="Lister les remboursements faits à un membre",
+)
+def list_refunds(app: App, actor: CurrentActor, code: Code) -> list[RefundOut]:
+    return [RefundOut.of(r) for r in refunds.list_refunds(app.uows, actor, code)]
 
 
 @router.get(

@@ -73,8 +73,10 @@ COMMANDS = (
           "XLSX, FEC, SEPA.", TREASURY),
     Entry("mandates", "treasury", "mandates_app", "Mandats de prélèvement SEPA des membres.",
           TREASURY),
-    Entry("bank", "treasury", "bank_app", "Coordonnées bancaires de l'organisation (virements, "
-          "prélèvements).", TREASURY),
+    Entry("mail", "mail", "app", "Courriels aux membres : appels, relances, convocations, PV, "
+          "avec leur PDF.", TREASURY),
+    Entry("bank", "bank", "bank_app", "Banque : coordonnées, import des relevés (CAMT.053, "
+          "CSV), lignes en attente.", TREASURY),
     Entry("law", "statutes", "law_app",
           "Le droit applicable : paramètres légaux datés, TMO, plafond de l'intérêt aux parts.",
           SCIC),

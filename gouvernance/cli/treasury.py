@@ -670,6 +670,41 @@ def apply_credit(
     console.print(f"Total imputé : {_euros(sum(a.cents for a in made))}", highlight=False)
 
 
+@payments_app.command("refund")
+def refund(
+    member: Annotated[str, typer.Argument(help="Code du membre.")],
+    amount: Annotated[str, typer.Argument(help="Montant remboursé, ex. 50,00.")],
+    on: Annotated[str, typer.Option("--on", help="Date du remboursement (2027-02-01).")],
+    method: Annotated[
+        str, typer.Option("--method", help="virement, chèque, espèces ou prélèvement.")
+    ] = "virement",
+    bank_ref: Annotated[
+        str, typer.Option("--bank-ref", help="Référence du virement ou du chèque.")
+    ] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Motif, gardé au journal.")] = "",
+    key: KeyOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Rembourser un trop-perçu : au plus le crédit du membre (il entre au solde et au FEC)."""
+    from gouvernance.services.ledger import refunds
+
+    cents = parse_cents(amount, "amount")
+    chosen = parse_method(method, field="--method")
+    day = parse_day(on, "--on")
+    with opened(database) as application:
+        view = refunds.refund_overpayment(
+            application.uows, _cli_actor(), member, cents, day, chosen,
+            bank_reference=bank_ref, reason=reason, idempotency_key=key,
+        )  # fmt: skip
+    head = "Remboursement enregistré" if view.created else "Déjà enregistré"
+    console.print(
+        f"{head} : {view.reference} — {_euros(view.cents)} à {escape(view.member_code)} "
+        f"le {_day(view.refunded_on)} ({view.method.label}).",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
 @balances_app.command("balances")
 def show_balances(
     member: MemberOption = None, on: DateText = None, database: DatabaseOption = None
@@ -689,7 +724,8 @@ def show_balances(
     table.add_column("Membre", overflow="fold")
     if wide:
         table.add_column("Nom", max_width=32, overflow="ellipsis", no_wrap=True)
-    _amount_columns(table, "Appelé", "Avoirs", "Reçu", "Solde")
+    refunds = any(v.refunded for v in found)  # the column only where money went back
+    _amount_columns(table, "Appelé", "Avoirs", "Reçu", *(["Remboursé"] if refunds else []), "Solde")
     for view in found:
         table.add_row(
             escape(view.member_code),
@@ -697,6 +733,7 @@ def show_balances(
             _euros(view.called),
             _euros(view.credited),
             _euros(view.received),
+            *([_euros(view.refunded)] if refunds else []),
             _standing(view.owed),
         )
     table.add_section()
@@ -707,6 +744,7 @@ def show_balances(
         _bold_euros(sum(v.called for v in found)),
         _bold_euros(sum(v.credited for v in found)),
         _bold_euros(sum(v.received for v in found)),
+        *([_bold_euros(sum(v.refunded for v in found))] if refunds else []),
         f"[bold]dû {_euros(owed)}[/]",
     )
     console.print(table)
@@ -722,13 +760,12 @@ def _print_member_balance(view: BalanceView) -> None:
         soft_wrap=True,
         highlight=False,
     )
-    for label, cents in (
-        ("Appelé", view.called),
-        ("Avoirs", view.credited),
-        ("Reçu", view.received),
-    ):
-        console.print(f"{label:<8} {_euros(cents)}", highlight=False)
-    console.print(f"Solde    {_standing(view.owed)}", highlight=False)
+    lines = [("Appelé", view.called), ("Avoirs", view.credited), ("Reçu", view.received)]
+    if view.refunded:
+        lines.append(("Remboursé", view.refunded))
+    for label, cents in lines:
+        console.print(f"{label:<9} {_euros(cents)}", highlight=False)
+    console.print(f"{'Solde':<9} {_standing(view.owed)}", highlight=False)
     if view.calls:
         console.print(_calls_table(view.calls))
 

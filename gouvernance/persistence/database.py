@@ -197,10 +197,30 @@ def _sqlite_pragmas(dbapi_connection: Any) -> None:
     cursor.close()
     # SQLite's lower() folds ASCII only; searches must find « Élodie » from « élodie ».
     dbapi_connection.create_function("gv_fold", 1, _fold, deterministic=True)
+    dbapi_connection.create_function("gv_plain", 1, _plain, deterministic=True)
 
 
 def _fold(text: str | None) -> str | None:
     return None if text is None else text.casefold()
+
+
+# Searching a name as typed at a door: « elodie » finds « Élodie ». The letters of French
+# names, in both cases; PostgreSQL does the same with translate() (persistence/assemblies.py).
+ACCENTED = "àâäéèêëîïôöùûüÿçÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÇ"
+UNACCENTED = "aaaeeeeiioouuuycAAAEEEEIIOOUUUYC"
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+_UNACCENT = str.maketrans(ACCENTED, UNACCENTED)
+
+
+def plain_text(text: str) -> str:
+    """``text`` without the accents and ligatures above, then casefolded."""
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return text.translate(_UNACCENT).casefold()
+
+
+def _plain(text: str | None) -> str | None:
+    return None if text is None else plain_text(text)
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

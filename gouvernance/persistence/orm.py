@@ -42,6 +42,14 @@ from gouvernance.domain.assembly.model import (
     Vote,
 )
 from gouvernance.domain.audit import AuditEntry
+from gouvernance.domain.bank.model import (
+    BankLine,
+    BankStatement,
+    Direction,
+    LineKind,
+    LineStatus,
+    StatementFormat,
+)
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
@@ -51,9 +59,11 @@ from gouvernance.domain.calls.model import (
     Mandate,
     Payment,
     PaymentMethod,
+    Refund,
     Reminder,
 )
 from gouvernance.domain.facts import Fact, FactKind
+from gouvernance.domain.mail import MailKind, MailStatus, OutboxMessage
 from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.scic.capital import CapitalOperation, OperationKind
@@ -283,6 +293,22 @@ payments = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
+# Money paid back to a member out of their credit (migration 0006, ``_upgrade_refunds``).
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("cents", Cents, nullable=False),
+    Column("refunded_on", Date, nullable=False),
+    Column("method", _enum(PaymentMethod, "payment_method"), nullable=False),
+    Column("bank_reference", String(100), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
 allocations = Table(
     "allocations",
     metadata,
@@ -460,6 +486,92 @@ assembly_signatures = Table(
     UniqueConstraint("assembly_id", "role", "name", name="uq_assembly_signatures_signatory"),
 )
 
+# --- e-mail sent to members (migration 0006, ``_upgrade_mail``) ------------------------------
+# One row per message, written before it leaves: kind + reference + member + document is unique,
+# so a message sent is never sent again. No password nor server credential is ever stored here.
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", _enum(MailKind, "mail_kind"), nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("document", String(60), nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("recipient_name", String(200), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("attachment", String(120), nullable=False),
+    Column("message_id", String(250), nullable=False),
+    Column("status", _enum(MailStatus, "mail_status"), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("last_attempt_at", UtcDateTime()),
+    Column("last_attempt_by", String(80)),
+    Column("sent_at", UtcDateTime()),
+    Column("server_answer", Text),
+    Column("smtp_code", Integer),
+    Column("error", Text),
+    UniqueConstraint("kind", "reference", "member_code", "document", name="uq_mail_outbox_message"),
+    Index("ix_mail_outbox_kind_reference", "kind", "reference"),
+)
+
+# --- bank statements (migration 0006, ``_upgrade_bank``) ----------------------------------------
+# One row per imported file (its digest is unique: the same bytes again add nothing); each line
+# kept once by its identity (``fingerprint``), whatever imports bring it again.
+bank_statements = Table(
+    "bank_statements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False, unique=True),
+    Column("format", _enum(StatementFormat, "statement_format"), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("statement_ids", String(300), nullable=False),
+    Column("account_iban", String(34), nullable=False),
+    Column("from_date", Date),
+    Column("to_date", Date),
+    Column("line_count", Integer, nullable=False),
+    Column("new_line_count", Integer, nullable=False),
+    Column("profile", String(80), nullable=False),
+    Column("imported_by", String(80), nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
+)
+
+bank_lines = Table(
+    "bank_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("statement_id", Integer, ForeignKey("bank_statements.id"), nullable=False, index=True),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("position", Integer, nullable=False),
+    Column("account_iban", String(34), nullable=False),
+    Column("booked_on", Date, nullable=False),
+    Column("value_on", Date),
+    Column("cents", Cents, nullable=False),
+    Column("direction", _enum(Direction, "line_direction"), nullable=False),
+    Column("kind", _enum(LineKind, "line_kind"), nullable=False),
+    Column("status", _enum(LineStatus, "line_status"), nullable=False, index=True),
+    Column("bank_reference", String(100), nullable=False),
+    Column("remittance", String(500), nullable=False),
+    Column("counterparty_name", String(140), nullable=False),
+    Column("counterparty_iban", String(34), nullable=False, index=True),
+    Column("end_to_end_id", String(35), nullable=False),
+    Column("mandate_id", String(35), nullable=False),
+    Column("bank_code", String(40), nullable=False),
+    Column("return_reason", String(4), nullable=False),
+    Column("match_reason", String(300), nullable=False),
+    Column("suggested_member", String(20)),
+    Column("suggested_calls", String(300), nullable=False),
+    Column("candidates", String(200), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code")),
+    Column("payment_reference", String(24)),
+    Column("reversed_payment", String(24), index=True),
+    Column("resolved_by", String(80)),
+    Column("resolved_at", UtcDateTime()),
+    Column("note", String(500), nullable=False),
+)
+
 # Tables whose rows are never updated nor deleted once written (migrations 0002, 0003: triggers).
 APPEND_ONLY = (
     "organisation_snapshots",
@@ -470,6 +582,7 @@ APPEND_ONLY = (
     "allocations",
     "reminders",
     "capital_operations",
+    "refunds",
 )
 
 _mapped = False
@@ -503,6 +616,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(CreditNote, credit_notes)
     mapper_registry.map_imperatively(Payment, payments)
     mapper_registry.map_imperatively(Allocation, allocations)
+    mapper_registry.map_imperatively(Refund, refunds)
     mapper_registry.map_imperatively(Reminder, reminders)
     mapper_registry.map_imperatively(Mandate, mandates)
     mapper_registry.map_imperatively(CapitalOperation, capital_operations)
@@ -513,4 +627,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Vote, assembly_votes)
     mapper_registry.map_imperatively(BallotCount, assembly_counts)
     mapper_registry.map_imperatively(Signatory, assembly_signatures)
+    mapper_registry.map_imperatively(OutboxMessage, mail_outbox)
+    mapper_registry.map_imperatively(BankStatement, bank_statements)
+    mapper_registry.map_imperatively(BankLine, bank_lines)
     _mapped = True

@@ -25,6 +25,7 @@ from gouvernance.domain.calls.model import (
     Mandate,
     NewCall,
     Payment,
+    Refund,
     Reminder,
 )
 from gouvernance.domain.facts import FactKind
@@ -45,6 +46,7 @@ from gouvernance.persistence.orm import (
     members,
     organisation_snapshots,
     payments,
+    refunds,
     reminders,
     users,
 )
@@ -535,6 +537,19 @@ class SqlLedger:
         query = select(Allocation).order_by(allocations.c.id)
         if member_code is not None:
             query = query.where(allocations.c.member_code == member_code)
+        return self.session.scalars(query).all()
+
+    def add_refund(self, refund: Refund) -> None:
+        self.session.add(refund)
+
+    def refund(self, reference: str) -> Refund | None:
+        query = select(Refund).where(refunds.c.reference == reference)
+        return self.session.scalars(query).one_or_none()
+
+    def refunds(self, member_code: str | None = None) -> Sequence[Refund]:
+        query = select(Refund).order_by(refunds.c.id)
+        if member_code is not None:
+            query = query.where(refunds.c.member_code == member_code)
         return self.session.scalars(query).all()
 
     def add_reminder(self, reminder: Reminder) -> None:

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.persistence.assemblies import SqlAssemblyStore
+from gouvernance.persistence.bank import SqlBankBook
 from gouvernance.persistence.capital import SqlCapitalRegister
 from gouvernance.persistence.faults import infrastructure_fault, scrub
+from gouvernance.persistence.mail import SqlMailOutbox
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
     SqlAuditLog,
@@ -30,10 +32,12 @@ from gouvernance.persistence.repositories import (
 from gouvernance.services.ports import (
     AssemblyStore,
     AuditLog,
+    BankBook,
     CapitalRegister,
     CategoryRepository,
     IdempotencyStore,
     Ledger,
+    MailOutbox,
     MemberRepository,
     OrganisationRepository,
     TokenRepository,
@@ -48,6 +52,7 @@ _NUMBERED = "ce numéro de résolution est déjà pris dans cette assemblée"
 _VOTED = "cet associé a déjà voté sur cette résolution"
 _COUNTED = "les décomptes de ce collège sont déjà saisis pour cette résolution"
 _SIGNED = "ce signataire a déjà signé le procès-verbal en cette qualité"
+_MAILED = "ce courriel est déjà enregistré dans la boîte d'envoi"
 
 # Which field a unique constraint protects, to name it in the error a person reads.
 _CONSTRAINT_FIELDS = {
@@ -80,6 +85,12 @@ _CONSTRAINT_FIELDS = {
     "assembly_counts.resolution_id, assembly_counts.college": ("college", _COUNTED),
     "uq_assembly_signatures_signatory": ("name", _SIGNED),
     "assembly_signatures.assembly_id, assembly_signatures.role": ("name", _SIGNED),
+    "uq_mail_outbox_message": ("document", _MAILED),
+    "mail_outbox.kind, mail_outbox.reference": ("document", _MAILED),
+    "uq_bank_statements_digest": ("file", "ce relevé est déjà importé"),
+    "bank_statements.digest": ("file", "ce relevé est déjà importé"),
+    "uq_bank_lines_fingerprint": ("file", "une ligne de ce relevé est déjà importée"),
+    "bank_lines.fingerprint": ("file", "une ligne de ce relevé est déjà importée"),
 }
 
 
@@ -144,6 +155,8 @@ class SqlAlchemyUnitOfWork:
     ledger: Ledger
     capital: CapitalRegister
     assemblies: AssemblyStore
+    mail: MailOutbox
+    bank: BankBook
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -160,6 +173,8 @@ class SqlAlchemyUnitOfWork:
         self.ledger = SqlLedger(self.session)
         self.capital = SqlCapitalRegister(self.session)
         self.assemblies = SqlAssemblyStore(self.session, self.flush)
+        self.mail = SqlMailOutbox(self.session)
+        self.bank = SqlBankBook(self.session)
         return self
 
     def __exit__(

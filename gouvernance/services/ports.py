@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -10,6 +10,7 @@ from typing import Literal, Protocol, Self
 
 from gouvernance.domain.assembly.model import (
     Assembly,
+    Attendance,
     AttendanceRecord,
     BallotCount,
     Choice,
@@ -21,6 +22,7 @@ from gouvernance.domain.assembly.model import (
 )
 from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
 from gouvernance.domain.audit import AuditEntry
+from gouvernance.domain.bank.model import BankLine, BankStatement, LineStatus
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
@@ -30,10 +32,12 @@ from gouvernance.domain.calls.model import (
     Mandate,
     NewCall,
     Payment,
+    Refund,
     Reminder,
 )
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer
+from gouvernance.domain.mail import MailKind, OutboxMessage
 from gouvernance.domain.members import Category, Member, PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.scic.capital import CapitalOperation
@@ -107,6 +111,9 @@ class Ledger(Protocol):
     ) -> Payment | None: ...
     def add_allocation(self, allocation: Allocation) -> None: ...
     def allocations(self, member_code: str | None = None) -> Sequence[Allocation]: ...
+    def add_refund(self, refund: Refund) -> None: ...
+    def refund(self, reference: str) -> Refund | None: ...
+    def refunds(self, member_code: str | None = None) -> Sequence[Refund]: ...
     def add_reminder(self, reminder: Reminder) -> None: ...
     def reminders(self, member_code: str | None = None) -> Sequence[Reminder]: ...
     def mandate(self, member_code: str) -> Mandate | None: ...
@@ -122,6 +129,16 @@ class CapitalRegister(Protocol):
     def operations(
         self, *, until: date | None = None, member_code: str | None = None
     ) -> Sequence[CapitalOperation]: ...
+
+
+@dataclass(frozen=True)
+class RollQuery:
+    """A page of an assembly's roll, as the door asks for it: a name or code typed (case and
+    common French accents ignored), and who has signed the sheet or not."""
+
+    search: str | None = None
+    signed: bool | None = None  # True: on the attendance sheet; False: not yet; None: all
+    holders: bool = False  # only the entitled attending in person or remotely (proxy holders)
 
 
 class AssemblyStore(Protocol):
@@ -144,6 +161,13 @@ class AssemblyStore(Protocol):
     def attendance_of(self, assembly_id: int, member_code: str) -> AttendanceRecord | None: ...
     def remove_attendance(self, record: AttendanceRecord) -> None: ...
     def proxies_held(self, assembly_id: int, holder_code: str) -> Sequence[str]: ...  # sorted
+    def roll_page(
+        self, assembly_id: int, query: RollQuery, offset: int, limit: int
+    ) -> tuple[Sequence[RollEntry], int]: ...  # by member code; and how many match in all
+    def attendance_around(
+        self, assembly_id: int, member_codes: Sequence[str]
+    ) -> Sequence[AttendanceRecord]: ...  # these associates' lines and those they hold
+    def attendance_by_mode(self, assembly_id: int) -> Mapping[Attendance, int]: ...  # GROUP BY
 
     def add_resolution(self, resolution: Resolution) -> None: ...  # flushed: id is set
     def resolutions(self, assembly_id: int) -> Sequence[Resolution]: ...  # by number
@@ -230,6 +254,43 @@ class IdempotencyStore(Protocol):
     def put(self, key: str, response: StoredResponse) -> None: ...
 
 
+class MailOutbox(Protocol):
+    """E-mail to members: one row per message, written before it leaves. Runs that pick the
+    messages to send hold ``lock()`` (two runs at once never pick the same message)."""
+
+    def lock(self) -> None: ...
+    def add(self, message: OutboxMessage) -> None: ...  # flushed: ``message.id`` is set
+    def get(self, message_id: int) -> OutboxMessage | None: ...
+    def messages(self, kind: MailKind, reference: str) -> Sequence[OutboxMessage]: ...  # by id
+    def history(
+        self, kind: MailKind | None, reference: str | None, limit: int
+    ) -> Sequence[OutboxMessage]: ...  # newest first; ``reference`` also matches the document
+
+
+class BankBook(Protocol):
+    """Imported bank statements and their lines; writers hold ``Ledger.lock()``."""
+
+    def add_statement(self, statement: BankStatement) -> None: ...  # flushed: id is set
+    def statement_by_digest(self, digest: str) -> BankStatement | None: ...
+    def statement(self, statement_id: int) -> BankStatement | None: ...
+    def statement_by_reference(self, reference: str) -> BankStatement | None: ...
+    def statements(self, limit: int) -> Sequence[BankStatement]: ...  # newest first
+    def known_fingerprints(self, fingerprints: Iterable[str]) -> set[str]: ...
+    def add_lines(self, lines: Sequence[BankLine]) -> None: ...  # flushed: ids are set
+    def line(self, line_id: int) -> BankLine | None: ...
+    def line_by_fingerprint(self, fingerprint: str) -> BankLine | None: ...
+    def lines(
+        self,
+        *,
+        statement_id: int | None = None,
+        statuses: Sequence[LineStatus] | None = None,
+        limit: int = 1000,
+    ) -> Sequence[BankLine]: ...  # oldest booking first, then in the file's order
+    def count_lines(self, statuses: Sequence[LineStatus]) -> int: ...
+    def learned_ibans(self) -> Mapping[str, str]: ...  # IBAN → member, from settled credits
+    def reversed_payments(self, payment_references: Iterable[str]) -> set[str]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside ``with uow:`` is committed together or not at all."""
 
@@ -243,6 +304,8 @@ class UnitOfWork(Protocol):
     ledger: Ledger
     capital: CapitalRegister
     assemblies: AssemblyStore
+    mail: MailOutbox
+    bank: BankBook
 
     def __enter__(self) -> Self: ...
     def __exit__(

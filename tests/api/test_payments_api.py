@@ -307,3 +307,27 @@ def test_the_board_reads_every_balance_at_a_date(
     assert total == 687140 - 48000
     unknown = client.get("/members/INCONNU/balance", headers=treasurer)
     assert unknown.status_code == 404
+
+
+def test_an_overpayment_is_refunded_once_and_never_beyond_the_credit(
+    client: TestClient, treasurer: Headers
+) -> None:
+    paid = _pay(client, treasurer, member="SAL01", amount="70,00")  # 20,00 € called
+    assert paid.status_code == 201, paid.text
+    too_much = client.post(
+        "/members/SAL01/refunds",
+        json={"amount": "60,00", "refunded_on": "2027-02-05", "method": "virement"},
+        headers=treasurer,
+    )
+    assert too_much.status_code == 422
+    body = {"amount": "50,00", "refunded_on": "2027-02-05", "method": "virement",
+            "reason": "trop-perçu"}  # fmt: skip
+    headers = {**treasurer, "Idempotency-Key": "remb-sal01"}
+    first = client.post("/members/SAL01/refunds", json=body, headers=headers)
+    again = client.post("/members/SAL01/refunds", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["reference"] == again.json()["reference"]
+    assert first.json()["amount_text"] == "50,00\u00a0€"
+    balance = client.get("/members/SAL01/balance", headers=treasurer).json()
+    assert (balance["refunded"], balance["credit"], balance["owed"]) == ("50.00", "0.00", "0.00")
+    assert len(client.get("/members/SAL01/refunds", headers=treasurer).json()) == 1

@@ -367,3 +367,17 @@ def test_a_negative_amount_is_refused_in_french_not_read_as_an_option(db: list[s
                   "--method", "virement", *db)  # fmt: skip
     assert refused.exit_code == 1
     assert "doit être positif" in refused.output
+
+
+def test_an_overpayment_is_refunded_from_the_command_line_and_shows_in_the_balance(
+    db: list[str],
+) -> None:
+    issue(db)
+    ok("payments", "record", "GARRIGUE", "450", "--on", "2026-12-02", "--method", "chèque", *db)
+    refused = run("payments", "refund", "GARRIGUE", "80,00", "--on", "2026-12-03", *db)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    done = ok("payments", "refund", "GARRIGUE", "50,00", "--on", "2026-12-03", "--reason",
+              "trop-perçu", *db)  # fmt: skip
+    assert "Remboursement enregistré : RB-" in flat(done)
+    balance = flat(ok("balances", "--member", "GARRIGUE", *db))
+    assert "Remboursé" in balance

@@ -5,8 +5,10 @@ encore de vote » until the first ballot, then follows each change."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import TypeVar
 
 import anyio
 import pytest
@@ -270,6 +272,16 @@ def test_the_live_tally_says_pas_encore_de_vote_until_the_first_ballot_and_rejec
     assert [r.outcome for r in closed] == [Outcome.REJECTED, Outcome.ADOPTED]
 
 
+T = TypeVar("T")
+
+
+def run_apart(function: Callable[[], Awaitable[T]]) -> T:
+    """``anyio.run`` in a thread of its own: in the same test process, the browser tests'
+    Playwright keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, function).result()
+
+
 def test_the_live_stream_yields_the_tally_then_each_change_and_ends_on_closing(
     app: Application, code: str, codes: list[str]
 ) -> None:
@@ -292,7 +304,7 @@ def test_the_live_stream_yields_the_tally_then_each_change_and_ends_on_closing(
                 )
         return seen
 
-    first, voted, final = anyio.run(watch)
+    first, voted, final = run_apart(watch)
     assert first.tally.resolutions[0].outcome is Outcome.PENDING
     assert voted.tally.resolutions[0].outcome is Outcome.ADOPTED and not voted.final
     assert final.final
@@ -307,10 +319,10 @@ def test_the_live_stream_stops_after_its_limit_and_raises_a_refusal(
     async def first_only() -> list[TallyView]:
         return [v async for v in live.follow(app.uows, SCRUTINEER, code, limit=1)]
 
-    assert len(anyio.run(first_only)) == 1
+    assert len(run_apart(first_only)) == 1
 
     async def as_member() -> list[TallyView]:
         return [v async for v in live.follow(app.uows, member("M0001"), code, limit=1)]
 
     with pytest.raises(Forbidden):
-        anyio.run(as_member)
+        run_apart(as_member)

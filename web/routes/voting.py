@@ -53,6 +53,8 @@ def assembly_list(request: Request, app: App, actor: CurrentActor) -> Response:
         request, "assemblee_liste.html", ouvertes=opened, closes=closed,
         votant=actor.member_code is not None,
         ecran=actor.can(Permission.READ_ASSEMBLY_TALLY),
+        bureau=actor.can(Permission.PREPARE_ASSEMBLIES) or actor.can(Permission.RUN_ASSEMBLIES),
+        convoquer=actor.can(Permission.PREPARE_ASSEMBLIES),
     )  # fmt: skip
 
 

@@ -11,7 +11,9 @@ Entries, amounts in integer cents:
   (a capital call: 4562 / 1012);
 - a credit note: the same two lines reversed;
 - a payment received in the period: debit 512, credit the receivable for the *whole* amount,
-  allocated or not: what no call absorbs is the member's credit, a credit balance on 411.
+  allocated or not: what no call absorbs is the member's credit, a credit balance on 411;
+- a refund of that credit (an overpayment paid back): debit the receivable (auxiliary: the
+  member), credit 512, in the bank journal; the member's credit balance on 411 is cleared.
 
 The FEC (``render_fec``) follows article A47 A-1 of the livre des procédures fiscales: the 18
 columns in order, ``|`` between fields, dates AAAAMMJJ, amounts with a decimal comma and no
@@ -30,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gouvernance.domain.calls.model import Call, CallBatch, CallKind, CreditNote, Payment
+from gouvernance.domain.calls.model import Call, CallBatch, CallKind, CreditNote, Payment, Refund
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.fees.documents import read_yaml
 from gouvernance.domain.fees.schedule import RuleError
@@ -369,6 +371,7 @@ def fec_lines(
     period_end: date,
     *,
     member_names: Mapping[str, str] | None = None,
+    refunds: Iterable[Refund] = (),
 ) -> list[FecLine]:
     """The entries dated from ``period_start`` to ``period_end`` (both included), sorted by
     date, journal, then number; each balanced, and the whole checked by ``check_balanced``.
@@ -412,6 +415,10 @@ def fec_lines(
         if within(payment.received_on):
             name = names.get(payment.member_code, payment.member_code)
             entries.append(_payment_entry(plan, payment, name))
+    for refund in refunds:
+        if within(refund.refunded_on):
+            name = names.get(refund.member_code, refund.member_code)
+            entries.append(_refund_entry(plan, refund, name))
     kept = [entry for entry in entries if entry]
     kept.sort(key=lambda entry: _entry_key(entry[0]))
     lines = [line for entry in _numbered(kept) for line in entry]
@@ -542,6 +549,21 @@ def _payment_entry(plan: AccountPlan, payment: Payment, name: str) -> list[FecLi
         _Side(plan.bank),
         _Side(plan.receivable, payment.member_code, name),
         payment.cents,
+    )
+
+
+def _refund_entry(plan: AccountPlan, refund: Refund, name: str) -> list[FecLine]:
+    return _entry(
+        plan.bank_journal,
+        refund.reference,
+        refund.refunded_on,
+        refund.reference,
+        f"Remboursement {refund.reference} ({refund.method.label}"
+        + (f" {refund.bank_reference.strip()}" if refund.bank_reference.strip() else "")
+        + f") — {name}",
+        _Side(plan.receivable, refund.member_code, name),
+        _Side(plan.bank),
+        refund.cents,
     )
 
 

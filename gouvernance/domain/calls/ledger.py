@@ -2,8 +2,9 @@
 
 Amounts are integer cents. A call's *net* amount is what it asks minus its credit notes; what
 is *paid* is the sum of its allocations; the *outstanding* part is net − paid, never below 0.
-A member's balance is everything called minus credit notes minus everything received: positive,
-the member owes it; negative, it is the member's credit (an overpayment).
+A member's balance is everything called minus credit notes minus everything received, plus what
+was refunded to them: positive, the member owes it; negative, it is the member's credit (an
+overpayment).
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from gouvernance.domain.calls.model import Allocation, Call, CallStatus, CreditNote, Payment
+from gouvernance.domain.calls.model import (
+    Allocation,
+    Call,
+    CallStatus,
+    CreditNote,
+    Payment,
+    Refund,
+)
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents
 
@@ -101,11 +109,12 @@ class Balance:
     called: int
     credited: int
     received: int
+    refunded: int = 0  # paid back out of the member's credit
 
     @property
     def owed(self) -> int:
         """Positive: the member owes it; negative: the member has that much credit."""
-        return self.called - self.credited - self.received
+        return self.called - self.credited - self.received + self.refunded
 
     @property
     def credit(self) -> int:
@@ -118,6 +127,7 @@ def balance(
     credits: Iterable[CreditNote],
     payments: Iterable[Payment],
     on: date,
+    refunds: Iterable[Refund] = (),
 ) -> Balance:
     return Balance(
         member_code=member_code,
@@ -129,6 +139,9 @@ def balance(
         received=sum(
             p.cents for p in payments if p.member_code == member_code and p.received_on <= on
         ),
+        refunded=sum(
+            r.cents for r in refunds if r.member_code == member_code and r.refunded_on <= on
+        ),
     )
 
 
@@ -136,6 +149,42 @@ def unallocated(payment: Payment, allocations: Iterable[Allocation]) -> int:
     """What of a payment no call has absorbed: the member's credit from it."""
     used = sum(a.cents for a in allocations if a.payment_reference == payment.reference)
     return payment.cents - used
+
+
+def payment_credits(
+    payments: Iterable[Payment], allocations: Iterable[Allocation], refunds: Iterable[Refund]
+) -> dict[str, int]:
+    """What each payment still leaves to its member's credit: what no call absorbed, less the
+    refunds, which draw on the member's payments in the order they were recorded. Computed,
+    never stored: a refund names the member, not the payments it came from."""
+    used: dict[str, int] = {}
+    for allocation in allocations:
+        used[allocation.payment_reference] = (
+            used.get(allocation.payment_reference, 0) + allocation.cents
+        )
+    to_draw: dict[str, int] = {}
+    for refund in refunds:
+        to_draw[refund.member_code] = to_draw.get(refund.member_code, 0) + refund.cents
+    credits: dict[str, int] = {}
+    for payment in payments:
+        left = payment.cents - used.get(payment.reference, 0)
+        drawn = min(max(left, 0), to_draw.get(payment.member_code, 0))
+        if drawn:
+            to_draw[payment.member_code] -= drawn
+        credits[payment.reference] = left - drawn
+    return credits
+
+
+def refundable(
+    payments: Sequence[Payment],
+    allocations: Sequence[Allocation],
+    refunds: Sequence[Refund],
+    member_balance: Balance,
+) -> int:
+    """What may be paid back to a member: their credit, both as money no call absorbed (less
+    what was refunded already) and as a balance in their favour; the smaller of the two."""
+    left = sum(max(c, 0) for c in payment_credits(payments, allocations, refunds).values())
+    return max(min(left, member_balance.credit), 0)
 
 
 def oldest_first(states: Iterable[CallState]) -> list[CallState]:

@@ -176,6 +176,23 @@ class Payment:
 
 
 @dataclass(eq=False)
+class Refund:
+    """« Remboursement » : money paid back to a member out of their credit (an overpayment).
+    It draws on the member's payments that no call absorbed; written once, never edited."""
+
+    reference: str  # RB-2027-0001
+    member_code: str
+    cents: int
+    refunded_on: date
+    method: PaymentMethod
+    bank_reference: str
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+    id: int | None = None
+
+
+@dataclass(eq=False)
 class Allocation:
     """« Imputation » : part of a payment settling a call, from ``on``. Negative: a release
     (a credit note left a call over-paid, the excess goes back to the member's credit)."""

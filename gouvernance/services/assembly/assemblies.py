@@ -655,30 +655,39 @@ def cast_ballot(
         if key and (done := idempotency.replay(uow, key, request)):
             return _receipt_of(done)  # a retry, even once the assembly is closed
         _refuse_if_closed(assembly)
-        caster = _caster(uow, actor, assembly, resolution, who)
-        vote = Vote(
-            assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
-            cast_by=caster.cast_by, college=caster.college,
-            choice=None if resolution.method is Method.SECRET else choice,
-            recorded_at=_now(), recorded_by=actor.username,
-        )  # fmt: skip
-        uow.assemblies.add_vote(vote)
-        if resolution.method is Method.SECRET:
-            uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
-        detail = {} if resolution.method is Method.SECRET else {"choix": choice.value}
-        audit.record(
-            uow, actor, "assemblee.vote", "assembly", assembly.code, resolution=number,
-            votant=who, par=caster.cast_by, secret=resolution.method is Method.SECRET, **detail,
-        )  # fmt: skip
-        receipt = BallotReceipt(
-            assembly=assembly.code, resolution=number, voter_code=who, cast_by=caster.cast_by,
-            secret=resolution.method is Method.SECRET, recorded_at=vote.recorded_at,
-            choice=vote.choice,
-        )  # fmt: skip
+        receipt = _record_ballot(uow, actor, assembly, resolution, who, choice)
         if key:
             idempotency.remember(uow, key, request, 201, _receipt_text(receipt))
         uow.commit()
     return receipt
+
+
+def _record_ballot(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, who: str,
+    choice: Choice,
+) -> BallotReceipt:  # fmt: skip
+    """One ballot, checked and audited, in the caller's transaction (the assembly locked and
+    open): a secret one stores no choice and raises its (college, choice) counter."""
+    assert assembly.id is not None
+    caster = _caster(uow, actor, assembly, resolution, who)
+    secret = resolution.method is Method.SECRET
+    vote = Vote(
+        assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
+        cast_by=caster.cast_by, college=caster.college, choice=None if secret else choice,
+        recorded_at=_now(), recorded_by=actor.username,
+    )  # fmt: skip
+    uow.assemblies.add_vote(vote)
+    if secret:
+        uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
+    detail = {} if secret else {"choix": choice.value}
+    audit.record(
+        uow, actor, "assemblee.vote", "assembly", assembly.code, resolution=resolution.number,
+        votant=who, par=caster.cast_by, secret=secret, **detail,
+    )  # fmt: skip
+    return BallotReceipt(
+        assembly=assembly.code, resolution=resolution.number, voter_code=who,
+        cast_by=caster.cast_by, secret=secret, recorded_at=vote.recorded_at, choice=vote.choice,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,15 @@ from gouvernance.services.printing.documents import (
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-__all__ = ["MinutesContent", "ResolutionBlock", "compose", "minutes", "render_html", "render_pdf"]
+__all__ = [
+    "MinutesContent",
+    "ResolutionBlock",
+    "compose",
+    "content",
+    "minutes",
+    "render_html",
+    "render_pdf",
+]
 
 TEMPLATE = "proces-verbal.html"
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
@@ -119,17 +127,24 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
             f"format inconnu « {file_format} » (formats : html, pdf)", field="format"
         )
     sources = _read(uows, actor, code)
-    content = compose(
-        sources.organisation,
-        sources.view,
-        sources.roll,
-        sources.tally,
-        time_zone=sources.time_zone,
-    )
+    text = _compose(sources)
     name = f"pv-{sources.view.summary.code}.{kind}"
     if kind == "html":
-        return Document(name, FORMATS[kind], render_html(content).encode("utf-8"))
-    return Document(name, FORMATS[kind], render_pdf(content, sources.view))
+        return Document(name, FORMATS[kind], render_html(text).encode("utf-8"))
+    return Document(name, FORMATS[kind], render_pdf(text, sources.view))
+
+
+def content(uows: UnitOfWorkFactory, actor: Actor, code: str) -> MinutesContent:
+    """The minutes' text, for a shell that lays it out itself (the web desk's preview); read
+    by whoever may read the file."""
+    return _compose(_read(uows, actor, code))
+
+
+def _compose(sources: _Sources) -> MinutesContent:
+    return compose(
+        sources.organisation, sources.view, sources.roll, sources.tally,
+        time_zone=sources.time_zone,
+    )  # fmt: skip
 
 
 def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:

@@ -32,7 +32,7 @@ from sepaxml import SepaDD
 from sepaxml.validation import ValidationError, try_valid_xml
 
 from gouvernance.domain.calls.ledger import CallState
-from gouvernance.domain.calls.model import Allocation, Call, Mandate, Payment
+from gouvernance.domain.calls.model import Allocation, Call, Mandate, Payment, Refund
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents, from_cents
 from gouvernance.domain.organisation import Organisation
@@ -152,6 +152,25 @@ def payment_row(
         allocated_cents=allocated,
         unallocated_cents=payment.cents - allocated,
         allocations=allocations_text(per_call.items()),
+    )
+
+
+def refund_row(refund: Refund, member_name: str) -> PaymentRow:
+    """A refund among the payments, as money going out: a negative amount taken from the
+    member's credit (each row still reads amount = allocated + credit, and the columns add up
+    to what was kept and what is still owed back)."""
+    why = f" : {refund.reason}" if refund.reason else ""
+    return PaymentRow(
+        reference=refund.reference,
+        member_code=refund.member_code,
+        member_name=member_name,
+        received_on=refund.refunded_on,
+        method_label=refund.method.label,
+        bank_reference=refund.bank_reference,
+        cents=-refund.cents,
+        allocated_cents=0,
+        unallocated_cents=-refund.cents,
+        allocations=f"remboursement du crédit du membre{why}",
     )
 
 

@@ -11,7 +11,13 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from gouvernance.domain.calls.issuing import explain_call, fact_refs, missing_problems, plan_issue
+from gouvernance.domain.calls.issuing import (
+    IssuePlan,
+    explain_call,
+    fact_refs,
+    missing_problems,
+    plan_issue,
+)
 from gouvernance.domain.calls.ledger import CallState, call_states
 from gouvernance.domain.calls.model import (
     Allocation,
@@ -24,6 +30,7 @@ from gouvernance.domain.calls.model import (
 )
 from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gouvernance.domain.fees.documents import parse_schedule_text
+from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.fees.schedule import FeeSchedule
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.money import format_cents
@@ -37,7 +44,11 @@ from gouvernance.services.ledger.ledger_views import (
     CallDetail,
     CallView,
     CreditNoteView,
+    IssuePreview,
     IssueResult,
+    LeftOut,
+    LeftOutReason,
+    PlannedCall,
 )
 from gouvernance.services.organisation import setup
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
@@ -84,13 +95,7 @@ def issue_calls(
     called by the next request, in a complementary batch. Members whose figures are missing
     stop the issue (listed), unless ``exclude_incomplete``: they are then left out and named.
     """
-    actor.require(Permission.ISSUE_CALLS)
-    check_day(issued_on, "issued_on")
-    check_day(due_on, "due_on")
-    if due_on < issued_on:
-        raise InvalidInput("l'échéance précède la date d'émission", field="due_on")
-    schedule, text = fees.schedule_text(schedule_id, folder)
-    _check_adopted(schedule, issued_on)
+    schedule, text = _checked_request(actor, schedule_id, issued_on, due_on, folder)
     key = idempotency.optional_key(actor, "calls.issue", idempotency_key)
     request = idempotency.fingerprint(
         {"schedule": schedule.id, "issued_on": issued_on, "due_on": due_on,
@@ -105,6 +110,125 @@ def issue_calls(
             idempotency.remember(uow, key, request, 201, result.batch.reference)
         uow.commit()
     return result
+
+
+def _checked_request(
+    actor: Actor, schedule_id: str, issued_on: date, due_on: date, folder: Path | None
+) -> tuple[FeeSchedule, str]:
+    """What an issue and its preview both refuse before reading the ledger."""
+    actor.require(Permission.ISSUE_CALLS)
+    check_day(issued_on, "issued_on")
+    check_day(due_on, "due_on")
+    if due_on < issued_on:
+        raise InvalidInput("l'échéance précède la date d'émission", field="due_on")
+    schedule, text = fees.schedule_text(schedule_id, folder)
+    _check_adopted(schedule, issued_on)
+    return schedule, text
+
+
+def preview_issue(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    schedule_id: str,
+    *,
+    issued_on: date,
+    due_on: date,
+    exclude_incomplete: bool = False,
+    folder: Path | None = None,
+) -> IssuePreview:
+    """What ``issue_calls`` with the same request would issue, without writing anything: the
+    members called with their amounts, those left out and why, the total. Refused as the issue
+    itself would be (schedule not adopted, dates, another schedule already used this year)."""
+    schedule, _ = _checked_request(actor, schedule_id, issued_on, due_on, folder)
+    with uows() as uow:
+        existing, payers, already, plan = _plan(uow, schedule)
+        by_code = {payer.code: payer for payer in payers}
+        planned = tuple(
+            PlannedCall(code, name, by_code[code].category_label, cents)
+            for code, name, cents, _ in plan.lines
+        )
+        left_out: list[LeftOut] = [
+            LeftOut(
+                item.member_code,
+                item.member_name,
+                LeftOutReason.MISSING,
+                "donnée manquante — " + ", ".join(m.text for m in item.missing),
+            )
+            for item in plan.missing
+        ]
+        if already:
+            names = batch_references(uow)
+            called = uow.ledger.calls(
+                CallFilter(fiscal_year=schedule.fiscal_year, kind=CallKind.FEE)
+            )
+            where = {c.member_code: (c.reference, names.get(c.batch_id, "")) for c in called}
+            left_out += [
+                LeftOut(
+                    payer.code,
+                    payer.name,
+                    LeftOutReason.CALLED,
+                    f"déjà appelé : {where[payer.code][0]} ({where[payer.code][1]})"
+                    if payer.code in where
+                    else "déjà appelé",
+                )
+                for payer in payers
+                if payer.code in already
+            ]
+        left_out += [
+            LeftOut(payer.code, payer.name, LeftOutReason.EXEMPT, "0,00 € selon le barème")
+            for payer in plan.exempt
+        ]
+        year_batches = uow.ledger.batches(fiscal_year=schedule.fiscal_year)
+        issued = tuple(BatchView.of(b) for b in existing)
+    blocked = None
+    if plan.missing and not exclude_incomplete:
+        blocked = (
+            f"{len(plan.missing)} membre(s) sans les données nécessaires au barème : "
+            "complétez-les, ou émettez sans eux (ils seront appelés plus tard, par un lot "
+            "complémentaire)"
+        )
+    elif not plan.lines:
+        blocked = (
+            f"aucun membre à appeler pour {schedule.fiscal_year} avec ce barème : "
+            "rien de nouveau à émettre"
+        )
+    return IssuePreview(
+        schedule_id=schedule.id,
+        schedule_label=schedule.label,
+        decision=schedule.adopted_by,
+        fiscal_year=schedule.fiscal_year,
+        issued_on=issued_on,
+        due_on=due_on,
+        exclude_incomplete=exclude_incomplete,
+        calls=planned,
+        left_out=tuple(left_out),
+        total_cents=plan.total,
+        next_batch_reference=f"LOT-{schedule.fiscal_year}-{len(year_batches) + 1:02d}",
+        existing=issued,
+        blocked=blocked,
+    )
+
+
+def _plan(
+    uow: UnitOfWork, schedule: FeeSchedule
+) -> tuple[Sequence[CallBatch], list[Payer], set[str], IssuePlan]:
+    """The batches of the year already issued (refused if from another schedule), the members
+    the schedule may call, those already called, and the plan for the others."""
+    year = schedule.fiscal_year
+    existing = uow.ledger.batches(CallKind.FEE, year)
+    for other in existing:
+        if other.source_id != schedule.id:
+            raise Conflict(
+                f"les cotisations {year} ont déjà été appelées avec le barème "
+                f"« {other.source_label} » ({other.reference}) : un exercice n'a qu'un barème ; "
+                "corrigez les appels par des avoirs",
+                field="schedule",
+            )
+    labels = {category.code: category.label for category in uow.categories.all()}
+    fees.check_categories([schedule], labels)
+    payers = uow.members.payers(fact_refs(schedule))
+    already = uow.ledger.called_members(CallKind.FEE, year)
+    return existing, payers, already, plan_issue(schedule, payers, already)
 
 
 def _check_adopted(schedule: FeeSchedule, issued_on: date) -> None:
@@ -133,19 +257,7 @@ def _issue(
     progress: Progress,
 ) -> IssueResult:
     year = schedule.fiscal_year
-    existing = uow.ledger.batches(CallKind.FEE, year)
-    for other in existing:
-        if other.source_id != schedule.id:
-            raise Conflict(
-                f"les cotisations {year} ont déjà été appelées avec le barème "
-                f"« {other.source_label} » ({other.reference}) : un exercice n'a qu'un barème ; "
-                "corrigez les appels par des avoirs",
-                field="schedule",
-            )
-    labels = {category.code: category.label for category in uow.categories.all()}
-    fees.check_categories([schedule], labels)
-    payers = uow.members.payers(fact_refs(schedule))
-    plan = plan_issue(schedule, payers, uow.ledger.called_members(CallKind.FEE, year))
+    existing, _, _, plan = _plan(uow, schedule)
     problems = missing_problems(plan)
     if problems and not exclude_incomplete:
         raise InvalidInput(

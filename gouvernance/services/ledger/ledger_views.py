@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from gouvernance.domain.calls.ledger import Balance, CallState
 from gouvernance.domain.calls.model import (
@@ -14,6 +15,7 @@ from gouvernance.domain.calls.model import (
     CreditNote,
     Payment,
     PaymentMethod,
+    Refund,
 )
 from gouvernance.domain.errors import Problem
 
@@ -59,6 +61,68 @@ class IssueResult:
     created: bool  # False: the same request was already served (nothing new was issued)
     excluded: tuple[Problem, ...]  # members left out because their figures are missing
     exempt: tuple[str, ...]  # members who owe nothing under the schedule (no call)
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """A call the batch would issue (preview: nothing is written)."""
+
+    member_code: str
+    member_name: str
+    category_label: str
+    cents: int
+
+
+class LeftOutReason(StrEnum):
+    MISSING = "missing"  # figures the schedule reads are missing
+    CALLED = "called"  # already called for this fiscal year
+    EXEMPT = "exempt"  # owes nothing under the schedule
+
+    @property
+    def label(self) -> str:
+        return {
+            LeftOutReason.MISSING: "données manquantes",
+            LeftOutReason.CALLED: "déjà appelé",
+            LeftOutReason.EXEMPT: "exonéré",
+        }[self]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A member the batch would not call, and why, in French."""
+
+    member_code: str
+    member_name: str
+    reason: LeftOutReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class IssuePreview:
+    """What ``issue_calls`` would do with the same request, computed without writing: who is
+    called and for how much, who is left out and why, the total; ``blocked`` says why the
+    issue would be refused (members without figures and no exclusion asked, nobody to call)."""
+
+    schedule_id: str
+    schedule_label: str
+    decision: str
+    fiscal_year: int
+    issued_on: date
+    due_on: date
+    exclude_incomplete: bool
+    calls: tuple[PlannedCall, ...]
+    left_out: tuple[LeftOut, ...]
+    total_cents: int
+    next_batch_reference: str
+    existing: tuple[BatchView, ...]  # batches of this year already issued from this schedule
+    blocked: str | None
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+    def left_out_for(self, reason: LeftOutReason) -> tuple[LeftOut, ...]:
+        return tuple(item for item in self.left_out if item.reason is reason)
 
 
 @dataclass(frozen=True)
@@ -152,12 +216,17 @@ class PaymentView:
     note: str
     recorded_by: str
     allocations: tuple[AllocationView, ...]
-    unallocated: int  # what no call absorbed: the member's credit from this payment
+    unallocated: int  # what no call absorbed nor a refund paid back: the member's credit from it
     created: bool = True
 
     @classmethod
     def of(
-        cls, payment: Payment, allocations: tuple[AllocationView, ...], *, created: bool = True
+        cls,
+        payment: Payment,
+        allocations: tuple[AllocationView, ...],
+        *,
+        created: bool = True,
+        refunded: int = 0,
     ) -> PaymentView:
         return cls(
             reference=payment.reference,
@@ -169,7 +238,7 @@ class PaymentView:
             note=payment.note,
             recorded_by=payment.recorded_by,
             allocations=allocations,
-            unallocated=payment.cents - sum(a.cents for a in allocations),
+            unallocated=payment.cents - sum(a.cents for a in allocations) - refunded,
             created=created,
         )
 
@@ -219,6 +288,7 @@ class BalanceView:
     owed: int  # positive: owed by the member; negative: the member's credit
     credit: int
     calls: tuple[CallView, ...]
+    refunded: int = 0  # paid back to the member out of their credit
 
     @classmethod
     def of(cls, balance: Balance, name: str, calls: tuple[CallView, ...]) -> BalanceView:
@@ -232,4 +302,32 @@ class BalanceView:
             owed=balance.owed,
             credit=balance.credit,
             calls=calls,
+            refunded=balance.refunded,
+        )
+
+
+@dataclass(frozen=True)
+class RefundView:
+    reference: str
+    member_code: str
+    cents: int
+    refunded_on: date
+    method: PaymentMethod
+    bank_reference: str
+    reason: str
+    recorded_by: str
+    created: bool = True  # False: the same request was already served
+
+    @classmethod
+    def of(cls, refund: Refund, *, created: bool = True) -> RefundView:
+        return cls(
+            reference=refund.reference,
+            member_code=refund.member_code,
+            cents=refund.cents,
+            refunded_on=refund.refunded_on,
+            method=refund.method,
+            bank_reference=refund.bank_reference,
+            reason=refund.reason,
+            recorded_by=refund.recorded_by,
+            created=created,
         )

@@ -7,13 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from gouvernance.domain.calls.ledger import balance, call_states, plan_allocations, unallocated
+from gouvernance.domain.calls.ledger import (
+    balance,
+    call_states,
+    payment_credits,
+    plan_allocations,
+)
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
     CreditNote,
     Payment,
     PaymentMethod,
+    Refund,
     reference,
 )
 from gouvernance.domain.errors import Conflict, InvalidInput, NotFound
@@ -56,11 +62,7 @@ def record_payment(
     """Record a payment and allocate it: oldest calls first, or as ``allocations`` say
     (``(call reference, cents or None for what it still asks)``). What is left is credit."""
     actor.require(Permission.RECORD_PAYMENTS)
-    if not 0 < cents <= MAX_CENTS:
-        raise InvalidInput("le montant d'un paiement doit être positif", field="amount")
-    check_day(received_on, "received_on")
-    if received_on > today():
-        raise InvalidInput("un paiement ne peut pas être daté du futur", field="received_on")
+    _check_payment(cents, received_on)
     bank = _text(bank_reference, "bank_reference")
     comment = _text(note, "note", 500)
     code = member_key(member_code)
@@ -79,46 +81,74 @@ def record_payment(
         uow.ledger.lock()
         if key and (done := idempotency.replay(uow, key, request)):
             return _payment(uow, done, created=False)
-        if uow.members.get(code) is None:
-            raise NotFound(f"aucun membre n'a le code {code}", field="member")
-        if bank and (twin := uow.ledger.payment_with_bank_reference(code, bank)) is not None:
-            raise Conflict(
-                f"ce paiement semble déjà enregistré : {twin.reference} du "
-                f"{twin.received_on:%d/%m/%Y} ({format_cents(twin.cents)}) porte la même "
-                f"référence bancaire « {bank} »",
-                field="bank_reference",
-            )
-        number = uow.ledger.next_numbers(f"RG-{received_on.year}", 1)
-        payment = Payment(
-            reference=reference("RG", received_on.year, number),
-            member_code=code,
-            cents=cents,
-            received_on=received_on,
-            method=method,
-            bank_reference=bank,
-            note=comment,
-            recorded_by=actor.username,
-            recorded_at=datetime.now(UTC),
-        )
-        uow.ledger.add_payment(payment)
-        uow.flush()
-        _allocate(uow, payment, cents, wanted)
-        audit.record(
-            uow,
-            actor,
-            "paiement.enregistré",
-            "payment",
-            payment.reference,
-            membre=code,
-            montant=format_cents(cents),
-            moyen=method.label,
-            reference_bancaire=bank,
-        )
+        payment = record_in(uow, actor, code, cents, received_on, method, bank, comment, wanted)
         if key:
             idempotency.remember(uow, key, request, 201, payment.reference)
         view = _payment(uow, payment.reference)
         uow.commit()
     return view
+
+
+def _check_payment(cents: int, received_on: date) -> None:
+    if not 0 < cents <= MAX_CENTS:
+        raise InvalidInput("le montant d'un paiement doit être positif", field="amount")
+    check_day(received_on, "received_on")
+    if received_on > today():
+        raise InvalidInput("un paiement ne peut pas être daté du futur", field="received_on")
+
+
+def record_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    code: str,
+    cents: int,
+    received_on: date,
+    method: PaymentMethod,
+    bank: str,
+    comment: str,
+    wanted: Sequence[tuple[str, int | None]] | None,
+) -> Payment:
+    """``record_payment`` inside the caller's transaction (which holds ``uow.ledger.lock()``):
+    a bank statement records all its payments in one transaction. ``code``, ``bank`` and
+    ``comment`` are already cleaned; the caller commits."""
+    actor.require(Permission.RECORD_PAYMENTS)
+    _check_payment(cents, received_on)
+    if uow.members.get(code) is None:
+        raise NotFound(f"aucun membre n'a le code {code}", field="member")
+    if bank and (twin := uow.ledger.payment_with_bank_reference(code, bank)) is not None:
+        raise Conflict(
+            f"ce paiement semble déjà enregistré : {twin.reference} du "
+            f"{twin.received_on:%d/%m/%Y} ({format_cents(twin.cents)}) porte la même "
+            f"référence bancaire « {bank} »",
+            field="bank_reference",
+        )
+    number = uow.ledger.next_numbers(f"RG-{received_on.year}", 1)
+    payment = Payment(
+        reference=reference("RG", received_on.year, number),
+        member_code=code,
+        cents=cents,
+        received_on=received_on,
+        method=method,
+        bank_reference=bank,
+        note=comment,
+        recorded_by=actor.username,
+        recorded_at=datetime.now(UTC),
+    )
+    uow.ledger.add_payment(payment)
+    uow.flush()
+    _allocate(uow, payment, cents, wanted)
+    audit.record(
+        uow,
+        actor,
+        "paiement.enregistré",
+        "payment",
+        payment.reference,
+        membre=code,
+        montant=format_cents(cents),
+        moyen=method.label,
+        reference_bancaire=bank,
+    )
+    return payment
 
 
 def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
@@ -151,12 +181,17 @@ def _payment(uow: UnitOfWork, payment_reference: str, *, created: bool = True) -
     payment = uow.ledger.payment(payment_reference)
     if payment is None:
         raise NotFound(f"aucun paiement n'a la référence {payment_reference}", field="payment")
+    member_parts = uow.ledger.allocations(payment.member_code)
     parts = tuple(
-        AllocationView.of(a)
-        for a in uow.ledger.allocations(payment.member_code)
-        if a.payment_reference == payment.reference
+        AllocationView.of(a) for a in member_parts if a.payment_reference == payment.reference
     )
-    return PaymentView.of(payment, parts, created=created)
+    credits = payment_credits(
+        uow.ledger.payments(payment.member_code),
+        member_parts,
+        uow.ledger.refunds(payment.member_code),
+    )
+    refunded = payment.cents - sum(a.cents for a in parts) - credits[payment.reference]
+    return PaymentView.of(payment, parts, created=created, refunded=refunded)
 
 
 def apply_credit(
@@ -178,8 +213,11 @@ def apply_credit(
         states = call_states(calls, uow.ledger.credit_notes(code), parts, LAST_DAY)
         issued = {c.reference: c.issued_on for c in calls}
         made: list[Allocation] = []
-        for payment in uow.ledger.payments(code):
-            left = unallocated(payment, [*parts, *made])
+        received = uow.ledger.payments(code)
+        refunded = uow.ledger.refunds(code)
+        for payment in received:
+            # What refunds already paid back is no longer the member's to use.
+            left = payment_credits(received, [*parts, *made], refunded)[payment.reference]
             if left <= 0:
                 continue
             for call_reference, part in plan_allocations(left, states):
@@ -214,11 +252,17 @@ def list_payments(
         actor.require_ledger_access(code)
     with uows() as uow:
         parts: dict[str, list[AllocationView]] = {}
-        for allocation in uow.ledger.allocations(code):
+        every_part = uow.ledger.allocations(code)
+        for allocation in every_part:
             parts.setdefault(allocation.payment_reference, []).append(AllocationView.of(allocation))
-        return [
-            PaymentView.of(p, tuple(parts.get(p.reference, ()))) for p in uow.ledger.payments(code)
-        ]
+        received = uow.ledger.payments(code)
+        credits = payment_credits(received, every_part, uow.ledger.refunds(code))
+        views = []
+        for payment in received:
+            mine = tuple(parts.get(payment.reference, ()))
+            refunded = payment.cents - sum(a.cents for a in mine) - credits[payment.reference]
+            views.append(PaymentView.of(payment, mine, refunded=refunded))
+        return views
 
 
 def member_balance(
@@ -241,7 +285,9 @@ def _balance(uow: UnitOfWork, code: str, name: str, day: date) -> BalanceView:
     names = batch_references(uow)
     states = call_states(calls, notes, uow.ledger.allocations(code), day)
     views = tuple(CallView.of(s, names.get(s.call.batch_id, "")) for s in states)
-    return BalanceView.of(balance(code, calls, notes, uow.ledger.payments(code), day), name, views)
+    received = uow.ledger.payments(code)
+    found = balance(code, calls, notes, received, day, uow.ledger.refunds(code))
+    return BalanceView.of(found, name, views)
 
 
 def balances(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None) -> list[BalanceView]:
@@ -253,6 +299,7 @@ def balances(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None) -> l
         calls = uow.ledger.calls(CallFilter())
         notes = uow.ledger.credit_notes()
         received = uow.ledger.payments()
+        refunded = uow.ledger.refunds()
         names = {c.member_code: c.member_name for c in calls}
         codes = sorted(set(names) | {p.member_code for p in received})
         for code in codes:
@@ -261,6 +308,9 @@ def balances(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None) -> l
         grouped: dict[str, tuple[list[Call], list[CreditNote], list[Payment]]] = {
             code: ([], [], []) for code in codes
         }
+        refunds_of: dict[str, list[Refund]] = {}
+        for refund in refunded:
+            refunds_of.setdefault(refund.member_code, []).append(refund)
         for call in calls:
             grouped[call.member_code][0].append(call)
         for credit_note in notes:
@@ -268,6 +318,10 @@ def balances(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None) -> l
         for payment in received:
             grouped[payment.member_code][2].append(payment)
         return [
-            BalanceView.of(balance(code, *grouped[code], day), names.get(code, code), ())
+            BalanceView.of(
+                balance(code, *grouped[code], day, refunds_of.get(code, ())),
+                names.get(code, code),
+                (),
+            )
             for code in codes
         ]

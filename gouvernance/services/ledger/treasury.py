@@ -15,7 +15,7 @@ from gouvernance.domain.calls.accounting import (
     plan_for,
     render_fec,
 )
-from gouvernance.domain.calls.ledger import CallState, call_states, unallocated
+from gouvernance.domain.calls.ledger import CallState, call_states, payment_credits
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
@@ -24,6 +24,7 @@ from gouvernance.domain.calls.model import (
     Mandate,
     Payment,
     PaymentMethod,
+    Refund,
     Reminder,
 )
 from gouvernance.domain.calls.reminders import (
@@ -413,6 +414,10 @@ def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document
             call_exports.payment_row(p, parts, names.get(p.member_code, p.member_code))
             for p in uow.ledger.payments()
         ]
+        rows += [
+            call_exports.refund_row(r, names.get(r.member_code, r.member_code))
+            for r in uow.ledger.refunds()
+        ]
     if wanted == "csv":
         return Document("paiements.csv", CSV, call_exports.payments_csv(rows))
     return Document("paiements.xlsx", XLSX, call_exports.payments_xlsx(rows))
@@ -437,6 +442,7 @@ def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) ->
             start,
             end,
             member_names={m.code: m.display_name for m in uow.members.all()},
+            refunds=uow.ledger.refunds(),
         )
     check_balanced(lines)
     return Document(name, TEXT, encode_fec(render_fec(lines)))
@@ -464,7 +470,7 @@ def export_sepa(
         ]
         parts = uow.ledger.allocations()
         states = call_states(found, uow.ledger.credit_notes(), parts, LAST_DAY)
-        debits = _debits(mandates, states, uow.ledger.payments(), parts)
+        debits = _debits(mandates, states, uow.ledger.payments(), parts, uow.ledger.refunds())
         if not debits:
             raise InvalidInput(
                 "rien à prélever : aucun membre avec un mandat actif n'a d'appel restant dû",
@@ -482,14 +488,16 @@ def _debits(
     states: Sequence[CallState],
     received: Sequence[Payment],
     parts: Sequence[Allocation],
+    refunds: Sequence[Refund] = (),
 ) -> list[call_exports.SepaDebit]:
     """What each member with a mandate still owes, call by call, less the credit they already
-    have (an overpayment not yet applied is never debited again). A mandate's first debit is
-    FRST (no direct debit received under it yet), the next ones RCUR."""
+    have (an overpayment not yet applied nor refunded is never debited again). A mandate's
+    first debit is FRST (no direct debit received under it yet), the next ones RCUR."""
     credit: dict[str, int] = {}
     debited: set[str] = set()
+    credits = payment_credits(received, parts, refunds)
     for payment in received:
-        left = unallocated(payment, parts)
+        left = credits[payment.reference]
         if left > 0:
             credit[payment.member_code] = credit.get(payment.member_code, 0) + left
         mandate = mandates.get(payment.member_code)
