@@ -68,3 +68,21 @@ def sign_in(
 @pytest.fixture
 def as_admin(sign_in: Callable[[Role], Headers]) -> Headers:
     return sign_in(Role.ADMIN)
+
+
+@pytest.fixture
+def demo_accounts(
+    client: TestClient, demo_loader: Callable[[str], None], database_url: str
+) -> Callable[[str], Headers]:
+    """The demo loaded; ``demo_accounts("tresorier")`` signs that demo account in (password
+    « demo-<name> ») and gives its headers. Modules set the day they need themselves."""
+    demo_loader(database_url)
+
+    def headers(username: str) -> Headers:
+        response = client.post(
+            "/auth/token", data={"username": username, "password": f"demo-{username}"}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return headers

@@ -41,25 +41,12 @@ SCRUTINEER = Actor(username="scrutateur", role=Role.SCRUTINEER)
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
     """Headers of a demo account (« demo-<name> » is its password), on the day of the demo's
     open assembly (it may not be closed before it is held)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2026-12-12")
-    demo_loader(database_url)
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
 
 Headers = dict[str, str]
@@ -35,24 +34,11 @@ def _error(response: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
     """The demo loaded; signed-in headers of a demo account (password « demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    demo_loader(database_url)
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 @pytest.fixture

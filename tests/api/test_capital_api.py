@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
 
 Headers = dict[str, str]
@@ -19,24 +18,11 @@ SUBSCRIPTION = {"member": "RESSOURCERIE", "shares": 20, "paid": "250,00", "on": 
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
     """The demo loaded on 22 November 2026; headers of a demo account (« demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2026-11-22")
-    demo_loader(database_url)
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 def _post(client: TestClient, headers: Headers, url: str, body: Any, key: str = "") -> Any:

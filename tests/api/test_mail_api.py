@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from smtp_loopback import Server, attachments, closed_port, smtp_server
 
-from gouvernance.bootstrap import Application
 from gouvernance.services.clock import VARIABLE as TODAY_VARIABLE
 
 __all__ = ["closed_port", "smtp_server"]
@@ -25,23 +24,10 @@ Headers = dict[str, str]
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
     monkeypatch.setenv(TODAY_VARIABLE, "2026-12-01")
-    demo_loader(database_url)
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 def _json(response: Any) -> dict[str, Any]:

@@ -42,24 +42,11 @@ def _issue(app: Application) -> None:
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Headers]:
     """The demo loaded; signed-in headers of a demo account (password « demo-<name> »)."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    demo_loader(database_url)
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 @pytest.fixture

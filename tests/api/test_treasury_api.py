@@ -49,15 +49,10 @@ def _error(response: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def demo(
-    app: Application,
-    client: TestClient,
-    monkeypatch: pytest.MonkeyPatch,
-    demo_loader: Callable[[str], None],
-    database_url: str,
+    demo_accounts: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch, app: Application
 ) -> Callable[[str], Headers]:
     """The demo loaded and its 2027 calls issued; signed-in headers of a demo account."""
     monkeypatch.setenv(TODAY_VARIABLE, "2027-02-15")
-    demo_loader(database_url)
     calls.issue_calls(
         app.uows,
         SYSTEM,
@@ -66,15 +61,7 @@ def demo(
         due_on=date(2027, 2, 28),
         exclude_incomplete=True,
     )
-
-    def headers(username: str) -> Headers:
-        response = client.post(
-            "/auth/token", data={"username": username, "password": f"demo-{username}"}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    return headers
+    return demo_accounts
 
 
 @pytest.fixture
