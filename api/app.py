@@ -23,6 +23,7 @@ from api.routers import (
     surplus,
     transition,
     treasury,
+    verification,
 )
 from gouvernance import __version__
 from gouvernance.bootstrap import Application, bootstrap
@@ -109,4 +110,5 @@ def create_app(application: Application | None = None) -> FastAPI:
     app.include_router(capital.router)
     app.include_router(surplus.router)
     app.include_router(assemblies.router)
+    app.include_router(verification.router)
     return app

@@ -259,6 +259,13 @@ class ResolutionOut(BaseModel):
     rule: str = Field(description="quorum et majorité de cette résolution, en français")
     ballots: int = Field(description="bulletins individuels enregistrés")
     counted_colleges: list[str] = Field(description="main levée : collèges dépouillés")
+    vote_closed: bool = Field(
+        False, description="le président a clos le vote : plus aucun bulletin ni décompte"
+    )
+    sealed: bool = Field(
+        False,
+        description="vote secret en cours : bulletins scellés, résultat à la clôture du vote",
+    )
     created: bool = Field(True, description="faux : la même requête avait déjà été enregistrée")
 
     @classmethod
@@ -269,7 +276,7 @@ class ResolutionOut(BaseModel):
             proposer=view.proposer, proposer_label=view.proposer.label,
             proposed_by=view.proposed_by, method=view.method, method_label=view.method.label,
             rule=view.rule, ballots=view.ballots, counted_colleges=list(view.counted_colleges),
-            created=view.created,
+            vote_closed=view.vote_closed, sealed=view.sealed, created=view.created,
         )  # fmt: skip
 
 

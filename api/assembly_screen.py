@@ -58,7 +58,7 @@ function draw(tally) {
         c.counts.blank, c.counts["null"], c.base, c.result_text || c.state_label,
         c.effective_weight_text]));
     }
-    root.appendChild(table);
+    if (r.outcome !== "sealed") root.appendChild(table);
     const verdict = el("p", "", r.outcome);
     verdict.textContent = "Résultat pondéré : " + (r.weighted_text || "—") + " (majorité : " +
       r.threshold_text + ") — " + r.outcome_label;

@@ -278,6 +278,7 @@ class ImportOut(BaseModel):
 
 
 class AuditOut(BaseModel):
+    number: int = Field(description="numéro de l'entrée : 1, 2, 3… sans trou")
     at: str = Field(description="l'instant, heure de l'organisation avec son décalage")
     at_text: str = Field(description="« 07/12/2026 à 09:33:12 », heure de l'organisation")
     actor: str
@@ -285,3 +286,6 @@ class AuditOut(BaseModel):
     entity: str
     entity_key: str
     detail: str
+    digest: str = Field(
+        description="empreinte SHA-256 de l'entrée et de la précédente (GET /audit/verify)"
+    )

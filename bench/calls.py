@@ -13,7 +13,9 @@ Mesure, dans la même exécution et sur la même base :
 
 Les appels ne se modifient ni ne s'effacent (des déclencheurs l'interdisent) : sur SQLite
 chaque essai part d'une copie neuve du fichier préparé ; sur PostgreSQL le registre est vidé par
-``TRUNCATE``, que ces déclencheurs ligne à ligne n'arrêtent pas (le script le vérifie).
+``TRUNCATE``, que des déclencheurs refusent aussi (migration 0009) : le script, propriétaire des
+tables, les désactive le temps de sa transaction (il vérifie d'abord que ``DELETE`` et
+``TRUNCATE`` sont bien refusés).
 
 Bases : SQLite (un fichier temporaire neuf) toujours ; PostgreSQL si
 ``GOUVERNANCE_BENCH_DATABASE_URL`` est défini (cette base est vidée et reconstruite : elle
@@ -48,7 +50,7 @@ from typing import Any, cast
 
 import psycopg
 from shared import count, french, postgres_url, summary_line
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 
@@ -342,6 +344,17 @@ class SqliteTarget(Target):
         return seconds
 
 
+def _truncate_as_owner(connection: Connection, tables: str) -> None:
+    """TRUNCATE (numbering restarted) with the tables' triggers off for this transaction
+    only: what the owner of the tables may do, never the application's role."""
+    names = [name.strip() for name in tables.split(",")]
+    for name in names:
+        connection.execute(text(f"ALTER TABLE {name} DISABLE TRIGGER USER"))
+    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY"))
+    for name in names:
+        connection.execute(text(f"ALTER TABLE {name} ENABLE TRIGGER USER"))
+
+
 class PostgresTarget(Target):
     name = "postgresql"
     method = "COPY (psycopg)"
@@ -369,14 +382,16 @@ class PostgresTarget(Target):
     def fresh(self) -> str:
         engine = make_engine(self.url)
         if not self.checked:
-            self._check_truncate_bypasses_triggers(engine)
+            self._check_only_the_owner_empties_the_ledger(engine)
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {LEDGER}, audit_log RESTART IDENTITY"))
+            _truncate_as_owner(connection, f"{LEDGER}, audit_log")
         engine.dispose()
         return self.url
 
-    def _check_truncate_bypasses_triggers(self, engine: Engine) -> None:
-        """DELETE on calls is refused by the append-only trigger; TRUNCATE empties them."""
+    def _check_only_the_owner_empties_the_ledger(self, engine: Engine) -> None:
+        """DELETE and TRUNCATE on calls are refused by the append-only triggers (migrations
+        0002 and 0009); the owner empties the ledger by switching them off for its
+        transaction."""
         with engine.begin() as connection:
             connection.execute(text(BATCH_SQL))
             connection.execute(
@@ -394,8 +409,15 @@ class PostgresTarget(Target):
             assert "modification interdite" in str(error), error
         else:
             sys.exit("le déclencheur d'ajout seul de la table calls n'est pas en place")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {LEDGER}"))
+        except DatabaseError as error:
+            assert "vidage (TRUNCATE) interdit" in str(error), error
+        else:
+            sys.exit("le déclencheur qui refuse TRUNCATE sur le registre n'est pas en place")
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {LEDGER} RESTART IDENTITY"))
+            _truncate_as_owner(connection, LEDGER)
             left = connection.scalar(text("SELECT count(*) FROM calls"))
         if left != 0:
             sys.exit("TRUNCATE n'a pas vidé la table calls")

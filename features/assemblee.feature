@@ -277,10 +277,40 @@ Fonctionnalité: Tenir l'assemblée générale d'une SCIC à quatre collèges
       | pour   | SAL02, SAL03, USA01, PRO01 |
     Alors la résolution 1 a reçu 5 bulletins
     Et le registre des votes dit que SAL01 a voté à la résolution 1, sans son choix
+    Et la résolution 1 est en cours de vote secret
+    Et l'explication de la résolution 1 contient :
+      """
+      Vote secret en cours : 5 bulletins reçus ; les bulletins restent scellés jusqu'à ce que le président clôture le vote sur cette résolution, puis sont ouverts et comptés ensemble
+      """
+    Quand le président clôt le vote sur la résolution 1
+    Alors la saisie est acceptée
     Et le décompte par tête de la résolution 1 est de 4 pour, 1 contre
     Et l'explication de la résolution 1 contient :
       """
       Collège des salariés (poids 30 %) : 2 pour, 1 contre, 0 abstention, 0 blanc ou nul ; 2 sur 3 voix exprimées, soit ≈ 66,67 %
+      """
+
+  Scénario: Un vote clos ne reçoit plus de bulletin, et ne se clôt qu'une fois
+    Étant donné trois associés dans chaque collège
+    Et le conseil a convoqué l'assemblée générale ordinaire du 15/03/2027
+    Et le conseil a inscrit la résolution 1 « Élection du conseil », à bulletin secret
+    Et tous les associés sont présents
+    Quand les bulletins de la résolution 1 sont :
+      | choix  | associés     |
+      | pour   | SAL01, SAL02 |
+      | contre | USA01        |
+    Et le président clôt le vote sur la résolution 1
+    Alors la résolution 1 a reçu 3 bulletins
+    Et le décompte par tête de la résolution 1 est de 2 pour, 1 contre
+    Quand SAL03 vote « contre » à la résolution 1
+    Alors la saisie est refusée avec le motif :
+      """
+      le vote sur la résolution n° 1 est clos : plus aucun bulletin ni décompte
+      """
+    Quand le président clôt le vote sur la résolution 1
+    Alors la saisie est refusée avec le motif :
+      """
+      le vote sur la résolution n° 1 est clos : plus aucun bulletin ni décompte
       """
 
   Scénario: Un vote à main levée : les scrutateurs saisissent les comptes de chaque collège

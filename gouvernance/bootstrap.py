@@ -9,9 +9,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
-from gouvernance.persistence.database import make_engine
+from gouvernance.persistence.database import make_engine, parse_database_url
 from gouvernance.persistence.faults import connection_failure
-from gouvernance.persistence.migrate import current_revision, upgrade
+from gouvernance.persistence.migrate import (
+    current_revision,
+    owner_url,
+    upgrade,
+    upgrade_as_owner,
+)
+from gouvernance.persistence.roles import (
+    DEFAULT_ROLE,
+    RoleGrant,
+    grant_application_role,
+    printed_statements,
+)
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
 from gouvernance.services.access import accounts
 from gouvernance.services.access.sign_in_gate import SignInGate
@@ -40,21 +51,62 @@ class Application:
             engine.dispose()
 
 
-def bootstrap(url: str | None = None, *, migrate: bool = True) -> Application:
+def bootstrap(
+    url: str | None = None, *, migrate: bool = True, owner: str | None = None
+) -> Application:
     """Open the database at ``url`` (default: environment, then the embedded SQLite file).
 
     Never a traceback: a bad address is an ``InvalidInput``, a database that cannot be reached
     (server down, wrong password, missing database, read-only file needing migrations) a
     ``ServiceUnavailable``, both in French, on field ``GOUVERNANCE_DATABASE_URL``, without the
-    password. ``migrate=False`` still connects once, so the same errors come out here."""
+    password. ``migrate=False`` still connects once, so the same errors come out here.
+
+    Migrations run on the owner's address when one is given (``owner``, else
+    ``$GOUVERNANCE_DATABASE_OWNER_URL``), the application keeping its own; without one, on the
+    application's address, which only reads the revision when the schema is up to date — so an
+    application role that may not migrate opens an up-to-date base, and is told in French to
+    run ``gouvernance init`` as the owner otherwise."""
     engine = make_engine(url)
     try:
-        if migrate:
+        migrating_owner = owner_url(owner) if migrate else None
+        if migrating_owner is not None:
+            upgrade_as_owner(engine, migrating_owner)
+            current_revision(engine)
+        elif migrate:
             upgrade(engine)
         else:
             current_revision(engine)
     except DBAPIError as error:
         engine.dispose()
         raise connection_failure(error, engine.url) from None
+    except BaseException:
+        engine.dispose()
+        raise
     factory = SqlAlchemyUnitOfWorkFactory(engine)
     return Application(uows=factory, database=engine.url.render_as_string(hide_password=True))
+
+
+# --- PostgreSQL roles (``gouvernance db roles``) ----------------------------------------------
+
+APPLICATION_ROLE = DEFAULT_ROLE
+
+
+def application_role_script(url: str | None, role: str, password: str | None) -> list[str]:
+    """The SQL that creates and equips the application role, for a DBA to run by hand; read
+    from the owner's address alone (``url``, else ``$GOUVERNANCE_DATABASE_OWNER_URL``, else
+    ``$GOUVERNANCE_DATABASE_URL``), without connecting."""
+    return printed_statements(parse_database_url(owner_url(url)), role, password)
+
+
+def create_application_role(url: str | None, role: str, password: str | None) -> RoleGrant:
+    """On the owner's address (as above): migrate, then create the application role if missing
+    and grant it rows only — never TRUNCATE, TRIGGER, REFERENCES nor ownership."""
+    engine = make_engine(owner_url(url))
+    try:
+        try:
+            upgrade(engine)
+        except DBAPIError as error:
+            raise connection_failure(error, engine.url) from None
+        return grant_application_role(engine, role, password)
+    finally:
+        engine.dispose()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,11 @@ from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlite_copies import copy_ballot_keys, copy_sqlite
 
 from gouvernance.bootstrap import Application, bootstrap
 from gouvernance.domain.users import SYSTEM, Actor
+from gouvernance.persistence.ballot_keys import directory_for
 from gouvernance.persistence.database import make_engine
 from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import metadata
@@ -189,6 +190,7 @@ class DemoRows:
 
     tables: list[tuple[Table, list[dict[str, Any]]]]
     sequences: list[tuple[str, int]]
+    keys: Path  # the ballot keys of the demo's secret resolutions (outside the database)
 
 
 @pytest.fixture(scope="session")
@@ -210,7 +212,7 @@ def postgres_demo_rows() -> DemoRows:
             )
         ]
     engine.dispose()
-    return DemoRows(tables, sequences)
+    return DemoRows(tables, sequences, directory_for(make_url(demo_url)))
 
 
 @pytest.fixture
@@ -223,13 +225,7 @@ def demo_loader(request: pytest.FixtureRequest) -> DemoLoader:
     def load(url: str) -> None:
         if url.startswith("sqlite"):
             template: Path = request.getfixturevalue("sqlite_demo_template")
-            source = sqlite3.connect(template)
-            target = sqlite3.connect(make_url(url).database or "")
-            try:
-                source.backup(target)
-            finally:
-                source.close()
-                target.close()
+            copy_sqlite(template, Path(make_url(url).database or ""))
             return
         rows: DemoRows = request.getfixturevalue("postgres_demo_rows")
         _truncate(url)  # the categories the ``app`` fixture added are in the rows too
@@ -240,6 +236,7 @@ def demo_loader(request: pytest.FixtureRequest) -> DemoLoader:
                     conn.execute(table.insert(), values)
             for name, value in rows.sequences:
                 conn.execute(text("SELECT setval(:name, :value)"), {"name": name, "value": value})
+        copy_ballot_keys(rows.keys, url)  # its open assembly's secret vote may be closed
 
     return load
 

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.account_schemas import AccountOut, PasswordChangeIn, PasswordResetIn, RevokedOut
+from api.audit_schemas import AuditChainOut
 from api.schemas import AuditOut, CategoryIn, CategoryOut, MeOut, TokenOut, UserIn, UserOut
 from api.security import App, CurrentActor, CurrentToken, client_address
-from gouvernance.services import audit
+from gouvernance.services import audit, audit_chain
 from gouvernance.services.access import accounts
 from gouvernance.services.organisation import setup
 
@@ -213,6 +214,7 @@ def audit_log(
 ) -> list[AuditOut]:
     return [
         AuditOut(
+            number=line.entry.id or 0,
             at=line.at_local.isoformat(),
             at_text=line.at_text,
             actor=line.entry.actor,
@@ -220,6 +222,31 @@ def audit_log(
             entity=line.entry.entity,
             entity_key=line.entry.entity_key,
             detail=line.entry.detail,
+            digest=line.entry.digest,
         )
         for line in audit.journal(app.uows, actor, limit)
     ]
+
+
+@router.get(
+    "/audit/verify",
+    response_model=AuditChainOut,
+    tags=["journal"],
+    summary="Contrôler la chaîne d'empreintes du journal d'audit (conseil, administrateur)",
+)
+def verify_audit_log(
+    app: App,
+    actor: CurrentActor,
+    head: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="tête imprimée sur un document (procès-verbal, export), ex. "
+            "« 1234:9f3a5c0d12345678 » : vérifier aussi que le journal la contient toujours",
+        ),
+    ] = None,
+) -> AuditChainOut:
+    """Recalcule la chaîne d'empreintes de tout le journal et nomme le premier maillon rompu :
+    une entrée modifiée après coup, des entrées supprimées, un chaînon réécrit. Réponse 200 dans
+    tous les cas : `intact` dit le verdict, `messages` l'explique en français."""
+    return AuditChainOut.of(audit_chain.verify(app.uows, actor, head))

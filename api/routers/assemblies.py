@@ -208,6 +208,15 @@ def hands(
     return ResolutionOut.of(view)
 
 
+@router.post(
+    "/assemblies/{code}/resolutions/{number}/close",
+    response_model=ResolutionOut,
+    summary="Clore le vote sur une résolution (un vote secret est alors dépouillé)",
+)
+def close_vote(app: App, actor: CurrentActor, code: Code, number: Number) -> ResolutionOut:
+    return ResolutionOut.of(assemblies.close_vote(app.uows, actor, code, number))
+
+
 # --- Tally, live screen -----------------------------------------------------------------------
 
 

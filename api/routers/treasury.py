@@ -36,29 +36,40 @@ LetterFormat = Annotated[
 TableFormat = Annotated[str, Query(alias="format", max_length=10, description="csv ou xlsx")]
 On = Annotated[Day | None, Query(description="situation à cette date (défaut : aujourd'hui)")]
 
+JOURNAL_HEADER = "X-Gouvernance-Journal"
+_JOURNAL: dict[str, Any] = {
+    JOURNAL_HEADER: {
+        "description": "tête du journal d'audit à l'export : numéro de l'entrée, espace, "
+        "empreinte SHA-256 (64 chiffres hexadécimaux) ; à garder avec le fichier et à vérifier "
+        "plus tard (GET /audit/verify?head=…)",
+        "schema": {"type": "string", "example": f"1234 {'9f3a5c0d' * 8}"},
+    }
+}
 _LETTER: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "la lettre"}
 }
 _TABLE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/csv": {}, treasury.XLSX: {}},
-        "description": "le fichier, en pièce jointe",
+        "description": "le fichier, en pièce jointe (XLSX : la tête du journal d'audit sur la "
+        "feuille « Journal »)",
+        "headers": _JOURNAL,
     }
 }
 
 
 def document_response(document: Document, *, inline: bool = False) -> Response:
-    """The file with its media type; its name in Content-Disposition (RFC 6266)."""
+    """The file with its media type; its name in Content-Disposition (RFC 6266); the audit
+    log's head, for an accounting export, in ``X-Gouvernance-Journal``."""
     disposition = "inline" if inline else "attachment"
     ascii_name = document.filename.encode("ascii", "replace").decode().replace('"', "_")
     header = f'{disposition}; filename="{ascii_name}"'
     if ascii_name != document.filename:
         header += f"; filename*=UTF-8''{quote(document.filename)}"
-    return Response(
-        content=document.content,
-        media_type=document.media_type,
-        headers={"Content-Disposition": header},
-    )
+    headers = {"Content-Disposition": header}
+    if document.journal is not None:
+        headers[JOURNAL_HEADER] = document.journal.header
+    return Response(content=document.content, media_type=document.media_type, headers=headers)
 
 
 # --- Letters ---------------------------------------------------------------------------------
@@ -170,7 +181,14 @@ def export_payments(app: App, actor: CurrentActor, file_format: TableFormat = "c
     "/exports/fec",
     response_class=Response,
     summary="Exporter les écritures comptables d'une période (FEC)",
-    responses={200: {"content": {"text/plain": {}}, "description": "le FEC, 18 colonnes « | »"}},
+    responses={
+        200: {
+            "content": {"text/plain": {}},
+            "description": "le FEC, 18 colonnes « | » (la tête du journal d'audit est dans "
+            "l'en-tête X-Gouvernance-Journal, jamais dans le fichier)",
+            "headers": _JOURNAL,
+        }
+    },
 )
 def export_fec(
     app: App,
@@ -185,7 +203,13 @@ def export_fec(
     "/exports/sepa",
     response_class=Response,
     summary="Exporter les prélèvements SEPA des membres avec un mandat (pain.008)",
-    responses={200: {"content": {"application/xml": {}}, "description": "le fichier XML"}},
+    responses={
+        200: {
+            "content": {"application/xml": {}},
+            "description": "le fichier XML (la tête du journal d'audit en commentaire XML)",
+            "headers": _JOURNAL,
+        }
+    },
 )
 def export_sepa(
     app: App,

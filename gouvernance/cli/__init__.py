@@ -45,12 +45,14 @@ class Entry:
 COMMANDS = (
     Entry("init", "setup", "app", "Créer ou mettre à jour la base, puis dire quoi faire "
           "ensuite.", INSTALLATION, "init"),
+    Entry("db", "database", "app", "La base : sous PostgreSQL, le rôle applicatif qui ne "
+          "possède rien.", INSTALLATION),
     Entry("organisation", "organisation", "app", "L'organisation : nom, SIREN ou RNA, adresse, "
           "banque, signataires.", INSTALLATION),
     Entry("users", "users", "app", "Comptes d'accès : créer, désactiver, mots de passe, jetons.",
           INSTALLATION),
-    Entry("audit", "audit", "app", "Lire le journal d'audit, le plus récent d'abord, à l'heure "
-          "de l'organisation.", INSTALLATION, "audit"),
+    Entry("audit", "audit", "app", "Journal d'audit : le lire, le plus récent d'abord, ou "
+          "vérifier sa chaîne d'empreintes.", INSTALLATION),
     Entry("demo", "setup", "app", "Charger l'organisation de démonstration (sans rien "
           "dupliquer si elle l'est déjà).", INSTALLATION, "demo"),
     Entry("serve", "setup", "app", "Servir l'application web (sur /) et l'API (documentation sur "

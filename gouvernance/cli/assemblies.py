@@ -22,10 +22,12 @@ from gouvernance.cli.shell import (
     cli_actor,
     console,
     document_format,
+    output_file,
     parse_day,
     write_document,
 )
 from gouvernance.cli.shell import open_application as _open
+from gouvernance.domain.assembly import publication as verification
 from gouvernance.domain.assembly.model import (
     NO_COLLEGE,
     Attendance,
@@ -40,7 +42,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.moments import format_moment
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.wording import ordinal
-from gouvernance.services.assembly import assemblies, minutes
+from gouvernance.services.assembly import assemblies, minutes, publication
 from gouvernance.services.assembly.assemblies import AssemblyView, TallyView
 from gouvernance.services.ports import UnitOfWorkFactory
 
@@ -339,6 +341,19 @@ def hands(
     console.print(f"Résolution n° {number}, {where} : {shown or 'aucune voix'}.")
 
 
+@app.command("close-vote")
+def close_vote(code: CodeArgument, number: NumberArgument, database: DatabaseOption = None) -> None:
+    """Clore le vote sur une résolution : plus aucun bulletin ; un vote secret est dépouillé."""
+    view = _run(database, lambda uows: assemblies.close_vote(uows, cli_actor(), code, number))
+    what = "bulletin" if view.ballots == 1 else "bulletins"
+    opened = (
+        " (bulletins secrets ouverts et comptés, clé détruite)"
+        if view.method.value == "secret"
+        else ""
+    )
+    console.print(f"Vote clos sur la résolution n° {view.number} : {view.ballots} {what}{opened}.")
+
+
 # --- Tally, closing, minutes ------------------------------------------------------------------
 
 
@@ -358,8 +373,8 @@ def _print_tally(view: TallyView) -> None:
         console.print(_table(result))
         weighted = format_share(result.weighted) if result.weighted is not None else "—"
         word = "plus de" if result.rule.strict else "au moins"
-        pending = result.outcome.value == "pending"
-        verdict = "pas encore de vote" if pending else f"résolution {result.outcome.label}"
+        provisional = result.outcome.provisional
+        verdict = result.outcome.label if provisional else f"résolution {result.outcome.label}"
         console.print(
             f"Résultat : {weighted} (majorité : {word} {format_share(result.rule.majority)}) — "
             f"{verdict}",
@@ -426,3 +441,62 @@ def write_minutes(
     document = _run(database, lambda uows: minutes.minutes(uows, cli_actor(), code, file_format))
     write_document(document.content, output, "--output")
     console.print(f"Procès-verbal écrit : {escape(str(output))}")
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+MAX_VERIFICATION_BYTES = 200_000_000  # 700 000 receipts weigh about 20 Mo
+
+
+@app.command("publish")
+def publish(
+    code: CodeArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Fichier .json (défaut : verification-CODE.json ici)."),
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Écrire le fichier de vérification d'une assemblée close : de quoi refaire le calcul."""
+    if output is not None:
+        output_file(output, "--output", (".json",))
+    document = _run(database, lambda uows: publication.publication(uows, cli_actor(), code))
+    target = output if output is not None else Path(document.filename)
+    write_document(document.content, target, "--output")
+    console.print(
+        f"Fichier de vérification écrit : {escape(str(target))} (empreinte SHA-256 "
+        f"{verification.file_digest(document.content)}, celle du procès-verbal)",
+        soft_wrap=True,
+    )
+
+
+@app.command("verify")
+def verify(
+    file: Annotated[Path, typer.Argument(help="Le fichier de vérification (.json).")],
+    receipt: Annotated[
+        str | None,
+        typer.Option("--receipt", help="Un reçu de vote à chercher, ex. 3F2A-91C0-77DE-0B45."),
+    ] = None,
+) -> None:
+    """Recalculer chaque résultat d'un fichier de vérification et le comparer au procès-verbal."""
+    try:
+        with file.open("rb") as opened:
+            content = opened.read(MAX_VERIFICATION_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError):
+        raise InvalidInput(f"fichier introuvable : « {file} »", field="file") from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"impossible de lire « {file} » : {exc.strerror}", field="file"
+        ) from None
+    if len(content) > MAX_VERIFICATION_BYTES:
+        raise InvalidInput(f"« {file} » est trop gros pour un fichier de vérification", "file")
+    report = verification.check_file(content)
+    lines = report.lines()
+    found = True
+    if receipt is not None:
+        found, line = report.receipt(receipt)
+        lines.append(line)
+    for line in lines:
+        console.print(escape(line), soft_wrap=True, highlight=False)
+    if not (report.conforming and found):
+        raise typer.Exit(code=1)

@@ -166,6 +166,13 @@ def _save(document: Document, out: Path | None, what: str) -> Path:
         target = out
     write_document(document.content, target, "--out")
     console.print(f"{what} : fichier {escape(str(target))} écrit.", soft_wrap=True)
+    if document.journal is not None:  # an accounting export: the head to keep with the file
+        console.print(
+            f"Tête du journal d'audit à l'export : {document.journal.text} "
+            f"(à garder avec le fichier ; gouvernance audit verify --head "
+            f"{document.journal.number}:{document.journal.digest[:16]})",
+            soft_wrap=True,
+        )
     return target
 
 

@@ -1,8 +1,11 @@
 """General assemblies in the database: single rows through the ORM, the tally's aggregates and
 the bulk writes as plain SQL statements (700 000 ballots are counted by GROUP BY, never loaded).
 
-A secret ballot is a vote row without a choice plus a counter raised by one in
-``assembly_counts``, which has no voter column: nothing stored links the two.
+A secret ballot is a vote row without a choice plus a sealed ballot in
+``assembly_ballot_box`` (college and ciphertext, no voter, no time), opened and counted into
+``assembly_counts`` only when the vote on the resolution is closed (docs/assemblees.md,
+« Le secret du vote »). Secret resolutions from before migration 0007 have no key: their
+counters were raised by one per ballot.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
@@ -34,18 +38,22 @@ from gouvernance.domain.assembly.model import (
     CountSource,
     Resolution,
     RollEntry,
+    SealedBallot,
     Signatory,
     Vote,
+    VoteClosing,
 )
 from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
 from gouvernance.persistence.database import ACCENTED, LIGATURES, UNACCENTED, plain_text
 from gouvernance.persistence.orm import (
     assemblies,
     assembly_attendance,
+    assembly_ballot_box,
     assembly_counts,
     assembly_resolutions,
     assembly_roll,
     assembly_signatures,
+    assembly_vote_closings,
     assembly_votes,
 )
 from gouvernance.persistence.repositories import LIKE_ESCAPE, like_escaped
@@ -286,6 +294,42 @@ class SqlAssemblyStore:
             _votes.assembly_id == assembly_id, _votes.voter_code.in_(list(voter_codes))
         )
         return self.session.scalars(query.order_by(_votes.voter_code, _votes.resolution_id)).all()
+
+    def receipt_stamps(self, assembly_id: int) -> Sequence[tuple[int, str, str, datetime]]:
+        """What every ballot's receipt is computed from (resolution id, voter, cast by,
+        recorded at), read as plain rows: the verification file lists them all."""
+        query = select(
+            _votes.resolution_id, _votes.voter_code, _votes.cast_by, _votes.recorded_at
+        ).where(_votes.assembly_id == assembly_id)
+        return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(query)]
+
+    def add_sealed_ballot(self, ballot: SealedBallot) -> None:
+        """A plain INSERT: the ballot box row is never read back in the voter's transaction."""
+        self.session.execute(
+            insert(assembly_ballot_box).values(
+                assembly_id=ballot.assembly_id, resolution_id=ballot.resolution_id,
+                college=ballot.college, sealed=ballot.sealed,
+            )
+        )  # fmt: skip
+
+    def sealed_ballots(self, resolution_id: int) -> Sequence[SealedBallot]:
+        box = assembly_ballot_box.c
+        rows = self.session.execute(
+            select(box.assembly_id, box.resolution_id, box.college, box.sealed, box.id).where(
+                box.resolution_id == resolution_id
+            )
+        )
+        return [SealedBallot(*row) for row in rows]
+
+    def add_vote_closing(self, closing: VoteClosing) -> None:
+        """Flushed at once: closing the same vote twice raises Conflict."""
+        self.session.add(closing)
+        self._flush()
+
+    def vote_closings(self, assembly_id: int) -> Mapping[int, VoteClosing]:
+        """The closed votes of an assembly, by resolution id."""
+        query = select(VoteClosing).where(assembly_vote_closings.c.assembly_id == assembly_id)
+        return {c.resolution_id: c for c in self.session.scalars(query)}
 
     def create_counters(self, counters: Sequence[BallotCount]) -> None:
         if counters:

@@ -200,6 +200,16 @@ _CONNECTION_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
         "le serveur PostgreSQL a atteint son nombre maximal de connexions : réessayez plus tard",
     ),
     (
+        ("permission denied for database", "droit refusé pour la base"),
+        "ce rôle n'a pas le droit de se connecter à cette base (CONNECT) : donnez-le-lui avec "
+        "« gouvernance db roles », lancé avec l'adresse du propriétaire des tables",
+    ),
+    (
+        ("permission denied", "droit refusé"),
+        "ce rôle n'a pas les droits nécessaires sur les tables : donnez-les-lui avec "
+        "« gouvernance db roles », lancé avec l'adresse du propriétaire des tables",
+    ),
+    (
         ("unable to open database file",),
         "impossible d'ouvrir le fichier : vérifiez que son dossier existe et que le service a "
         "le droit d'y lire et d'y écrire",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -9,11 +10,18 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
-from gouvernance.domain.errors import InvalidInput
-from gouvernance.persistence.faults import URL_VARIABLE, redact
+from gouvernance.domain.errors import GouvernanceError, InvalidInput, ServiceUnavailable
+from gouvernance.persistence.database import make_engine
+from gouvernance.persistence.faults import URL_VARIABLE, connection_failure, redact
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The owner of the tables, who alone may migrate them (docs/installation.md, « un rôle
+# propriétaire, un rôle applicatif »); unset, the application's own address migrates.
+OWNER_URL_VARIABLE = "GOUVERNANCE_DATABASE_OWNER_URL"
+_INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -45,9 +53,60 @@ def upgrade(engine: Engine) -> None:
             "récente. Installez cette version, ou repartez d'une sauvegarde",
             field=URL_VARIABLE,
         )
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        found = current or "aucune"
+        raise ServiceUnavailable(
+            f"la base {redact(engine.url)} doit être mise à jour (révision « {found} » → "
+            f"« {', '.join(sorted(heads))} »), mais le rôle « {engine.url.username or ''} » n'a "
+            "pas le droit d'en modifier le schéma : c'est le rôle applicatif. Lancez "
+            f"« gouvernance init » avec {OWNER_URL_VARIABLE}, l'adresse du propriétaire des "
+            "tables, puis redémarrez le service",
+            field=URL_VARIABLE,
+        ) from None
+
+
+def owner_url(explicit: str | None = None) -> str | None:
+    """The owner's address given, else ``$GOUVERNANCE_DATABASE_OWNER_URL``, else None."""
+    return (explicit or os.environ.get(OWNER_URL_VARIABLE) or "").strip() or None
+
+
+def upgrade_as_owner(application: Engine, owner: str) -> None:
+    """Migrate through the owner's address ``owner``, which must name the same database as the
+    application's engine; the owner's engine is closed at once."""
+    try:
+        engine = make_engine(owner)
+    except GouvernanceError as error:
+        error.field = OWNER_URL_VARIABLE
+        raise
+    try:
+        if not _same_database(engine.url, application.url):
+            raise InvalidInput(
+                f"{OWNER_URL_VARIABLE} ({redact(engine.url)}) et {URL_VARIABLE} "
+                f"({redact(application.url)}) désignent deux bases différentes : le propriétaire "
+                "et le rôle applicatif se connectent à la même base",
+                field=OWNER_URL_VARIABLE,
+            )
+        try:
+            upgrade(engine)
+        except DBAPIError as error:
+            failure = connection_failure(error, engine.url)
+            failure.field = OWNER_URL_VARIABLE
+            raise failure from None
+    finally:
+        engine.dispose()
+
+
+def _same_database(first: URL, second: URL) -> bool:
+    def place(url: URL) -> tuple[object, ...]:
+        return (url.get_backend_name(), url.host or "", url.port or 5432, url.database or "")
+
+    return place(first) == place(second)
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

@@ -37,9 +37,11 @@ from gouvernance.domain.assembly.model import (
     Proposer,
     Resolution,
     RollEntry,
+    SealedBallot,
     Signatory,
     SignatoryRole,
     Vote,
+    VoteClosing,
 )
 from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.bank.model import (
@@ -201,6 +203,9 @@ audit_log = Table(
     Column("entity", String(80), nullable=False),
     Column("entity_key", String(80), nullable=False),
     Column("detail", Text, nullable=False, default=""),
+    # The hash chain (migration 0008, ``domain/audit.py``): written with the entry, never after.
+    Column("previous_digest", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
 )
 
 idempotency_keys = Table(
@@ -441,6 +446,8 @@ assembly_resolutions = Table(
     Column("method", _enum(Method, "ballot_method"), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("created_by", String(80), nullable=False),
+    # A secret resolution's public key, its private key outside the database (migration 0007).
+    Column("ballot_key", String(64)),
     UniqueConstraint("assembly_id", "number", name="uq_assembly_resolutions_number"),
 )
 
@@ -472,6 +479,35 @@ assembly_counts = Table(
     Column("source", _enum(CountSource, "ballot_count_source"), nullable=False),
     UniqueConstraint("resolution_id", "college", "choice", name="uq_assembly_counts_cell"),
     Index("ix_assembly_counts_assembly", "assembly_id"),
+)
+
+# The ballot box of secret resolutions (migration 0007): a sealed ballot and its college, no
+# voter, no time, never updated nor deleted. What links it to its vote row (same transaction,
+# neighbouring ids) links a voter to a ciphertext that only the resolution's key opens, and
+# that key lives outside the database until the vote is closed, then is destroyed.
+assembly_ballot_box = Table(
+    "assembly_ballot_box",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("resolution_id", Integer, ForeignKey("assembly_resolutions.id"), nullable=False),
+    Column("college", String(40), nullable=False),
+    Column("sealed", Text, nullable=False),
+    Index("ix_assembly_ballot_box_resolution", "resolution_id"),
+)
+
+# The chair closed the vote on a resolution (migration 0007): one row, never changed.
+assembly_vote_closings = Table(
+    "assembly_vote_closings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assembly_id", Integer, ForeignKey("assemblies.id"), nullable=False),
+    Column("resolution_id", Integer, ForeignKey("assembly_resolutions.id"), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=False),
+    Column("closed_by", String(80), nullable=False),
+    Column("ballots", Integer, nullable=False),
+    UniqueConstraint("resolution_id", name="uq_assembly_vote_closings_resolution"),
+    Index("ix_assembly_vote_closings_assembly", "assembly_id"),
 )
 
 assembly_signatures = Table(
@@ -626,6 +662,8 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Resolution, assembly_resolutions)
     mapper_registry.map_imperatively(Vote, assembly_votes)
     mapper_registry.map_imperatively(BallotCount, assembly_counts)
+    mapper_registry.map_imperatively(SealedBallot, assembly_ballot_box)
+    mapper_registry.map_imperatively(VoteClosing, assembly_vote_closings)
     mapper_registry.map_imperatively(Signatory, assembly_signatures)
     mapper_registry.map_imperatively(OutboxMessage, mail_outbox)
     mapper_registry.map_imperatively(BankStatement, bank_statements)

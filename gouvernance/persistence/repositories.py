@@ -14,7 +14,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.calls.model import (
     NEW_CALL_COLUMNS,
     Allocation,
@@ -36,7 +35,6 @@ from gouvernance.domain.users import ApiToken, Role, User
 from gouvernance.persistence.orm import (
     allocations,
     api_tokens,
-    audit_log,
     call_batches,
     calls,
     credit_notes,
@@ -305,20 +303,6 @@ class SqlTokenRepository:
     def _delete(self, condition: ColumnElement[bool]) -> int:
         statement = delete(api_tokens).where(condition)
         return cast(CursorResult[Any], self.session.execute(statement)).rowcount
-
-
-class SqlAuditLog:
-    """Insert-only: there is deliberately no update or delete here (and triggers forbid them)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def append(self, entry: AuditEntry) -> None:
-        self.session.add(entry)
-
-    def recent(self, limit: int) -> Sequence[AuditEntry]:
-        query = select(AuditEntry).order_by(audit_log.c.id.desc()).limit(limit)
-        return self.session.scalars(query).all()
 
 
 class SqlOrganisationRepository:

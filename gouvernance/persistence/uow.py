@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.persistence.assemblies import SqlAssemblyStore
+from gouvernance.persistence.audit_log import SqlAuditLog
+from gouvernance.persistence.ballot_keys import FileBallotKeys, directory_for
 from gouvernance.persistence.bank import SqlBankBook
 from gouvernance.persistence.capital import SqlCapitalRegister
 from gouvernance.persistence.faults import infrastructure_fault, scrub
 from gouvernance.persistence.mail import SqlMailOutbox
 from gouvernance.persistence.orm import start_mappers
 from gouvernance.persistence.repositories import (
-    SqlAuditLog,
     SqlCategoryRepository,
     SqlIdempotencyStore,
     SqlLedger,
@@ -32,6 +33,7 @@ from gouvernance.persistence.repositories import (
 from gouvernance.services.ports import (
     AssemblyStore,
     AuditLog,
+    BallotKeys,
     BankBook,
     CapitalRegister,
     CategoryRepository,
@@ -52,6 +54,7 @@ _NUMBERED = "ce numéro de résolution est déjà pris dans cette assemblée"
 _VOTED = "cet associé a déjà voté sur cette résolution"
 _COUNTED = "les décomptes de ce collège sont déjà saisis pour cette résolution"
 _SIGNED = "ce signataire a déjà signé le procès-verbal en cette qualité"
+_VOTE_CLOSED = "le vote sur cette résolution est déjà clos"
 _MAILED = "ce courriel est déjà enregistré dans la boîte d'envoi"
 
 # Which field a unique constraint protects, to name it in the error a person reads.
@@ -85,6 +88,8 @@ _CONSTRAINT_FIELDS = {
     "assembly_counts.resolution_id, assembly_counts.college": ("college", _COUNTED),
     "uq_assembly_signatures_signatory": ("name", _SIGNED),
     "assembly_signatures.assembly_id, assembly_signatures.role": ("name", _SIGNED),
+    "uq_assembly_vote_closings_resolution": ("resolution", _VOTE_CLOSED),
+    "assembly_vote_closings.resolution_id": ("resolution", _VOTE_CLOSED),
     "uq_mail_outbox_message": ("document", _MAILED),
     "mail_outbox.kind, mail_outbox.reference": ("document", _MAILED),
     "uq_bank_statements_digest": ("file", "ce relevé est déjà importé"),
@@ -157,9 +162,11 @@ class SqlAlchemyUnitOfWork:
     assemblies: AssemblyStore
     mail: MailOutbox
     bank: BankBook
+    ballot_keys: BallotKeys
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], ballot_keys: BallotKeys) -> None:
         self.session_factory = session_factory
+        self.ballot_keys = ballot_keys
 
     def __enter__(self) -> Self:
         self.session = self.session_factory()
@@ -167,7 +174,7 @@ class SqlAlchemyUnitOfWork:
         self.categories = SqlCategoryRepository(self.session)
         self.users = SqlUserRepository(self.session)
         self.tokens = SqlTokenRepository(self.session)
-        self.audit = SqlAuditLog(self.session)
+        self.audit = self._audit = SqlAuditLog(self.session)
         self.organisation = SqlOrganisationRepository(self.session)
         self.idempotency = SqlIdempotencyStore(self.session)
         self.ledger = SqlLedger(self.session)
@@ -196,24 +203,37 @@ class SqlAlchemyUnitOfWork:
                 raise exc
 
     def commit(self) -> None:
-        with _conflicts_explained(self.session):
-            self.session.commit()
+        """Flush the changes, then chain and write the audit entries last (their lock is held
+        only from there to the commit: ``persistence/audit_log.py``), then commit."""
+        try:
+            with _conflicts_explained(self.session):
+                self.session.flush()
+                self._audit.write_pending()
+                self.session.commit()
+        finally:
+            self._audit.discard_pending()  # written, or lost with the failed transaction
 
     def rollback(self) -> None:
+        self._audit.discard_pending()
         self.session.rollback()
 
     def flush(self) -> None:
-        with _conflicts_explained(self.session):
-            self.session.flush()
+        try:
+            with _conflicts_explained(self.session):
+                self.session.flush()
+        except BaseException:
+            self._audit.discard_pending()  # rolled back with the transaction
+            raise
 
 
 class SqlAlchemyUnitOfWorkFactory:
     """Builds units of work on one engine; the API and the CLI each hold one."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, ballot_keys: BallotKeys | None = None) -> None:
         start_mappers()
         self.engine = engine
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self.ballot_keys = ballot_keys or FileBallotKeys(directory_for(engine.url))
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.ballot_keys)

@@ -53,10 +53,6 @@ def journal(uows: UnitOfWorkFactory, actor: Actor, limit: int = 100) -> list[Aud
         found = uow.organisation.get()
         zone = found.time_zone if found is not None else None
         return [
-            AuditLine(
-                AuditEntry(e.at, e.actor, e.action, e.entity, e.entity_key, e.detail, e.id),
-                local(e.at, zone),
-                format_moment(e.at, zone, seconds=True),
-            )
+            AuditLine(e, local(e.at, zone), format_moment(e.at, zone, seconds=True))
             for e in uow.audit.recent(limit)
         ]

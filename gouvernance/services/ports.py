@@ -17,8 +17,10 @@ from gouvernance.domain.assembly.model import (
     CountSource,
     Resolution,
     RollEntry,
+    SealedBallot,
     Signatory,
     Vote,
+    VoteClosing,
 )
 from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
 from gouvernance.domain.audit import AuditEntry
@@ -180,6 +182,13 @@ class AssemblyStore(Protocol):
     def votes_of(
         self, assembly_id: int, voter_codes: Sequence[str]
     ) -> Sequence[Vote]: ...  # a member's receipts: their ballots and their proxies'
+    # Every ballot's (resolution id, voter, cast by, recorded at): what its receipt is computed
+    # from, never the choice (the verification file of a closed assembly lists them all).
+    def receipt_stamps(self, assembly_id: int) -> Sequence[tuple[int, str, str, datetime]]: ...
+    def add_sealed_ballot(self, ballot: SealedBallot) -> None: ...
+    def sealed_ballots(self, resolution_id: int) -> Sequence[SealedBallot]: ...
+    def add_vote_closing(self, closing: VoteClosing) -> None: ...  # twice: Conflict
+    def vote_closings(self, assembly_id: int) -> Mapping[int, VoteClosing]: ...  # by resolution
     def create_counters(self, counters: Sequence[BallotCount]) -> None: ...
     def raise_counter(self, resolution_id: int, college: str, choice: Choice) -> None: ...
     def set_counts(
@@ -230,8 +239,20 @@ class TokenRepository(Protocol):
 
 
 class AuditLog(Protocol):
+    """Append-only and chained: an entry is numbered and gets its digest when the transaction
+    commits (``domain/audit.py``); reading the log first writes this transaction's entries."""
+
     def append(self, entry: AuditEntry) -> None: ...
-    def recent(self, limit: int) -> Sequence[AuditEntry]: ...
+    def recent(self, limit: int) -> Sequence[AuditEntry]: ...  # newest first
+    def head(self) -> AuditEntry | None: ...  # the last entry (None: empty log)
+    def entry(self, number: int) -> AuditEntry | None: ...
+    def chain(self, after: int, limit: int) -> Sequence[AuditEntry]:
+        """Up to ``limit`` entries numbered above ``after``, in order."""
+        ...
+
+    def first(self, action: str, entity: str, key: str) -> AuditEntry | None:
+        """The earliest entry recording ``action`` on that record."""
+        ...
 
 
 class OrganisationRepository(Protocol):
@@ -291,6 +312,15 @@ class BankBook(Protocol):
     def reversed_payments(self, payment_references: Iterable[str]) -> set[str]: ...
 
 
+class BallotKeys(Protocol):
+    """The private keys of secret resolutions, outside the database (persistence/ballot_keys)."""
+
+    def create(self) -> str: ...  # a new key pair; returns the public key (base64)
+    def private(self, public: str) -> bytes | None: ...  # None: not here (destroyed, lost)
+    def destroy(self, public: str) -> None: ...
+    def holds(self, public: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside ``with uow:`` is committed together or not at all."""
 
@@ -306,6 +336,7 @@ class UnitOfWork(Protocol):
     assemblies: AssemblyStore
     mail: MailOutbox
     bank: BankBook
+    ballot_keys: BallotKeys
 
     def __enter__(self) -> Self: ...
     def __exit__(

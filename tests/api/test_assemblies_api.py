@@ -289,6 +289,32 @@ def test_a_secret_ballot_receipt_never_says_the_choice(
     assert "choice" not in body
 
 
+def test_a_secret_vote_shows_its_participation_until_closed_then_its_result_once(
+    client: TestClient, sitting: str, board: Headers, member: Headers, scrutineer: Headers
+) -> None:
+    number = _resolution(client, board, sitting, method="secret")
+    _vote(client, member, sitting, number, "RESSOURCERIE", "against")
+    _vote(client, member, sitting, number, "MISTRAL", "for")
+    live = client.get(f"/assemblies/{sitting}/tally", headers=board).json()["resolutions"][-1]
+    assert (live["outcome"], live["headcount"]["total"]) == ("sealed", 0)
+    assert live["explanation"][0].startswith("Vote secret en cours : 2 bulletins reçus ;")
+
+    url = f"/assemblies/{sitting}/resolutions/{number}/close"
+    assert client.post(url, headers=member).status_code == 403
+    closed = client.post(url, headers=scrutineer)
+    assert closed.status_code == 200, closed.text
+    assert (closed.json()["vote_closed"], closed.json()["sealed"]) == (True, False)
+    result = client.get(f"/assemblies/{sitting}/tally", headers=board).json()["resolutions"][-1]
+    assert (result["headcount"]["for"], result["headcount"]["against"]) == (1, 1)
+
+    again = client.post(url, headers=scrutineer)
+    late = _vote(client, scrutineer, sitting, number, "GARRIGUE", "for")
+    assert (again.status_code, late.status_code) == (409, 409)
+    assert _error(late)["message"] == (
+        f"le vote sur la résolution n° {number} est clos : plus aucun bulletin ni décompte"
+    )
+
+
 def test_the_scrutineers_enter_a_show_of_hands_without_colleges_with_a_dash(
     client: TestClient, sitting: str, board: Headers, scrutineer: Headers
 ) -> None:

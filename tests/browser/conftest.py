@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ import uvicorn
 from chromium_pages import DESK, PHONE, OpenVisitor, Visitor
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
+from sqlite_copies import copy_sqlite
 
 from gouvernance.bootstrap import Application, bootstrap
 from gouvernance.domain.users import SYSTEM
@@ -68,21 +68,11 @@ def captures_folder() -> Path:
     return folder if folder.is_absolute() else ROOT / folder
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy, as ``demo_loader`` makes (SQLite's backup, not a file copy)."""
-    origin, copy = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        origin.backup(copy)
-    finally:
-        origin.close()
-        copy.close()
-
-
 @pytest.fixture(scope="session")
 def browser_database(sqlite_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo with its 2027 calls issued, once per test process."""
     path = tmp_path_factory.mktemp("navigateur") / "modele.sqlite3"
-    _copy_sqlite(sqlite_demo_template, path)
+    copy_sqlite(sqlite_demo_template, path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TODAY_VARIABLE, TODAY)
         application = bootstrap(f"sqlite:///{path}", migrate=False)
@@ -108,7 +98,7 @@ def running_server(
 ) -> Iterator[RunningServer]:
     """uvicorn in a thread of this process, on a port the system gives (no race for it)."""
     first = tmp_path_factory.mktemp("serveur") / "premiere.sqlite3"
-    _copy_sqlite(browser_database, first)
+    copy_sqlite(browser_database, first)
     application = bootstrap(f"sqlite:///{first}", migrate=False)
     app = create_server(application)
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -155,7 +145,7 @@ def site(
     """This test's own copy of the prepared database, served from now on; the day is set."""
     monkeypatch.setenv(TODAY_VARIABLE, TODAY)
     path = tmp_path / "gouvernance.sqlite3"
-    _copy_sqlite(browser_database, path)
+    copy_sqlite(browser_database, path)
     application = bootstrap(f"sqlite:///{path}", migrate=False)
     previous: Application = running_server.app.state.application
     running_server.app.state.application = application

@@ -133,6 +133,24 @@ def test_a_second_ballot_and_a_ballot_after_closing_are_refused(db: list[str], c
     assert "Erreur :" in refused("assemblies", "attend", code, "SAL01", *db)
 
 
+def test_the_chair_closes_a_secret_vote_which_is_then_counted_and_takes_no_more_ballot(
+    db: list[str], code: str
+) -> None:
+    ok("assemblies", "attend", code, "GARRIGUE", *db)
+    ok("assemblies", "attend", code, "MISTRAL", *db)
+    ok("assemblies", "resolve", code, "Élection au conseil", "--method", "secret", *db)
+    ok("assemblies", "vote", code, "1", "GARRIGUE", "contre", *db)
+    assert "Vote secret en cours : 1 bulletin reçu" in ok("assemblies", "tally", code, *db)
+    closed = ok("assemblies", "close-vote", code, "1", *db)
+    assert closed == (
+        "Vote clos sur la résolution n° 1 : 1 bulletin (bulletins secrets ouverts et comptés, "
+        "clé détruite). "
+    )
+    assert "1 contre" in ok("assemblies", "tally", code, *db)
+    late = refused("assemblies", "vote", code, "1", "MISTRAL", "pour", *db)
+    assert "le vote sur la résolution n° 1 est clos" in late
+
+
 def test_a_show_of_hands_is_counted_without_colleges_with_a_dash(db: list[str], code: str) -> None:
     for member in ("GARRIGUE", "SAL01", "SAL02", "SAL03"):
         ok("assemblies", "attend", code, member, *db)

@@ -69,6 +69,7 @@ ISSUES = {
     "adoptée": Outcome.ADOPTED,
     "rejetée": Outcome.REJECTED,
     "non délibérée": Outcome.NOT_DELIBERATED,
+    "en cours de vote secret": Outcome.SEALED,
 }
 CHOIX = {choice.label: choice for choice in Choice} | {"abstentions": Choice.ABSTAIN}
 ROLES = {role.label: role for role in SignatoryRole}
@@ -446,6 +447,11 @@ def compter(app: Application, seance: Seance, numero: int, libelle: str, voix: s
 
 
 # --- Clore et signer --------------------------------------------------------------------------
+
+
+@when(etape("le président clôt le vote sur la résolution {numero:d}"))
+def clore_le_vote(app: Application, seance: Seance, numero: int) -> None:
+    seance.essayer(lambda: assemblies.close_vote(app.uows, SCRUTATEUR, seance.code, numero))
 
 
 @when("le scrutateur clôt l'assemblée")

@@ -154,6 +154,7 @@ def test_the_same_associate_submitting_ballots_at_once_is_counted_exactly_once(
         outcomes = list(pool.map(vote, choices))
 
     assert outcomes.count("compté") == 1
+    assemblies.close_vote(app.uows, SCRUTINEER, code, number)
     result = assemblies.tally(app.uows, SCRUTINEER, code).tally.resolutions[0]
     assert result.headcount.total == 1
     with app.uows() as uow:
@@ -175,6 +176,10 @@ def test_a_secret_ballot_records_who_voted_never_what(
         (vote,) = session.execute(select(assembly_votes)).all()
         assert vote.voter_code == codes[0] and vote.choice is None
         assert "voter_code" not in assembly_counts.c
+    live = assemblies.tally(app.uows, SCRUTINEER, code).tally.resolutions[0]
+    assert (live.headcount.total, live.outcome) == (0, Outcome.SEALED)
+    assert "Vote secret en cours : 1 bulletin reçu ;" in live.explanation[0]
+    assemblies.close_vote(app.uows, SCRUTINEER, code, number)
     result = assemblies.tally(app.uows, SCRUTINEER, code).tally.resolutions[0]
     assert (result.headcount.against, result.outcome) == (1, Outcome.REJECTED)
 

@@ -623,3 +623,31 @@ def test_the_minutes_are_sent_only_once_the_assembly_is_closed(
         r.message["Subject"].startswith("Procès-verbal") for r in smtp_server.received
     )
     assert board.get(f"/assemblees/{OPEN}/envoi/factures").status_code == 404
+
+
+def test_the_desk_closes_the_secret_vote_of_a_resolution_and_then_shows_its_result(
+    scrutineer: TestClient, web_demo: Application
+) -> None:
+    """Resolution 2 of the demo's open assembly is secret: its participation shows while the
+    vote is open, its result once the chair has closed it, and no ballot is taken after."""
+    page = scrutineer.get(f"{DOOR}/VALLON/bulletins")
+    data = {"csrf": csrf_of(page.text), "cle": _KEY.findall(page.text)[0],
+            "choix-1": "for", "choix-2": "against"}  # fmt: skip
+    scrutineer.post(f"{DOOR}/VALLON/bulletins", data=data)
+    desk = scrutineer.get(DESK)
+    assert "ouvert ; bulletins secrets scellés" in text(desk.text)
+    closed = scrutineer.post(
+        f"/assemblees/{OPEN}/resolutions/2/cloture-vote", data={"csrf": csrf_of(desk.text)}
+    )
+    assert closed.status_code == 200
+    read = text(closed.text)
+    assert "Vote clos : plus aucun bulletin ; un vote secret est dépouillé." in read
+    assert "Clore le vote sur la résolution n° 2" not in read
+    assert "Clore le vote sur la résolution n° 1" in read
+    result = assemblies.tally(web_demo.uows, SCRUTINEER, OPEN).tally.resolutions[1]
+    assert (result.headcount.against, result.headcount.total) == (1, 1)
+    again = scrutineer.post(
+        f"/assemblees/{OPEN}/resolutions/2/cloture-vote", data={"csrf": csrf_of(closed.text)}
+    )
+    assert again.status_code == 409
+    assert "le vote sur la résolution n° 2 est clos" in text(again.text)

@@ -358,7 +358,10 @@ def test_the_live_feed_sends_the_api_tally_at_once_as_a_server_sent_event(
     assert (tally["final"], tally["assembly"]["code"], tally["time_zone"]) == (
         False, OPEN, "Europe/Paris",
     )  # fmt: skip
-    assert [r["outcome_label"] for r in tally["resolutions"]] == ["pas encore de vote"] * 2
+    assert [r["outcome_label"] for r in tally["resolutions"]] == [
+        "pas encore de vote",
+        "vote secret en cours : le résultat paraît à la clôture du vote",
+    ]
 
     token = scrutineer.post(
         "/auth/token", data={"username": "scrutateur", "password": "demo-scrutateur"}
@@ -390,14 +393,18 @@ def test_the_live_feed_sends_the_tally_again_when_a_ballot_arrives(
 def test_a_resolution_without_votes_shows_pas_encore_de_vote_on_the_screen(
     sign_in: SignIn,
 ) -> None:
+    """The open resolution reads « pas encore de vote »; the secret one only its participation
+    until its vote is closed, so the screen may be shown while people vote."""
     page = sign_in("scrutateur").get(f"/assemblees/{OPEN}/direct")
     read = text(page.text)
     assert page.status_code == 200
-    assert read.count("— pas encore de vote") == 2
+    assert read.count("— pas encore de vote") == 1
+    assert "— vote secret en cours : le résultat paraît à la clôture du vote" in read
+    assert "Vote secret en cours : 0 bulletin reçu ; les bulletins restent scellés" in read
     assert "rejetée" not in read
     assert (
-        "Bulletin secret (résolution n° 2) : ne projetez cet écran qu'une fois que tous ont voté"
-        in read
+        "Bulletin secret (résolution n° 2) : seule la participation s'affiche jusqu'à la "
+        "clôture du vote" in read
     )
     assert re.search(r"dernière mise à jour à \d\d:\d\d:\d\d \(heure de l'organisation\)", read)
 

@@ -65,6 +65,7 @@ DONE = {
     "close": "Assemblée close : les résultats sont enregistrés et ne changeront plus.",
     "signe": "Signature enregistrée.",
     "compte": "Décompte enregistré.",
+    "vote-clos": "Vote clos : plus aucun bulletin ; un vote secret est dépouillé.",
     "rayee": "Ligne rayée de la feuille d'émargement.",
 }
 
@@ -180,7 +181,7 @@ def desk_page(request: Request, app: App, actor: CurrentActor, code: str, fait: 
 def _desk(
     request: Request, app: App, actor: Actor, code: str, *, status: int = 200,
     done: str | None = None, typed: dict[str, str] | None = None,
-    errors: FormErrors | None = None,
+    errors: FormErrors | None = None, vote_refused: tuple[int, str] | None = None,
 ) -> Response:  # fmt: skip
     desk.require_desk(actor)
     view = assemblies.assembly_view(app.uows, actor, code)
@@ -188,7 +189,7 @@ def _desk(
     kinds = dict.fromkeys([view.summary.kind, *(r.decision_kind for r in view.resolutions)])
     return render(
         request, "bureau_assemblee.html", status=status, vue=view, fait=done, saisi=typed or {},
-        erreurs=errors, cle=(typed or {}).get("cle") or _key(),
+        erreurs=errors, cle=(typed or {}).get("cle") or _key(), refus_vote=vote_refused,
         ouverte=view.summary.status is AssemblyStatus.OPEN,
         preparer=actor.can(Permission.PREPARE_ASSEMBLIES),
         tenir=actor.can(Permission.RUN_ASSEMBLIES),
@@ -222,6 +223,21 @@ def add_resolution(
         return _desk(request, app, actor, code, status=error.status, typed=typed, errors=errors)
     return RedirectResponse(
         f"/assemblees/{_code(code)}/bureau?fait=resolution#resolutions", status_code=303
+    )
+
+
+@router.post("/assemblees/{code}/resolutions/{number}/cloture-vote")
+def close_vote(
+    request: Request, app: App, actor: CurrentActor, code: str, number: str, form: Form
+) -> Response:
+    resolution = _resolution_number(number)
+    try:
+        assemblies.close_vote(app.uows, actor, code, resolution)
+    except GouvernanceError as error:
+        refused = (resolution, error.message)
+        return _desk(request, app, actor, code, status=error.status, vote_refused=refused)
+    return RedirectResponse(
+        f"/assemblees/{_code(code)}/bureau?fait=vote-clos#resolutions", status_code=303
     )
 
 

@@ -139,11 +139,11 @@ def errors_of(error: GouvernanceError, names: Mapping[str, str]) -> FormErrors:
 
 
 def download(document: Document) -> Response:
-    return Response(
-        document.content,
-        media_type=document.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
-    )
+    """The file; an accounting export also gives the audit log's head, as the API does."""
+    headers = {"Content-Disposition": f'attachment; filename="{document.filename}"'}
+    if document.journal is not None:
+        headers["X-Gouvernance-Journal"] = document.journal.header
+    return Response(document.content, media_type=document.media_type, headers=headers)
 
 
 def plain_amount(cents: int) -> str:

@@ -21,7 +21,7 @@ from gouvernance.domain.assembly.model import AssemblyStatus, Choice, Method
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.moments import format_moment
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services.assembly import assemblies, minutes, online
+from gouvernance.services.assembly import assemblies, minutes, online, publication
 from web.rendering import FormErrors, render
 from web.session import App, CurrentActor, Form
 
@@ -66,6 +66,17 @@ def minutes_pdf(app: App, actor: CurrentActor, code: str) -> Response:
         document.content,
         media_type=document.media_type,
         headers={"Content-Disposition": f'inline; filename="{document.filename}"'},
+    )
+
+
+@router.get("/assemblees/{code}/verification.json")
+def verification_file(app: App, actor: CurrentActor, code: str) -> Response:
+    """The verification file of a closed assembly (everyone signed in; refused while open)."""
+    document = publication.publication(app.uows, actor, code)
+    return Response(
+        document.content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
     )
 
 
@@ -138,6 +149,7 @@ def receipt_page(
     return render(
         request, "vote_recu.html", recu=receipt, assemblee=view.summary, resolution=resolution,
         quand=format_moment(receipt.recorded_at, view.time_zone, seconds=True),
+        verifie=publication.check_receipt(app.uows, actor, receipt),
     )  # fmt: skip
 
 

@@ -60,7 +60,7 @@
     const section = el("section", null, "resolution-direct");
     section.appendChild(el("h2", "Résolution n° " + r.number + " : " + r.title));
     if (secret.has(r.number)) section.appendChild(el("p", "Bulletin secret.", "avertissement"));
-    section.appendChild(table(r));
+    if (r.outcome !== "sealed") section.appendChild(table(r));  // no ballot opened yet
     const verdict = el("p", "Résultat : " + (r.weighted_text || "—") + " (majorité : " +
       r.threshold_text + ") — ", "verdict " + r.outcome);
     verdict.appendChild(el("strong", r.outcome_label));

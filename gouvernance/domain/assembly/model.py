@@ -101,7 +101,7 @@ class SignatoryRole(StrEnum):
 
 
 class CountSource(StrEnum):
-    SECRET = "secret"  # raised by one per secret ballot
+    SECRET = "secret"  # secret ballots, counted when the vote is closed
     HANDS = "hands"  # entered by the scrutineers after a show of hands
 
 
@@ -167,6 +167,39 @@ class Resolution:
     method: Method
     created_at: datetime
     created_by: str
+    id: int | None = None
+    # A secret resolution's public key (base64): its ballots are sealed to it and opened only
+    # when the vote on it is closed. None: an open ballot or a show of hands, or a secret
+    # resolution put on the agenda before sealed ballots (migration 0007), counted as it went.
+    ballot_key: str | None = None
+
+    @property
+    def sealed(self) -> bool:
+        return self.method is Method.SECRET and self.ballot_key is not None
+
+
+@dataclass
+class SealedBallot:
+    """A secret ballot in the ballot box: its college and its sealed content, and no voter, no
+    time. Written in the voter's transaction, unreadable until the vote is closed."""
+
+    assembly_id: int
+    resolution_id: int
+    college: str
+    sealed: str  # base64 of a libsodium sealed box (fixed length whatever the choice)
+    id: int | None = None
+
+
+@dataclass
+class VoteClosing:
+    """The chair closed the vote on one resolution: no ballot after this, and a secret
+    resolution's ballots were opened and counted in the same transaction."""
+
+    assembly_id: int
+    resolution_id: int
+    closed_at: datetime
+    closed_by: str
+    ballots: int  # individual ballots counted (0 for a show of hands)
     id: int | None = None
 
 

@@ -49,6 +49,7 @@ from gouvernance.domain.scic.decisions import Convocation, DecisionRule, Treatme
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.statutes import BlankProxies, EmptyCollegePolicy
 from gouvernance.domain.wording import counted, ordinal
+from gouvernance.domain.wording import counted as how_many
 
 ALL_ASSOCIATES_LABEL = "Ensemble des associés"  # the one « college » without colleges
 
@@ -142,6 +143,8 @@ class ResolutionBallots:
     decision_kind: str
     proposer: Proposer
     counts: Mapping[str, Counts]  # college code → ballots (open, secret and show of hands)
+    sealed: bool = False  # a secret vote not closed yet: its ballots are not opened
+    cast: int = 0  # individual ballots received so far (the participation, always live)
 
 
 class Outcome(StrEnum):
@@ -150,6 +153,12 @@ class Outcome(StrEnum):
     NOT_DELIBERATED = "not_deliberated"  # quorum not reached
     UNDECIDED = "undecided"  # the statutes' own empty-college clause: for the chair
     PENDING = "pending"  # live only: no ballot nor count yet (never stored at closing)
+    SEALED = "sealed"  # live only: a secret vote still open, its ballots sealed
+
+    @property
+    def provisional(self) -> bool:
+        """Not a result yet: only while the assembly is open, never stored at closing."""
+        return self in (Outcome.PENDING, Outcome.SEALED)
 
     @property
     def label(self) -> str:
@@ -159,6 +168,7 @@ class Outcome(StrEnum):
             "not_deliberated": "non délibérée (quorum non atteint)",
             "undecided": "à trancher par le président selon la clause des statuts",
             "pending": "pas encore de vote",
+            "sealed": "vote secret en cours : le résultat paraît à la clôture du vote",
         }[self.value]
 
 
@@ -367,6 +377,8 @@ def _tally(
     _weigh(rules, colleges, counted, undecided)
     pending = live and sum(ballots.counts.values(), Counts()).total == 0
     weighted, outcome = _outcome(rule, quorum_result.reached, counted, undecided, pending)
+    if live and ballots.sealed:
+        weighted, outcome = None, Outcome.SEALED
     shown = _Shares(rule.majority, _places([*(c.result for c in counted), weighted], rule.majority))
     lines = _college_lines(rules, colleges, rule.base, shown)
     results = tuple(_result(c, lines[c.rule.code]) for c in colleges)
@@ -384,7 +396,16 @@ def _tally(
         weighted=weighted,
         outcome=outcome,
         explanation=_explanation(
-            rules, rule, results, counted, weighted, outcome, headcount, quorum_result, shown
+            rules,
+            rule,
+            results,
+            counted,
+            weighted,
+            outcome,
+            headcount,
+            quorum_result,
+            shown,
+            ballots.cast,
         ),
     )
 
@@ -687,7 +708,14 @@ def _explanation(
     headcount: Counts,
     quorum_result: QuorumResult,
     shown: _Shares,
+    cast: int = 0,
 ) -> tuple[str, ...]:
+    if outcome is Outcome.SEALED:  # nothing per college to say: no ballot is opened yet
+        return (
+            f"Vote secret en cours : {how_many(cast, 'bulletin reçu', 'bulletins reçus')} ; "
+            "les bulletins restent scellés jusqu'à ce que le président clôture le vote sur "
+            "cette résolution, puis sont ouverts et comptés ensemble",
+        )
     lines = [c.explanation for c in colleges]
     if outcome is Outcome.PENDING:
         lines.append(

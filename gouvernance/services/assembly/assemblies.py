@@ -10,12 +10,18 @@ READ_ASSEMBLY_TALLY (board, scrutineers, admin), everyone reads it once closed.
 Every write is one transaction that first locks the assembly row (closing takes it for update,
 the others for share), so nothing lands in an assembly after it is closed. A refused write
 writes nothing. Writes are audited; a secret ballot's audit entry never holds the choice.
+
+A secret ballot is sealed to its resolution's key (``ballot_box``) and nothing is counted while
+the vote is open: the chair closes the vote on each resolution (``close_vote``; closing the
+assembly closes those still open), which opens the sealed ballots, writes the counts and
+destroys the key. Participation (how many have voted) stays live.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -34,9 +40,11 @@ from gouvernance.domain.assembly.model import (
     Proposer,
     Resolution,
     RollEntry,
+    SealedBallot,
     Signatory,
     SignatoryRole,
     Vote,
+    VoteClosing,
 )
 from gouvernance.domain.assembly.rules import AssemblyRules
 from gouvernance.domain.assembly.tally import (
@@ -48,7 +56,13 @@ from gouvernance.domain.assembly.tally import (
     quorum,
     tally_assembly,
 )
-from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gouvernance.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.moments import DEFAULT_TIME_ZONE
 from gouvernance.domain.scic.decisions import DecisionKind
@@ -57,6 +71,7 @@ from gouvernance.domain.users import Actor, Permission
 from gouvernance.domain.wording import counted, ordinal
 from gouvernance.services import audit, clock, idempotency
 from gouvernance.services.assembly.assembly_roll import build_roll
+from gouvernance.services.assembly.ballot_box import BallotContent, open_ballots, seal
 from gouvernance.services.ledger.calls import check_day, member_key
 from gouvernance.services.organisation import setup
 from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -119,6 +134,8 @@ class ResolutionView:
     ballots: int  # individual ballots recorded so far (secret or open); 0 for a show of hands
     counted_colleges: tuple[str, ...]  # show of hands: colleges whose counts are entered
     created: bool = True  # False: replayed with the same Idempotency-Key
+    vote_closed: bool = False  # the chair closed the vote: no ballot nor count any more
+    sealed: bool = False  # a secret vote still open: its result shows once the vote is closed
 
 
 @dataclass(frozen=True)
@@ -213,6 +230,8 @@ class TallyView:
     marker: str  # changes whenever attendance, a ballot or a count changes (live screens)
     time_zone: str = DEFAULT_TIME_ZONE  # the organisation's clock (« mis à jour à … »)
 
+
+log = logging.getLogger("gouvernance.assemblies")
 
 # --------------------------------------------------------------------------------------------
 # Use cases
@@ -322,7 +341,12 @@ def assembly_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> AssemblyV
 
 
 def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLine, ...]:
-    """The attendance sheet: every associate on the roll, how they attend, proxies held."""
+    """The attendance sheet: every associate on the roll, how they attend, proxies held.
+
+    What the statutes make public (name, category, college, voting right yes or no) is for
+    every member; why an associate may not vote (dues unpaid, with their reference and amount)
+    is for those who read every member's record — board, treasurer, scrutineers, admin — and
+    for the associate concerned."""
     with uows() as uow:
         assembly = _assembly(uow, code)
         rules = AssemblyRules.from_json(assembly.rules)
@@ -332,10 +356,19 @@ def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLin
         for record in present.values():
             if record.holder_code:
                 held.setdefault(record.holder_code, []).append(record.member_code)
-        return tuple(
+        lines = (
             _roll_line(rules, entry, present.get(entry.member_code), held)
             for entry in uow.assemblies.roll(assembly.id)
         )
+        if actor.can(Permission.READ_ALL_MEMBERS):
+            return tuple(lines)
+        return tuple(
+            line if line.member_code == actor.member_code else replace(line, reason=_PUBLIC)
+            for line in lines
+        )
+
+
+_PUBLIC = ""  # a member reads whether another associate votes, never why not
 
 
 def _roll_line(
@@ -592,10 +625,9 @@ def add_resolution(
                 assembly_id=assembly.id, number=number, title=name, text=body,
                 decision_kind=kind, proposer=proposer, proposed_by=author, method=method,
                 created_at=_now(), created_by=actor.username,
+                ballot_key=uow.ballot_keys.create() if method is Method.SECRET else None,
             )  # fmt: skip
             uow.assemblies.add_resolution(resolution)
-            if method is Method.SECRET:
-                _secret_counters(uow, assembly, rules, resolution)
             audit.record(
                 uow, actor, "assemblee.resolution", "assembly", assembly.code, numero=number,
                 titre=name, type=kind, auteur=proposer.value, associe=author,
@@ -607,19 +639,27 @@ def add_resolution(
         return replace(_resolution_view(uow, assembly, number), created=not replayed)
 
 
-def _secret_counters(
-    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolution: Resolution
+def _secret_counts(
+    uow: UnitOfWork,
+    assembly: Assembly,
+    rules: AssemblyRules,
+    resolution: Resolution,
+    counted: Mapping[tuple[str, Choice], int],
 ) -> None:
-    """Every (college, choice) cell exists from the start: a secret ballot only raises one."""
+    """Every (college, choice) cell of a secret vote, written once when the vote is closed."""
     assert assembly.id is not None and resolution.id is not None
     colleges = [c.code for c in rules.colleges] or [NO_COLLEGE]
+    colleges += sorted({college for college, _ in counted} - set(colleges))
     uow.assemblies.create_counters(
         [
-            BallotCount(assembly.id, resolution.id, college, choice, 0, CountSource.SECRET)
+            BallotCount(
+                assembly.id, resolution.id, college, choice, counted.get((college, choice), 0),
+                CountSource.SECRET,
+            )
             for college in colleges
             for choice in Choice
         ]
-    )
+    )  # fmt: skip
 
 
 def cast_ballot(
@@ -638,7 +678,7 @@ def cast_ballot(
     associate whose proxy they hold; a scrutineer enters any paper or postal ballot. A second
     ballot of the same voter is refused (409), concurrently too (unique constraint); a retry
     with the same Idempotency-Key returns the first receipt. Secret: the vote row has no
-    choice and the count of (college, choice) is raised by one."""
+    choice and the sealed ballot goes to the ballot box, opened when the vote is closed."""
     who = _member_code(voter, "voter")
     key = idempotency.optional_key(actor, "assemblies.ballot", idempotency_key)
     with uows() as uow:
@@ -667,7 +707,7 @@ def _record_ballot(
     choice: Choice,
 ) -> BallotReceipt:  # fmt: skip
     """One ballot, checked and audited, in the caller's transaction (the assembly locked and
-    open): a secret one stores no choice and raises its (college, choice) counter."""
+    open): a secret one stores no choice, only its sealed ballot without the voter."""
     assert assembly.id is not None
     caster = _caster(uow, actor, assembly, resolution, who)
     secret = resolution.method is Method.SECRET
@@ -677,7 +717,13 @@ def _record_ballot(
         recorded_at=_now(), recorded_by=actor.username,
     )  # fmt: skip
     uow.assemblies.add_vote(vote)
-    if secret:
+    if resolution.ballot_key is not None:
+        content = BallotContent(assembly.code, resolution.number, vote.college, choice)
+        sealed = seal(resolution.ballot_key, content)
+        uow.assemblies.add_sealed_ballot(
+            SealedBallot(assembly.id, vote.resolution_id, vote.college, sealed)
+        )
+    elif secret:  # put on the agenda before sealed ballots (migration 0007): counted as cast
         uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
     detail = {} if secret else {"choix": choice.value}
     audit.record(
@@ -726,6 +772,7 @@ def _caster(
         raise Forbidden(
             "un associé vote pour lui-même et pour les associés dont il détient le pouvoir"
         )
+    _refuse_if_vote_closed(uow, assembly, resolution)
     if uow.assemblies.has_voted(resolution.id, voter):
         raise Conflict(
             f"{entry.name} ({voter}) a déjà voté sur la résolution n° {resolution.number}",
@@ -761,6 +808,7 @@ def enter_counts(
                 "pas de décompte à main levée",
                 field="resolution",
             )
+        _refuse_if_vote_closed(uow, assembly, resolution)
         turnout = uow.assemblies.turnout(assembly.id).get(where)
         present = 0 if turnout is None else turnout.attending - turnout.blank_proxies
         total = sum(cells.values())
@@ -778,6 +826,96 @@ def enter_counts(
         )  # fmt: skip
         uow.commit()
         return _resolution_view(uow, assembly, number)
+
+
+def close_vote(uows: UnitOfWorkFactory, actor: Actor, code: str, number: int) -> ResolutionView:
+    """The chair closes the vote on resolution ``number``: no ballot nor count after this. A
+    secret vote's sealed ballots are opened and counted in the same transaction, then its key
+    is destroyed, so that no copy of the database can ever open them again. Twice: 409."""
+    actor.require(Permission.RUN_ASSEMBLIES)
+    with uows() as uow:
+        assembly = _writable(uow, code, lock="update")
+        assert assembly.id is not None
+        rules = AssemblyRules.from_json(assembly.rules)
+        resolution = _resolution(uow, assembly, number)
+        _refuse_if_vote_closed(uow, assembly, resolution)
+        if resolution.method is Method.SHOW_OF_HANDS:
+            _require_hand_counts(uow, assembly, rules, Turnout(uow.assemblies.turnout(assembly.id)),
+                                 only=resolution)  # fmt: skip
+        _close_vote(uow, actor, assembly, rules, resolution)
+        uow.commit()
+        _destroy_keys(uow, [resolution])
+        return _resolution_view(uow, assembly, number)
+
+
+def _close_vote(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, rules: AssemblyRules,
+    resolution: Resolution,
+) -> None:  # fmt: skip
+    """In the caller's transaction (the assembly locked for update, the vote still open)."""
+    assert assembly.id is not None and resolution.id is not None
+    cast = uow.assemblies.votes_recorded(assembly.id).get(resolution.id, 0)
+    if resolution.ballot_key is not None:
+        _count_sealed(uow, assembly, rules, resolution, cast)
+    uow.assemblies.add_vote_closing(
+        VoteClosing(assembly.id, resolution.id, _now(), actor.username, cast)
+    )
+    audit.record(
+        uow, actor, "assemblee.vote_clos", "assembly", assembly.code,
+        resolution=resolution.number, bulletins=cast,
+    )  # fmt: skip
+
+
+def _count_sealed(
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolution: Resolution,
+    cast: int,
+) -> None:  # fmt: skip
+    """Open the ballot box with the resolution's key and write the counts, or stop (nothing
+    written) when the key is missing or the box does not hold exactly one ballot per voter."""
+    assert resolution.id is not None and resolution.ballot_key is not None
+    private = uow.ballot_keys.private(resolution.ballot_key)
+    if private is None:
+        raise ServiceUnavailable(
+            f"la clé du scrutin secret de la résolution n° {resolution.number} est introuvable "
+            "(dossier des clés de scrutin, GOUVERNANCE_BALLOT_KEYS_DIR) : les bulletins ne "
+            "peuvent pas être ouverts ; rétablissez le dossier des clés de ce serveur, puis "
+            "clôturez à nouveau",
+            field="resolution",
+        )
+    ballots = uow.assemblies.sealed_ballots(resolution.id)
+    if len(ballots) != cast:
+        raise Conflict(
+            f"l'urne de la résolution n° {resolution.number} contient "
+            f"{counted(len(ballots), 'bulletin', 'bulletins')} pour "
+            f"{counted(cast, 'votant', 'votants')} : le dépouillement est arrêté",
+            field="resolution",
+        )
+    counts = open_ballots(private, ballots, assembly.code, resolution.number)
+    _secret_counts(uow, assembly, rules, resolution, counts)
+
+
+def _destroy_keys(uow: UnitOfWork, resolutions: Sequence[Resolution]) -> None:
+    """After the commit: the keys of closed votes go; one that cannot be deleted now is
+    deleted at the next closing (and the failure is logged)."""
+    for resolution in resolutions:
+        if resolution.ballot_key is None:
+            continue
+        try:
+            uow.ballot_keys.destroy(resolution.ballot_key)
+        except OSError as error:
+            log.warning(
+                "clé de scrutin de la résolution n° %s non effacée : %s", resolution.number, error
+            )
+
+
+def _refuse_if_vote_closed(uow: UnitOfWork, assembly: Assembly, resolution: Resolution) -> None:
+    assert assembly.id is not None
+    if resolution.id in uow.assemblies.vote_closings(assembly.id):
+        raise Conflict(
+            f"le vote sur la résolution n° {resolution.number} est clos : plus aucun bulletin "
+            "ni décompte",
+            field="resolution",
+        )
 
 
 def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
@@ -812,9 +950,10 @@ class _Figures:
         """Changes exactly when the tally could: the figures are its only input."""
         turnout = sorted(self.turnout.colleges.items())
         ballots = [
-            (b.number, b.title, b.decision_kind, b.proposer.value, sorted(b.counts.items()))
+            (b.number, b.title, b.decision_kind, b.proposer.value, b.sealed, b.cast,
+             sorted(b.counts.items()))
             for b in self.ballots
-        ]
+        ]  # fmt: skip
         digest = hashlib.blake2b(repr((turnout, ballots)).encode(), digest_size=8).hexdigest()
         return f"ouverte-{digest}"
 
@@ -823,6 +962,8 @@ def _figures(uow: UnitOfWork, assembly: Assembly) -> _Figures:
     assert assembly.id is not None
     turnout = Turnout(uow.assemblies.turnout(assembly.id))
     counts = uow.assemblies.ballot_counts(assembly.id)
+    closed = uow.assemblies.vote_closings(assembly.id)
+    cast = uow.assemblies.votes_recorded(assembly.id)
     ballots = tuple(
         ResolutionBallots(
             number=r.number,
@@ -830,6 +971,8 @@ def _figures(uow: UnitOfWork, assembly: Assembly) -> _Figures:
             decision_kind=r.decision_kind,
             proposer=r.proposer,
             counts=counts.get(r.id or 0, {}),
+            sealed=r.sealed and r.id not in closed,
+            cast=cast.get(r.id or 0, 0),
         )
         for r in uow.assemblies.resolutions(assembly.id)
     )
@@ -863,9 +1006,15 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
                 "tenue",
                 field="assembly",
             )
+        assert assembly.id is not None
         rules = AssemblyRules.from_json(assembly.rules)
+        _require_hand_counts(uow, assembly, rules, Turnout(uow.assemblies.turnout(assembly.id)))
+        done = uow.assemblies.vote_closings(assembly.id)
+        still_open = [r for r in uow.assemblies.resolutions(assembly.id) if r.id not in done]
+        for resolution in still_open:
+            _close_vote(uow, actor, assembly, rules, resolution)
+        uow.flush()  # the closings land while the assembly is still open (triggers)
         figures = _figures(uow, assembly)
-        _require_hand_counts(uow, assembly, rules, figures.turnout)
         result = _compute(assembly, rules, figures)
         # What the minutes print, taken first: the row is frozen once written as closed.
         assembly.organisation_snapshot_id = setup.snapshot(uow)
@@ -879,17 +1028,19 @@ def close_assembly(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyVie
         )  # fmt: skip
         uow.flush()
         uow.commit()
+        _destroy_keys(uow, uow.assemblies.resolutions(assembly.id))
     return tally(uows, actor, code)
 
 
 def _require_hand_counts(
-    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, turnout: Turnout
-) -> None:
+    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, turnout: Turnout,
+    only: Resolution | None = None,
+) -> None:  # fmt: skip
     """A show of hands not counted in a college where associates attend would be closed as if
     nobody there had voted: the scrutineers enter it first (zeros, if nobody raised a hand)."""
     assert assembly.id is not None
     counted = uow.assemblies.counted_colleges(assembly.id)
-    for resolution in uow.assemblies.resolutions(assembly.id):
+    for resolution in [only] if only else uow.assemblies.resolutions(assembly.id):
         if resolution.method is not Method.SHOW_OF_HANDS:
             continue
         done = counted.get(resolution.id or 0, ())
@@ -1005,6 +1156,7 @@ def _resolution_views(
     assert assembly.id is not None
     ballots = uow.assemblies.votes_recorded(assembly.id)
     counted = uow.assemblies.counted_colleges(assembly.id)
+    closed = uow.assemblies.vote_closings(assembly.id)
     views = []
     for resolution in resolutions:
         rule = rules.decision(resolution.decision_kind)
@@ -1022,6 +1174,8 @@ def _resolution_views(
                 rule=rule.convocation(assembly.convocation).describe(),
                 ballots=ballots.get(rid, 0),
                 counted_colleges=counted.get(rid, ()),
+                vote_closed=rid in closed or assembly.status is AssemblyStatus.CLOSED,
+                sealed=resolution.sealed and rid not in closed,
             )
         )
     return tuple(views)

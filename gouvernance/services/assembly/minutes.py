@@ -9,7 +9,7 @@ only lay it out, with the shared DejaVu set-up of ``services.documents``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -27,13 +27,15 @@ from gouvernance.domain.assembly.tally import (
     ResolutionResult,
     share_text,
 )
+from gouvernance.domain.audit import ChainHead
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.moments import DEFAULT_TIME_ZONE, format_moment, local
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.users import Actor
 from gouvernance.domain.wording import counted
-from gouvernance.services.assembly import assemblies
+from gouvernance.services import audit_chain
+from gouvernance.services.assembly import assemblies, publication
 from gouvernance.services.assembly.assemblies import (
     AssemblyView,
     ResolutionView,
@@ -105,6 +107,8 @@ class MinutesContent:
     resolutions: tuple[ResolutionBlock, ...]
     signatures: tuple[str, ...]
     footer: str
+    # Closed: the verification file's name and SHA-256, printed next to the results.
+    verification: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class _Sources:
     roll: tuple[RollLine, ...]
     tally: TallyView
     time_zone: str
+    journal: ChainHead | None = None  # the audit entry of the closing
 
 
 def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) -> Document:
@@ -127,7 +132,7 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
             f"format inconnu « {file_format} » (formats : html, pdf)", field="format"
         )
     sources = _read(uows, actor, code)
-    text = _compose(sources)
+    text = _verified(uows, sources.view, _compose(sources))
     name = f"pv-{sources.view.summary.code}.{kind}"
     if kind == "html":
         return Document(name, FORMATS[kind], render_html(text).encode("utf-8"))
@@ -137,13 +142,35 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
 def content(uows: UnitOfWorkFactory, actor: Actor, code: str) -> MinutesContent:
     """The minutes' text, for a shell that lays it out itself (the web desk's preview); read
     by whoever may read the file."""
-    return _compose(_read(uows, actor, code))
+    sources = _read(uows, actor, code)
+    return _verified(uows, sources.view, _compose(sources))
+
+
+def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent) -> MinutesContent:
+    """A closed assembly's minutes name its verification file and print its SHA-256: the file
+    a member downloads is the one these minutes vouch for, byte for byte."""
+    if view.summary.status is not AssemblyStatus.CLOSED:
+        return text
+    with uows() as uow:
+        assembly = uow.assemblies.get(view.summary.code)
+        sha256 = publication.digest(uow, assembly) if assembly is not None else None
+    if sha256 is None:
+        return text
+    lines = (
+        f"Fichier de vérification verification-{view.summary.code}.json, empreinte SHA-256 :",
+        sha256,
+        "Ce fichier (règles, participation, voix de chaque résolution par collège, reçus "
+        "comptés) se télécharge depuis la page des assemblées ; « gouvernance assemblies "
+        "verify » ou le script docs/verifier_assemblee.py en refont le calcul et le comparent "
+        "à ce procès-verbal.",
+    )
+    return replace(text, verification=tuple(typo(line) for line in lines))
 
 
 def _compose(sources: _Sources) -> MinutesContent:
     return compose(
         sources.organisation, sources.view, sources.roll, sources.tally,
-        time_zone=sources.time_zone,
+        time_zone=sources.time_zone, journal=sources.journal,
     )  # fmt: skip
 
 
@@ -157,7 +184,9 @@ def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:
         # Closed minutes print the organisation as it was at closing; a draft, as it is now.
         snapshot = assembly.organisation_snapshot_id if assembly is not None and closed else None
         printed = setup.printed(uow, snapshot)
-    return _Sources(printed.name, view, roll, tally, printed.time_zone)
+        # The entry that recorded the closing: the same head on every later print.
+        journal = audit_chain.closing_head(uow, view.summary.code) if closed else None
+    return _Sources(printed.name, view, roll, tally, printed.time_zone, journal)
 
 
 # --- The text ----------------------------------------------------------------------------------
@@ -170,9 +199,10 @@ def compose(
     tally: TallyView,
     *,
     time_zone: str = DEFAULT_TIME_ZONE,
+    journal: ChainHead | None = None,
 ) -> MinutesContent:
     """The minutes' French text: the same for the HTML and the PDF; times on the clock of
-    ``time_zone``, the organisation's."""
+    ``time_zone``, the organisation's; ``journal``, the audit log's entry of the closing."""
     summary = view.summary
     who = organisation or "l'organisation"
     closed = summary.status is AssemblyStatus.CLOSED
@@ -182,7 +212,7 @@ def compose(
         subtitle=f"{who} — {summary.title} ({summary.code})",
         organisation=who,
         banner="" if closed else typo(DRAFT_BANNER),
-        header=tuple(typo(line) for line in _header(view, time_zone)),
+        header=tuple(typo(line) for line in _header(view, time_zone, journal)),
         rules=tuple(typo(line) for line in _rules(view)),
         attendance=tuple(typo(line) for line in _attendance(view)),
         attendance_tables=_attendance_tables(view, roll),
@@ -197,7 +227,7 @@ def compose(
     )
 
 
-def _header(view: AssemblyView, time_zone: str) -> list[str]:
+def _header(view: AssemblyView, time_zone: str, journal: ChainHead | None = None) -> list[str]:
     summary = view.summary
     convocation = _CONVOCATION.get(summary.convocation, f"convocation n° {summary.convocation}")
     lines = [
@@ -215,6 +245,8 @@ def _header(view: AssemblyView, time_zone: str) -> list[str]:
     if view.closed_at is not None:
         closed = format_moment(view.closed_at, time_zone)
         lines.append(f"Close le {closed} par {view.closed_by or '—'}.")
+        if journal is not None:
+            lines.append(f"Clôture inscrite au journal d'audit : {journal.text}")
     else:
         lines.append("Assemblée ouverte : les résultats ne sont pas définitifs.")
     return lines
@@ -352,13 +384,19 @@ def _resolution(
         headcount=typo(headcount),
         weighted=typo(weighted),
         outcome=typo(
-            "Pas encore de vote sur cette résolution."
-            if result.outcome is Outcome.PENDING
+            _PROVISIONAL[result.outcome]
+            if result.outcome.provisional
             else f"Résolution {result.outcome.label}."
         ),
         adopted=result.outcome.value == "adopted",
         explanation=tuple(typo(line) for line in result.explanation),
     )
+
+
+_PROVISIONAL = {
+    Outcome.PENDING: "Pas encore de vote sur cette résolution.",
+    Outcome.SEALED: "Vote secret en cours : le résultat paraît à la clôture du vote.",
+}
 
 
 def _college_table(result: ResolutionResult, weighted: bool) -> Table:
@@ -463,6 +501,8 @@ def render_pdf(content: MinutesContent, view: AssemblyView) -> bytes:
         paragraph(pdf, block.outcome, bold=True)
         for line in block.explanation:
             paragraph(pdf, line, size=8)
+    if content.verification:
+        _section(pdf, "Vérification des résultats", content.verification, size=9)
     _section(pdf, "Signatures", content.signatures)
     paragraph(pdf, content.footer, size=8)
     return bytes(pdf.output())

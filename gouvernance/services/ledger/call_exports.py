@@ -31,6 +31,7 @@ from schwifty.exceptions import (
 from sepaxml import SepaDD
 from sepaxml.validation import ValidationError, try_valid_xml
 
+from gouvernance.domain.audit import ChainHead
 from gouvernance.domain.calls.ledger import CallState
 from gouvernance.domain.calls.model import Allocation, Call, Mandate, Payment, Refund
 from gouvernance.domain.errors import InvalidInput, Problem
@@ -41,6 +42,7 @@ from gouvernance.services.printing import spreadsheets
 Value = str | int | Decimal | date | None
 CALLS_SHEET = "Appels"
 PAYMENTS_SHEET = "Règlements"
+JOURNAL_SHEET = "Journal"
 _AMOUNT_FORMAT = '#,##0.00 "€"'
 
 # --------------------------------------------------------------------------------------------
@@ -202,24 +204,52 @@ def calls_csv(rows: Sequence[CallRow]) -> bytes:
     return _csv(CALL_HEADERS, [_call_values(row) for row in rows])
 
 
-def calls_xlsx(rows: Sequence[CallRow]) -> bytes:
-    return _xlsx(CALLS_SHEET, CALL_HEADERS, [_call_values(row) for row in rows])
+def calls_xlsx(rows: Sequence[CallRow], journal: ChainHead | None = None) -> bytes:
+    return _xlsx(CALLS_SHEET, CALL_HEADERS, [_call_values(row) for row in rows], journal)
 
 
 def payments_csv(rows: Sequence[PaymentRow]) -> bytes:
     return _csv(PAYMENT_HEADERS, [_payment_values(row) for row in rows])
 
 
-def payments_xlsx(rows: Sequence[PaymentRow]) -> bytes:
-    return _xlsx(PAYMENTS_SHEET, PAYMENT_HEADERS, [_payment_values(row) for row in rows])
+def payments_xlsx(rows: Sequence[PaymentRow], journal: ChainHead | None = None) -> bytes:
+    return _xlsx(PAYMENTS_SHEET, PAYMENT_HEADERS, [_payment_values(row) for row in rows], journal)
 
 
 def _csv(headers: list[str], rows: list[list[Value]]) -> bytes:
+    """Data only, no line of ours (« No total row »): a spreadsheet or an accounting tool
+    imports every line as a record. The audit log's head goes beside the file instead."""
     return spreadsheets.csv_bytes(headers, rows)
 
 
-def _xlsx(title: str, headers: list[str], rows: list[list[Value]]) -> bytes:
-    return spreadsheets.workbook_bytes(title, headers, rows, amount_format=_AMOUNT_FORMAT)
+def _xlsx(
+    title: str, headers: list[str], rows: list[list[Value]], journal: ChainHead | None
+) -> bytes:
+    """The table on the first sheet; the audit log's head, if given, on a second sheet
+    « Journal » (the first sheet stays a plain table to import)."""
+    book = spreadsheets.new_workbook()
+    sheet = book.active
+    sheet.title = title
+    spreadsheets.write_rows(sheet, [headers, *rows], header=True, amount_format=_AMOUNT_FORMAT)
+    if journal is not None:
+        journal_sheet = book.create_sheet(JOURNAL_SHEET)
+        spreadsheets.write_rows(journal_sheet, journal_rows(journal), header=True)
+    return spreadsheets.saved(book)
+
+
+def journal_rows(journal: ChainHead) -> list[list[Value]]:
+    """The sheet « Journal »: the head of the audit log when the file was made."""
+    return [
+        ["Journal d'audit à l'export", ""],
+        ["Entrée n°", journal.number],
+        ["Empreinte (SHA-256)", journal.digest],
+        ["Vérifier", f"gouvernance audit verify --head {journal.number}:{journal.digest[:16]}"],
+        [
+            "À quoi cela sert",
+            f"Si le journal est réécrit après cet export, l'entrée n° {journal.number} n'aura "
+            "plus cette empreinte : la vérification le dit.",
+        ],
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,6 +384,7 @@ def sepa_direct_debit(
     message_id: str,
     *,
     created_at: datetime | None = None,
+    journal: ChainHead | None = None,
 ) -> bytes:
     """The pain.008.001.02 file of ``debits``, collected on ``collection_date``.
 
@@ -361,6 +392,9 @@ def sepa_direct_debit(
     is ``message_id``, each block's id is ``message_id`` followed by « -1 », « -2 »…, and the
     creation time is ``created_at`` (now, to the second, when not given). Names and texts are
     transliterated to the SEPA character set by sepaxml (« Société » → « Societe »).
+
+    With ``journal``, the audit log's head is written in an XML comment before the root
+    element: the file stays valid against the schema, and a bank ignores comments.
     """
     problems: list[Problem] = []
     creditor = _creditor(organisation, problems)
@@ -418,6 +452,8 @@ def sepa_direct_debit(
         sepa.add_payment(payment)
     built: bytes = sepa.export(validate=False)
     out = _stamp(built, message, created_at or datetime.now().replace(microsecond=0))
+    if journal is not None:
+        out = _with_journal(out, journal)
     try:
         try_valid_xml(out, SEPA_SCHEMA)
     except ValidationError as error:
@@ -559,3 +595,14 @@ def _stamp(document: bytes, message_id: str, created_at: datetime) -> bytes:
         if count == 0 or (tag != "PmtInfId" and count != 1):
             raise RuntimeError(f"sortie de sepaxml inattendue : balise {tag} trouvée {count} fois")
     return text.encode("utf-8")
+
+
+def _with_journal(document: bytes, journal: ChainHead) -> bytes:
+    """The head as an XML comment after the declaration, in ASCII (the SEPA character set)."""
+    comment = (
+        f"<!-- Gouvernance, journal d'audit a l'export : entree n. {journal.number}, "
+        f"empreinte {journal.digest} -->"
+    ).encode("ascii")
+    declaration = document.find(b"?>") + 2 if document.startswith(b"<?xml") else 0
+    rest = document[declaration:].lstrip(b"\n")
+    return document[:declaration] + b"\n" + comment + b"\n" + rest

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from gouvernance.domain.audit import ChainHead
 from gouvernance.domain.calls.ledger import Balance, CallState
 from gouvernance.domain.calls.model import (
     Allocation,
@@ -261,6 +262,9 @@ class Document:
     filename: str
     media_type: str
     content: bytes
+    # The audit log's head when an accounting file was made, given beside it (an HTTP header,
+    # the command's output) by the shells; inside it too where the format allows (XLSX, SEPA).
+    journal: ChainHead | None = None
 
 
 @dataclass(frozen=True)

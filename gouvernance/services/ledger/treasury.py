@@ -37,7 +37,7 @@ from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import Member
 from gouvernance.domain.organisation import PrintedOrganisation
 from gouvernance.domain.users import Actor, Permission
-from gouvernance.services import audit, idempotency
+from gouvernance.services import audit, audit_chain, idempotency
 from gouvernance.services.contributions import fees
 from gouvernance.services.ledger import call_exports, letters
 from gouvernance.services.ledger.calls import (
@@ -398,10 +398,11 @@ def export_calls(
         names = batch_references(uow)
         states = call_states(found, uow.ledger.credit_notes(), uow.ledger.allocations(), day)
         rows = [call_exports.call_row(s, names.get(s.call.batch_id, "")) for s in states]
+        journal = audit_chain.head(uow)
     stem = f"appels-{fiscal_year}" if fiscal_year else "appels"
     if wanted == "csv":
-        return Document(f"{stem}.csv", CSV, call_exports.calls_csv(rows))
-    return Document(f"{stem}.xlsx", XLSX, call_exports.calls_xlsx(rows))
+        return Document(f"{stem}.csv", CSV, call_exports.calls_csv(rows), journal)
+    return Document(f"{stem}.xlsx", XLSX, call_exports.calls_xlsx(rows, journal), journal)
 
 
 def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document:
@@ -418,13 +419,17 @@ def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document
             call_exports.refund_row(r, names.get(r.member_code, r.member_code))
             for r in uow.ledger.refunds()
         ]
+        journal = audit_chain.head(uow)
     if wanted == "csv":
-        return Document("paiements.csv", CSV, call_exports.payments_csv(rows))
-    return Document("paiements.xlsx", XLSX, call_exports.payments_xlsx(rows))
+        return Document("paiements.csv", CSV, call_exports.payments_csv(rows), journal)
+    return Document("paiements.xlsx", XLSX, call_exports.payments_xlsx(rows, journal), journal)
 
 
 def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) -> Document:
-    """The accounting entries from ``start`` to ``end`` as a FEC file (18 columns, « | »)."""
+    """The accounting entries from ``start`` to ``end`` as a FEC file (18 columns, « | »).
+
+    Every line of a FEC is an accounting entry: the audit log's head is not written in it, it
+    goes beside it (``Document.journal``: an HTTP header, the command's output)."""
     actor.require(Permission.READ_LEDGER)
     check_day(start, "start")
     check_day(end, "end")
@@ -444,8 +449,9 @@ def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) ->
             member_names={m.code: m.display_name for m in uow.members.all()},
             refunds=uow.ledger.refunds(),
         )
+        journal = audit_chain.head(uow)
     check_balanced(lines)
-    return Document(name, TEXT, encode_fec(render_fec(lines)))
+    return Document(name, TEXT, encode_fec(render_fec(lines)), journal)
 
 
 def export_sepa(
@@ -477,10 +483,12 @@ def export_sepa(
                 field="mandates",
             )
         message_id = _message_id(collection_date, debits)
+        journal = audit_chain.head(uow)
         content = call_exports.sepa_direct_debit(
-            organisation, debits, collection_date, message_id, created_at=datetime.now(UTC)
-        )
-    return Document(f"prelevements-{collection_date.isoformat()}.xml", XML, content)
+            organisation, debits, collection_date, message_id, created_at=datetime.now(UTC),
+            journal=journal,
+        )  # fmt: skip
+    return Document(f"prelevements-{collection_date.isoformat()}.xml", XML, content, journal)
 
 
 def _debits(
