@@ -305,6 +305,11 @@ class AssemblyOut(AssemblySummaryOut):
     cutoff: date = Field(description="date d'arrêté de la liste des associés")
     statutes: str = Field(description="identifiant des statuts dont les règles sont figées")
     statutes_label: str
+    statutes_warnings: list[str] = Field(
+        default_factory=list,
+        description="erreurs de conformité des statuts à la loi au jour de l'assemblée, "
+        "figées à la convocation (le procès-verbal les constate)",
+    )
     previous: str | None = Field(description="code de l'assemblée précédente (2e convocation)")
     created_at: datetime
     created_by: str
@@ -331,6 +336,7 @@ class AssemblyOut(AssemblySummaryOut):
         return cls(
             **AssemblySummaryOut.of(view.summary).model_dump(),
             cutoff=view.cutoff, statutes=view.statutes_id, statutes_label=view.statutes_label,
+            statutes_warnings=list(rules.unlawful),
             previous=view.previous_code, created_at=view.created_at,
             created_by=view.created_by, closed_at=view.closed_at, closed_by=view.closed_by,
             colleges=[

@@ -483,6 +483,12 @@ class MandateOut(BaseModel):
     bic: str
     debtor_name: str
     active: bool
+    last_return: str = Field(
+        default="", description="le dernier prélèvement rendu par la banque sous ce mandat"
+    )
+    suspended_on: date | None = Field(
+        default=None, description="suspendu par un retour qui interdit de s'en resservir"
+    )
 
     @classmethod
     def of(cls, mandate: MandateView) -> MandateOut:
@@ -494,6 +500,8 @@ class MandateOut(BaseModel):
             bic=mandate.bic,
             debtor_name=mandate.debtor_name,
             active=mandate.active,
+            last_return=mandate.last_return,
+            suspended_on=mandate.suspended_on,
         )
 
 

@@ -150,6 +150,7 @@ class LawValueOut(BaseModel):
     label: str
     reference: str
     verified: bool = Field(description="valeur lue sur une copie du texte officiel")
+    confidence: str = Field(description="« vérifié », « probable » ou « à vérifier »")
     since: date = Field(description="en vigueur depuis")
     text: str = Field(description="la valeur en clair, ex. « 15 % », « 18 500,00 € »")
     value: str = Field(description="la valeur exacte : fraction, montant ou nombre")
@@ -167,6 +168,7 @@ class LawValueOut(BaseModel):
             label=value.label,
             reference=value.reference,
             verified=value.verified,
+            confidence=value.confidence,
             since=value.since,
             text=value.text,
             value=exact,

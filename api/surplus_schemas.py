@@ -26,7 +26,8 @@ class SimulationIn(Strict):
                     "fiscal_year": 2026,
                     "surplus": "12 345,67",
                     "reserves_before": "40 000,00",
-                    "public_subsidies": "0",
+                    "public_support": "0",
+                    "losses_brought_forward": "0",
                     "interest_rate": "0 %",
                     "assembly_date": "2027-06-26",
                 }
@@ -37,7 +38,15 @@ class SimulationIn(Strict):
     fiscal_year: StrictInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="exercice, ex. 2027")
     surplus: Figure = Field(description="excédent net de l'exercice, ex. « 12 345,67 »")
     reserves_before: Figure = Field("0", description="réserves avant affectation")
-    public_subsidies: Figure = Field("0", description="subventions publiques de l'exercice")
+    public_support: Figure = Field(
+        "0",
+        description="subventions, encouragements et autres moyens financiers reçus des "
+        "collectivités publiques, de leurs groupements et des associations (hors base de "
+        "l'intérêt aux parts)",
+    )
+    losses_brought_forward: Figure = Field(
+        "0", description="pertes antérieures non encore apurées (aucun intérêt tant qu'il en reste)"
+    )
     interest_rate: str | None = Field(
         None, max_length=30, description="taux d'intérêt aux parts, ex. « 2 % » (défaut : statuts)"
     )
@@ -49,8 +58,11 @@ class SimulationIn(Strict):
         return (
             amount_of(self.surplus, "surplus"),
             amount_of(self.reserves_before, "reserves_before"),
-            amount_of(self.public_subsidies, "public_subsidies"),
+            amount_of(self.public_support, "public_support"),
         )
+
+    def losses(self) -> Decimal:
+        return amount_of(self.losses_brought_forward, "losses_brought_forward")
 
     def rate(self) -> Fraction | None:
         return None if self.interest_rate is None else parse_rate(self.interest_rate)

@@ -8,8 +8,9 @@ Le fichier de vérification, publié à la clôture de l'assemblée, contient le
 elle, la participation par collège, les voix de chaque résolution par collège et par choix, et
 les résultats tels que le procès-verbal les donne. Ce script, qui n'utilise que la bibliothèque
 standard de Python (3.11 ou plus), refait le calcul avec ses propres règles écrites ci-dessous
-(quorum, pouvoirs en blanc, collèges non formés ou absents, poids, majorité), en fractions
-exactes, et dit si chaque résultat correspond. Il vérifie aussi que les chiffres se tiennent
+(quorum, pouvoirs en blanc, collèges non formés ou absents, règles de vote des collèges,
+poids, plancher de la loi, majorité), en fractions exactes, et dit si chaque résultat
+correspond. Il vérifie aussi que les chiffres se tiennent
 (pas plus de voix que de votants, autant de reçus que de bulletins). Avec --recu, il dit si le
 reçu d'un votant est parmi les reçus comptés : un reçu dit qui a voté, jamais le choix.
 
@@ -50,9 +51,18 @@ class Illisible(ValueError):
 
 
 def regle(regles: Doc, genre: str, convocation: int) -> Doc:
-    """La règle d'un type de décision à cette convocation (la dernière vaut pour les suivantes)."""
+    """La règle d'un type de décision à cette convocation (la dernière vaut pour les suivantes).
+    Le plancher de la loi (« legal_floor », une SAS : plus de la moitié des voix exprimées)
+    écarte une clause plus faible des statuts, réputée non écrite."""
     convocations: list[Doc] = regles["decisions"][genre]["convocations"]
-    return convocations[min(convocation, len(convocations)) - 1]
+    trouvee = convocations[min(convocation, len(convocations)) - 1]
+    plancher = regles.get("legal_floor")
+    if plancher is None:
+        return trouvee
+    loi, majorite = Fraction(plancher["majority"]), Fraction(trouvee["majority"])
+    if majorite < loi or (majorite == loi and not trouvee["strict"]):
+        return {**trouvee, "majority": plancher["majority"], "strict": True, "base": "votes_cast"}
+    return trouvee
 
 
 def quorum(regles: Doc, genre: str, convocation: int, participation: Doc) -> Doc:
@@ -96,10 +106,9 @@ def colleges(regles: Doc, participation: Doc, resolution: Doc) -> list[Doc]:
     return trouves
 
 
-def base(college: Doc, regle_conv: Doc, decision: Doc) -> int:
+def base(college: Doc, regle_conv: Doc, decision: Doc, voix: Doc) -> int:
     """Le dénominateur : voix exprimées, associés présents ou représentés, ou tous les inscrits ;
     abstentions et blancs/nuls en sont exclus ou comptent contre, selon la règle."""
-    voix = college["voix"]
     abstentions, blancs = voix["abstain"], voix["blank"] + voix["null"]
     if regle_conv["base"] == "all_associates":
         return int(college["inscrits"])
@@ -131,10 +140,23 @@ def recalculer_resolution(
                 cible["presents"] += c["presents"]
                 cible["voix"] = additionner(cible["voix"], c["voix"])
                 c["etat"] = "merged"
+    # Règles de vote des collèges (« college_votes ») : l'abstention compte « pour » dans son
+    # collège ; un collège dont la part de « pour » passe le seuil du vote bloqué porte tout son
+    # poids pour la résolution, sinon tout contre.
+    votes = (regles.get("college_votes") or {}) if regles["colleges"] else {}
+    bloc = votes.get("block_vote")
     for c in liste:
         if c["forme"] and c["etat"] != "merged":
-            c["base"] = max(0, base(c, regle_conv, decision))
+            voix = dict(c["voix"])
+            if votes.get("abstention_as_consent"):
+                voix["for"], voix["abstain"] = voix["for"] + voix["abstain"], 0
+            c["base"] = max(0, base(c, regle_conv, decision, voix))
             c["etat"] = "counted" if c["base"] > 0 else "absent"
+            c["part"] = Fraction(voix["for"], c["base"]) if c["base"] else Fraction(0)
+            if bloc is not None and c["etat"] == "counted":
+                seuil = Fraction(bloc["threshold"])
+                passe = c["part"] > seuil if bloc["strict"] else c["part"] >= seuil
+                c["part"] = Fraction(1 if passe else 0)
     comptes = [c for c in liste if c["etat"] == "counted"]
     indecis = vide["policy"] == "statutes" and len(comptes) < len(liste)
     if comptes and indecis:  # la clause des statuts s'applique : au président d'en décider
@@ -155,9 +177,7 @@ def recalculer_resolution(
     elif indecis:
         issue = "undecided"
     else:
-        pondere = sum(
-            (c["effectif"] * Fraction(c["voix"]["for"], c["base"]) for c in comptes), Fraction(0)
-        )
+        pondere = sum((c["effectif"] * c["part"] for c in comptes), Fraction(0))
         majorite = Fraction(regle_conv["majority"])
         adoptee = pondere > majorite if regle_conv["strict"] else pondere >= majorite
         issue = "adopted" if adoptee else "rejected"

@@ -5,8 +5,9 @@ Fonctionnalité: Tenir le registre des parts sociales de la SCIC
   sans trou, et une opération refusée ne prend aucun numéro. Les statuts fixent la valeur d'une
   part (50,00 €), le quart à libérer à la souscription, le solde dans les 3 ans, le minimum de
   parts par catégorie et le délai de remboursement (12 mois) ; la loi fixe le plancher du capital
-  (le quart du capital le plus élevé atteint, art. 13) et la part maximale des collectivités
-  publiques (50 %, art. 19 septies).
+  (le quart du capital le plus élevé atteint, art. 13, et pour une SCIC SA 18 500 €, art. 27 ;
+  les statuts peuvent fixer un minimum plus haut) et la part maximale des collectivités
+  territoriales (50 %, art. 19 septies al. 4).
 
   Contexte:
     Étant donné les statuts choisis pour l'organisation :
@@ -93,21 +94,21 @@ Fonctionnalité: Tenir le registre des parts sociales de la SCIC
       population inconnue pour Commune de Bourg (BOURG) : la catégorie « Collectivités publiques » fixe son minimum de parts d'après la population (2 parts jusqu'à 1 000 habitants, puis 1 part(s) par tranche de 1 000 habitants commencée) ; enregistrez-la d'abord (gouvernance members facts)
       """
 
-  Scénario: Les collectivités publiques ne détiennent pas plus de la moitié du capital
+  Scénario: Les collectivités territoriales ne détiennent pas plus de la moitié du capital
     Étant donné ABEILLE a souscrit 10 parts le 02/11/2026 en versant 500,00 €
     Et VALLON a souscrit 6 parts le 03/11/2026 en versant 300,00 €
     # 300 + 250 = 550 € sur 500 + 550 = 1 050 €, soit 52,38 % : au-delà de 50 % (525 €).
     Quand VALLON souscrit 5 parts le 04/11/2026 en versant 250,00 €
     Alors le registre refuse :
       """
-      les collectivités publiques détiendraient 550,00 € sur 1 050,00 € de capital, soit ≈ 52,38 %, au-delà du maximum de 50 % (525,00 €) — loi n° 47-1775, art. 19 septies
+      les collectivités territoriales détiendraient 550,00 € sur 1 050,00 € de capital, soit ≈ 52,38 %, au-delà du maximum de 50 % (525,00 €) — loi n° 47-1775, art. 19 septies, al. 4
       """
     Et la prochaine opération portera le numéro CAP-2026-0003
     # Le retrait d'un associé privé peut aussi faire passer les collectivités au-delà.
     Quand ABEILLE retire 5 parts le 04/11/2026
     Alors le registre refuse :
       """
-      les collectivités publiques détiendraient 300,00 € sur 550,00 € de capital, soit ≈ 54,55 %, au-delà du maximum de 50 % (275,00 €) — loi n° 47-1775, art. 19 septies
+      les collectivités territoriales détiendraient 300,00 € sur 550,00 € de capital, soit ≈ 54,55 %, au-delà du maximum de 50 % (275,00 €) — loi n° 47-1775, art. 19 septies, al. 4
       """
     Et le registre au 22/11/2026 est :
       | code    | parts | souscrit | libéré   | reste à libérer | échéance | retard |
@@ -136,6 +137,58 @@ Fonctionnalité: Tenir le registre des parts sociales de la SCIC
     Et l'opération porte le numéro CAP-2026-0003
     Et le capital au 22/11/2026 est de 700,00 €, dont 700,00 € libérés
     Et le capital le plus élevé atteint est de 2 200,00 € le 03/11/2026, et le plancher de 550,00 €
+
+  Scénario: Un retrait ne fait pas passer le capital sous le minimum fixé par les statuts
+    Étant donné dans les statuts, « capital.minimum » vaut « 1 000,00 »
+    Et ABEILLE a souscrit 40 parts le 02/11/2026 en versant 2 000,00 €
+    Et BRUYERE a souscrit 4 parts le 03/11/2026 en versant 200,00 €
+    # Plancher de l'art. 13 : le quart de 2 200 €, 550 € ; minimum des statuts : 1 000 €.
+    # 30 parts retirées : 2 200 − 1 500 = 700 €, au-dessus du plancher mais sous le minimum.
+    Quand ABEILLE retire 30 parts le 10/11/2026
+    Alors le registre refuse :
+      """
+      le capital tomberait à 700,00 €, sous le capital minimal fixé par les statuts de 1 000,00 € — statuts « statuts-essai », capital.minimum
+      """
+    # 24 parts : 2 200 − 1 200 = 1 000 €, exactement le minimum.
+    Quand ABEILLE retire 24 parts le 10/11/2026
+    Alors l'opération est acceptée
+    Et le capital au 22/11/2026 est de 1 000,00 €, dont 1 000,00 € libérés
+
+  Scénario: Une SCIC SA ne descend pas sous 18 500 € de capital par un retrait
+    Étant donné dans les statuts, « legal_form » vaut « scic_sa »
+    Et ABEILLE a souscrit 400 parts le 02/11/2026 en versant 20 000,00 €
+    # 400 × 50 € = 20 000 € ; 40 parts retirées : 18 000 €, sous les 18 500 € de l'art. 27
+    # (le plancher de l'art. 13, le quart de 20 000 €, n'est que de 5 000 €).
+    Quand ABEILLE retire 40 parts le 10/11/2026
+    Alors le registre refuse :
+      """
+      le capital tomberait à 18 000,00 €, sous le capital minimal d'une SCIC SA de 18 500,00 € — loi n° 47-1775, art. 27
+      """
+    Quand ABEILLE retire 30 parts le 10/11/2026
+    Alors l'opération est acceptée
+    Et le capital au 22/11/2026 est de 18 500,00 €, dont 18 500,00 € libérés
+
+  Scénario: L'État n'entre pas dans le plafond des collectivités territoriales
+    # Art. 19 septies al. 4 : seules les collectivités territoriales, leurs groupements et les
+    # établissements publics territoriaux sont plafonnés ensemble à 50 % du capital.
+    Étant donné les statuts ont aussi la catégorie « État et autres personnes publiques » de type other_public pour la catégorie du registre other_public
+    Et ADEME, « Agence de l'État », personne morale de la catégorie du registre other_public
+    Et ABEILLE a souscrit 4 parts le 02/11/2026 en versant 200,00 €
+    # L'agence de l'État souscrit 600 € : 600 / 800 = 75 % du capital, accepté.
+    Quand ADEME souscrit 12 parts le 03/11/2026 en versant 600,00 €
+    Alors l'opération est acceptée
+    # La commune : 300 € sur 1 100 €, soit ≈ 27,27 %, accepté ; 300 + 250 = 550 € sur 1 350 €,
+    # soit ≈ 40,74 % : toujours sous 50 %, l'État ne compte pas avec elle.
+    Quand VALLON souscrit 6 parts le 04/11/2026 en versant 300,00 €
+    Alors l'opération est acceptée
+    Quand VALLON souscrit 5 parts le 05/11/2026 en versant 250,00 €
+    Alors l'opération est acceptée
+    # 550 + 750 = 1 300 € sur 1 350 + 750 = 2 100 € : ≈ 61,90 %, au-delà de 50 % (1 050 €).
+    Quand VALLON souscrit 15 parts le 06/11/2026 en versant 750,00 €
+    Alors le registre refuse :
+      """
+      les collectivités territoriales détiendraient 1 300,00 € sur 2 100,00 € de capital, soit ≈ 61,90 %, au-delà du maximum de 50 % (1 050,00 €) — loi n° 47-1775, art. 19 septies, al. 4
+      """
 
   Scénario: Libérer le solde, et le retard après l'échéance
     Étant donné ABEILLE a souscrit 4 parts le 02/11/2026 en versant 50,00 €

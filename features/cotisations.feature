@@ -71,7 +71,7 @@ Fonctionnalité: Calculer la cotisation d'un membre selon le barème voté, et l
     Exemples:
       | code    | nom                   | catégorie               | population | cotisation | explication                                                                                   |
       | MISTRAL | Mistral SCOP          | producteurs             |            | 400,00 €   | catégorie « producteurs » : montant fixe 400,00 €                                             |
-      | VILLE   | Commune de Saint-Rémy | collectivités publiques | 4 800      | 480,00 €   | catégorie « collectivités publiques » : 0,10 € × 4 800 habitants (population 2026) = 480,00 € |
+      | VILLE   | Commune de Saint-Rémy | collectivités territoriales | 4 800      | 480,00 €   | catégorie « collectivités territoriales » : 0,10 € × 4 800 habitants (population 2026) = 480,00 € |
       | CAMILLE | Camille Martin        | bénévoles               |            | 20,00 €    | autres catégories : montant fixe 20,00 €                                                      |
 
   Scénario: une catégorie pour laquelle le barème ne prévoit rien : pas de montant, le manque est signalé
@@ -436,7 +436,7 @@ Fonctionnalité: Calculer la cotisation d'un membre selon le barème voté, et l
       """
     Et les membres suivants :
       | code  | nom                   | catégorie               | adhésion   | population 2026 |
-      | VILLE | Commune de Saint-Rémy | collectivités publiques | 01/03/2019 | <population>    |
+      | VILLE | Commune de Saint-Rémy | collectivités territoriales | 01/03/2019 | <population>    |
     Quand on calcule la cotisation de VILLE
     Alors la cotisation est de <cotisation>
     Et l'explication dit :
@@ -628,7 +628,7 @@ Fonctionnalité: Calculer la cotisation d'un membre selon le barème voté, et l
       """
     Et les membres suivants :
       | code  | nom                   | catégorie               | adhésion   | population 2026 |
-      | VILLE | Commune de Saint-Rémy | collectivités publiques | 01/03/2019 | <population>    |
+      | VILLE | Commune de Saint-Rémy | collectivités territoriales | 01/03/2019 | <population>    |
     Quand on calcule la cotisation de VILLE
     Alors la cotisation est de <cotisation>
     Et l'explication dit :

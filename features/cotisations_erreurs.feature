@@ -37,7 +37,7 @@ Fonctionnalité: Un barème mal écrit est refusé, avec le fichier, la clé en 
       """
     Alors le barème est refusé avec le message :
       """
-      bareme-2027.yaml : fee.percent : clé inconnue « percent » (mécanismes : amount, monthly, by_category, rate, per_unit, brackets, minimum_of, maximum_of, sum ; modificateurs : cap, exemptions, floor, label, reference)
+      bareme-2027.yaml : fee.percent : clé inconnue « percent » (mécanismes : amount, monthly, by_category, rate, per_unit, brackets, minimum_of, maximum_of, sum, quote_part ; modificateurs : cap, exemptions, floor, label, reference)
       """
     Et l'erreur désigne le fichier « bareme-2027.yaml » et la clé « fee.percent »
 

@@ -3,8 +3,10 @@ Fonctionnalité: Simuler l'affectation des excédents de l'exercice
   Avant l'assemblée qui approuve les comptes, le conseil simule l'affectation de l'excédent net,
   dans l'ordre de la loi : la réserve légale (15 % tant que les réserves sont inférieures au
   capital, loi n° 47-1775, art. 16), la réserve statutaire (au moins 50 % de ce qui reste,
-  art. 19 nonies), l'intérêt aux parts sociales libérées (plafonné par le TMO, art. 14, et jamais
-  pris sur les subventions publiques), puis le solde aux réserves impartageables. Une SCIC ne
+  art. 19 nonies), l'intérêt aux parts sociales libérées (plafonné par le TMO, art. 14, jamais
+  pris sur les subventions, encouragements et autres moyens financiers des collectivités
+  publiques, de leurs groupements et des associations, art. 19 nonies, et refusé tant que des
+  pertes antérieures ne sont pas apurées), puis le solde aux réserves impartageables. Une SCIC ne
   verse pas de ristourne.
 
   Les minimums légaux sont arrondis au centime supérieur (un arrondi ne doit jamais les faire
@@ -104,8 +106,26 @@ Fonctionnalité: Simuler l'affectation des excédents de l'exercice
       | Affectation complémentaire aux réserves impartageables | 20,00 € |
     Et la ligne « Intérêts aux parts sociales » s'explique ainsi :
       """
-      2 % du capital libéré de 1 500,00 € = 30,00 € (plafond légal : 4,80 % pour une assemblée tenue en 2025), limité à ce que l'excédent laisse après les réserves, hors subventions publiques (100,03 € − 15,01 € − 42,51 € − 20,00 € de subventions, au moins 0,00 €) : 22,51 € — loi n° 47-1775, art. 14 (rédaction de la loi n° 2016-1691 du 9 décembre 2016)
+      2 % du capital libéré de 1 500,00 € = 30,00 € (plafond légal : 4,80 % pour une assemblée tenue en 2025), limité à ce que l'excédent laisse après les réserves, hors subventions, encouragements et autres moyens financiers des collectivités publiques, de leurs groupements et des associations (100,03 € − 15,01 € − 42,51 € − 20,00 € d'aides publiques et associatives, au moins 0,00 €) : 22,51 € — loi n° 47-1775, art. 14 (rédaction de la loi n° 2016-1691 du 9 décembre 2016)
       """
+
+  Scénario: l'aide d'une association compte comme une subvention publique : pas d'intérêt pris dessus
+    # Une association du territoire a donné 90,00 € : 100,03 − 15,01 − 42,51 − 90,00 < 0,
+    # il ne reste rien pour l'intérêt, tout le solde va aux réserves impartageables.
+    Quand le conseil simule l'affectation de l'excédent 2024 de 100,03 €, réserves 0,00 €, aides publiques et associatives 90,00 €
+    Alors la ligne « Intérêts aux parts sociales » vaut 0,00 €
+
+  Scénario: pas d'intérêt aux parts tant que des pertes antérieures ne sont pas apurées
+    Quand le conseil simule l'affectation de l'excédent 2024 de 10 000,00 €, réserves 0,00 €, subventions 0,00 €, pertes antérieures non apurées 1 200,00 €
+    Alors la simulation est refusée avec le message :
+      """
+      intérêt aux parts refusé : des pertes antérieures de 1 200,00 € ne sont pas encore apurées ; aucun intérêt ne peut être servi avant qu'elles soient absorbées (simulez avec un taux de 0 %) — loi n° 47-1775, art. 14 et 19 nonies (intérêt pris sur les excédents nets, après imputation des pertes antérieures)
+      """
+    Et le champ en cause est « losses_brought_forward »
+
+  Scénario: avec des pertes antérieures, une affectation sans intérêt reste possible
+    Quand le conseil simule l'affectation de l'excédent 2024 de 10 000,00 €, réserves 0,00 €, subventions 0,00 €, pertes antérieures non apurées 1 200,00 €, au taux de 0 %
+    Alors la ligne « Intérêts aux parts sociales » vaut 0,00 €
 
   Scénario: l'intérêt se répartit au plus fort reste, le centime restant va au premier code
     # 0,20 € d'excédent, pas de réserve légale : 0,10 € de réserve statutaire, 0,10 € d'intérêt

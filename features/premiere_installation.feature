@@ -20,8 +20,8 @@ Fonctionnalité: Installer Gouvernance pour une vraie association, sans la démo
     Quand claire émet les appels du barème « ventoux-2027 » à échéance du 31/03/2027
     Alors la réponse dit « Lot émis : LOT-2027-01 (3 appel(s), total 465,00 €, échéance 31/03/2027). »
     Et la lettre de l'appel « AC-2027-0001 » imprime « Pôle Coopératif du Ventoux », « FR76 3000 4000 0312 3456 7890 143 » et « Trésorier bénévole »
-    Et le fichier des écritures comptables de 2026, l'année où les appels sont émis, s'appelle « 443061841FEC20261231.txt »
-    Et l'ordre de prélèvement du 10/01/2027 prélève 150,00 € au membre M0001 mandaté
+    Et le fichier des écritures comptables de 2026, l'année où les appels sont émis, s'appelle « 443061841-extrait-FEC-20260101-20261231.txt »
+    Et l'ordre de prélèvement du 11/01/2027 prélève 150,00 € au membre M0001 mandaté
     Et le journal d'audit attribue chaque écriture à « claire »
 
   Scénario: Une commande sans compte nommé est refusée et dit comment faire

@@ -50,9 +50,19 @@ Fonctionnalité: Le registre des membres du réseau
     Quand j'inscris la personne morale « Garage solidaire », SIREN « 552 100 554 », catégorie « martiens », adhérente depuis le 01/03/2019
     Alors l'inscription est refusée avec le message :
       """
-      catégorie inconnue « martiens » (connues : beneficiary, employee, founder, partner, producer, public_body, volunteer)
+      catégorie inconnue « martiens » (connues : beneficiary, employee, founder, other_public, partner, producer, public_body, volunteer)
       """
     Et le champ en cause est « category »
+    Et le registre compte 0 membre
+
+  Scénario: un associé bénévole est une personne physique
+    # Loi n° 47-1775, art. 19 septies al. 1 : les bénévoles sont des personnes physiques.
+    Quand j'inscris la personne morale « Club des marcheurs », SIREN « 552 100 554 », catégorie « bénévoles », adhérente depuis le 01/03/2019
+    Alors l'inscription est refusée avec le message :
+      """
+      la catégorie « volunteer » est celle des bénévoles : un associé bénévole est une personne physique (loi n° 47-1775, art. 19 septies)
+      """
+    Et le champ en cause est « kind »
     Et le registre compte 0 membre
 
   Scénario: inscrire une personne physique

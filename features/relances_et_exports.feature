@@ -107,7 +107,7 @@ Fonctionnalité: Relancer les appels impayés et remettre les fichiers au compta
     Étant donné que nous sommes le 20/03/2027
     Et que CIGALE a payé 50,00 € par chèque le 15/03/2027
     Quand j'exporte le FEC du 01/01/2027 au 31/12/2027
-    Alors le fichier s'appelle « 552100554FEC20271231.txt »
+    Alors le fichier s'appelle « 552100554-extrait-FEC-20270101-20271231.txt »
     Et la première ligne du FEC nomme les 18 colonnes, dans l'ordre :
       """
       JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise
@@ -122,6 +122,25 @@ Fonctionnalité: Relancer les appels impayés et remettre les fichiers au compta
       | journal | écriture | date     | compte | libellé du compte | compte auxiliaire | débit | crédit |
       | BQ      | BQ000001 | 20270315 | 512    | Banque            |                   | 50,00 | 0,00   |
       | BQ      | BQ000001 | 20270315 | 411000 | Adhérents         | CIGALE            | 0,00  | 50,00  |
+
+  Scénario: le FEC lettre un appel et les règlements qui le soldent, pas un appel payé en partie
+    # ABEILLE paie ses 200,00 € en deux fois (120,00 € puis 80,00 €) : l'appel et les deux
+    # règlements s'annulent sur son compte 411000, ils portent la lettre AAA, datée du dernier
+    # règlement. BRUYERE n'a payé que 100,00 € de ses 300,00 € : rien n'est lettré chez elle.
+    Étant donné que nous sommes le 20/03/2027
+    Et que ABEILLE a payé 120,00 € par virement le 10/02/2027
+    Et que ABEILLE a payé 80,00 € par chèque le 15/03/2027
+    Et que BRUYERE a payé 100,00 € par virement le 12/02/2027
+    Quand j'exporte le FEC du 01/01/2027 au 31/12/2027
+    Alors les lignes du compte 411000 sont lettrées ainsi :
+      | pièce        | compte auxiliaire | débit  | crédit | lettre | date de lettrage |
+      | AC-2027-0001 | ABEILLE           | 200,00 | 0,00   | AAA    | 20270315         |
+      | AC-2027-0002 | BRUYERE           | 300,00 | 0,00   |        |                  |
+      | AC-2027-0003 | CIGALE            | 50,00  | 0,00   |        |                  |
+      | RG-2027-0001 | ABEILLE           | 0,00   | 120,00 | AAA    | 20270315         |
+      | RG-2027-0003 | BRUYERE           | 0,00   | 100,00 |        |                  |
+      | RG-2027-0002 | ABEILLE           | 0,00   | 80,00  | AAA    | 20270315         |
+    Et le total des débits du FEC est de 850,00 €, égal au total des crédits
 
   Scénario: les appels en CSV, avec les en-têtes en français et où chacun en est
     Étant donné que nous sommes le 20/03/2027

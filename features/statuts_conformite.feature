@@ -64,10 +64,42 @@ Fonctionnalité: Conformité des statuts d'une SCIC à la loi
     Et l'article cité est « loi n° 47-1775, art. 19 septies »
     Et le message est :
       """
-      aucune catégorie de salariés : admis seulement si la SCIC n'a pas de salariés : les producteurs en tiennent lieu
+      aucune catégorie de salariés : admis seulement si la SCIC n'a pas de salariés : les producteurs en tiennent lieu (dites si l'organisation a des salariés pour conclure)
       """
     Et c'est le seul constat
     Et les statuts sont conformes
+
+  Scénario: Des producteurs ne tiennent pas lieu de salariés quand l'organisation a des salariés
+    # Art. 19 septies al. 2 : les producteurs, « en l'absence de personnes salariées au sein de
+    # la société ». Avoir des salariés est un fait de l'organisation, pas des statuts.
+    Étant donné que la clé « categories[0].kind » vaut « volunteer »
+    Quand le conseil contrôle les statuts au 01/01/2027 pour une organisation qui a des salariés
+    Alors le contrôle relève une erreur « missing_employees_category » à la clé « categories »
+    Et l'article cité est « loi n° 47-1775, art. 19 septies, al. 2 (rédaction de la loi n° 2014-856 du 31 juillet 2014) »
+    Et le message est :
+      """
+      aucune catégorie de salariés alors que l'organisation a des salariés : les producteurs ne tiennent lieu de salariés « qu'en l'absence de personnes salariées au sein de la société »
+      """
+    Et c'est le seul constat
+    Et les statuts ne sont pas conformes
+
+  Scénario: Sans salariés dans l'organisation, les producteurs en tiennent lieu sans réserve
+    Étant donné que la clé « categories[0].kind » vaut « volunteer »
+    Quand le conseil contrôle les statuts au 01/01/2027 pour une organisation qui n'a pas de salariés
+    Alors le contrôle ne relève aucun constat
+
+  Scénario: Avant le 2 août 2014, salariés et bénéficiaires étaient tous deux obligatoires
+    Étant donné que la clé « legal_form » vaut « scic_sarl »
+    Et que la clé « surplus.interest_rate » vaut « null »
+    Et que la clé « categories[0].kind » vaut « volunteer »
+    Quand le conseil contrôle les statuts au 01/08/2014 pour une organisation qui n'a pas de salariés
+    Alors le contrôle relève une erreur « missing_employees_category » à la clé « categories »
+    Et l'article cité est « loi n° 47-1775, art. 19 septies, al. 2 (rédaction de la loi n° 2014-856 du 31 juillet 2014) »
+    Et le message est :
+      """
+      aucune catégorie de salariés : au 01/08/2014, une SCIC associe obligatoirement ses salariés et les bénéficiaires habituels de ses biens ou services (les producteurs n'en tiennent lieu que depuis le 02/08/2014)
+      """
+    Et c'est le seul constat
 
   Scénario: Ni salariés ni producteurs : erreur
     Étant donné que la clé « categories[0].kind » vaut « volunteer »
@@ -147,27 +179,31 @@ Fonctionnalité: Conformité des statuts d'une SCIC à la loi
       """
     Et c'est le seul constat
 
-  Scénario: Les collectivités publiques détiennent plus de la moitié du capital
-    Quand le conseil contrôle les statuts au 01/01/2027 avec un capital de 100 000,00 € dont 60 000,00 € aux collectivités publiques
+  Scénario: Les collectivités territoriales détiennent plus de la moitié du capital
+    Quand le conseil contrôle les statuts au 01/01/2027 avec un capital de 100 000,00 € dont 60 000,00 € aux collectivités territoriales
     Alors le contrôle relève une erreur « public_bodies_capital_above_max » à la clé « capital »
-    Et l'article cité est « loi n° 47-1775, art. 19 septies »
+    Et l'article cité est « loi n° 47-1775, art. 19 septies, al. 4 »
     Et le message est :
       """
-      les collectivités publiques détiennent 60 000,00 € sur 100 000,00 € de capital, soit 60 %, plus que le maximum de 50 %
+      les collectivités territoriales détiennent 60 000,00 € sur 100 000,00 € de capital, soit 60 %, plus que le maximum de 50 %
       """
     Et c'est le seul constat
 
-  Scénario: Exactement la moitié du capital aux collectivités publiques est permis
-    Quand le conseil contrôle les statuts au 01/01/2027 avec un capital de 100 000,00 € dont 50 000,00 € aux collectivités publiques
+  Scénario: Exactement la moitié du capital aux collectivités territoriales est permis
+    Quand le conseil contrôle les statuts au 01/01/2027 avec un capital de 100 000,00 € dont 50 000,00 € aux collectivités territoriales
     Alors le contrôle ne relève aucun constat
 
-  Scénario: Avant le 2 août 2014, les collectivités publiques étaient limitées à 20 % du capital
-    Quand le conseil contrôle les statuts au 01/08/2014 avec un capital de 100 000,00 € dont 30 000,00 € aux collectivités publiques
+  Scénario: Avant le 2 août 2014, les collectivités territoriales étaient limitées à 20 % du capital
+    # Une SCIC SAS n'existait pas encore : ces statuts sont ceux d'une SCIC SARL, sans intérêt
+    # aux parts (son plafond n'est pas calculé avant le 11/12/2016).
+    Étant donné que la clé « legal_form » vaut « scic_sarl »
+    Et que la clé « surplus.interest_rate » vaut « null »
+    Quand le conseil contrôle les statuts au 01/08/2014 avec un capital de 100 000,00 € dont 30 000,00 € aux collectivités territoriales
     Alors le contrôle relève une erreur « public_bodies_capital_above_max » à la clé « capital »
-    Et l'article cité est « loi n° 47-1775, art. 19 septies »
+    Et l'article cité est « loi n° 47-1775, art. 19 septies, al. 4 »
     Et le message est :
       """
-      les collectivités publiques détiennent 30 000,00 € sur 100 000,00 € de capital, soit 30 %, plus que le maximum de 20 %
+      les collectivités territoriales détiennent 30 000,00 € sur 100 000,00 € de capital, soit 30 %, plus que le maximum de 20 %
       """
     Et c'est le seul constat
 
@@ -242,7 +278,7 @@ Fonctionnalité: Conformité des statuts d'une SCIC à la loi
     Étant donné que la clé « assemblies » vaut « {ordinary: {label: Assemblée générale ordinaire, convocations: [{quorum: "1/5", majority: "1/2", strict: true, base: votes_cast}, {quorum: 0, majority: "1/2", strict: false, base: votes_cast}], abstention: excluded, blank: excluded}} »
     Quand le conseil contrôle les statuts au 01/01/2027
     Alors le contrôle relève une erreur « sas_majority_below_votes_cast » à la clé « assemblies.ordinary »
-    Et l'article cité est « C. com. L227-9 ; Cass. com., 15 novembre 2024 (majorité des voix exprimées au moins) »
+    Et l'article cité est « C. com. L227-9 ; Cass. ass. plén., 15 novembre 2024, n° 23-16.670 (au moins la majorité des voix exprimées, toute clause contraire réputée non écrite) »
     Et le message est :
       """
       Assemblée générale ordinaire, convocation n° 2 : majorité d'au moins 50 % ; une décision de SAS exige au moins la majorité des voix exprimées (plus de 50 %)
@@ -253,7 +289,7 @@ Fonctionnalité: Conformité des statuts d'une SCIC à la loi
     Étant donné que la clé « categories[2].share_value » vaut « 100,00 »
     Quand le conseil contrôle les statuts au 01/01/2027
     Alors le contrôle relève une erreur « several_share_values » à la clé « categories[2].share_value »
-    Et l'article cité est « loi n° 47-1775, art. 12 »
+    Et l'article cité est « doctrine coopérative (parts égales de la loi n° 47-1775) ; pour une SARL, C. com. L223-2 (parts sociales d'égale valeur nominale) »
     Et le message est :
       """
       les statuts fixent 2 valeurs nominales de part (50,00 €, 100,00 €) : toutes les parts d'une SCIC ont la même valeur nominale
@@ -287,3 +323,28 @@ Fonctionnalité: Conformité des statuts d'une SCIC à la loi
       forme juridique « association loi 1901 » : les règles des SCIC ne s'appliquent pas, aucun contrôle de conformité SCIC n'est fait
       """
     Et c'est le seul constat
+
+  Scénario: Une SCIC ne peut pas être une SAS avant le 2 août 2014
+    # Loi n° 2014-856 du 31 juillet 2014, art. 33 : la SAS s'ajoute aux formes de SCIC.
+    Quand le conseil contrôle les statuts au 01/08/2014
+    Alors le contrôle relève une erreur « scic_sas_not_yet_allowed » à la clé « legal_form »
+    Et l'article cité est « loi n° 47-1775, art. 19 quinquies (rédaction de la loi n° 2014-856 du 31 juillet 2014, art. 33) »
+    Et le message est :
+      """
+      au 01/08/2014, une SCIC ne peut pas être une société par actions simplifiée : seulement depuis le 02/08/2014 (loi n° 2014-856 du 31 juillet 2014)
+      """
+    Et c'est le seul constat
+    Et les statuts ne sont pas conformes
+
+  Scénario: Avant le 11 décembre 2016, le plafond de l'intérêt aux parts n'est pas calculé
+    # Le 02/08/2014, la SCIC SAS est permise ; l'intérêt de 2 % est signalé, pas comparé à un
+    # plafond « moyenne du TMO sur trois ans + 2 points » qui n'existait pas encore.
+    Quand le conseil contrôle les statuts au 02/08/2014
+    Alors le contrôle relève un avertissement « interest_cap_not_computed » à la clé « surplus.interest_rate »
+    Et l'article cité est « loi n° 47-1775, art. 14 (rédaction antérieure à la loi n° 2016-1691) »
+    Et le message est :
+      """
+      intérêt aux parts de 2 % : avant le 11/12/2016, le plafond n'était pas la moyenne du TMO sur trois ans ; il n'est pas calculé, comparez-le au texte alors en vigueur
+      """
+    Et c'est le seul constat
+    Et les statuts sont conformes

@@ -43,7 +43,7 @@ Fonctionnalité: Rapport de transition de l'association vers la SCIC
     # collectivités 2 750 € / 10 350 € = 55/207 ≈ 26,57 %, sous le plafond de 50 %.
     Quand le conseil demande le rapport de transition « demo-statuts-scic » au 01/01/2027
     Alors le capital projeté est de 10 350,00 € pour 207 parts
-    Et les collectivités publiques en détiennent 2 750,00 €, soit ≈ 26,57 % (55/207)
+    Et les collectivités territoriales en détiennent 2 750,00 €, soit ≈ 26,57 % (55/207)
     Et aucune catégorie obligatoire n'est vide
     Et le rapport ne relève aucune erreur
 

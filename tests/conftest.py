@@ -54,6 +54,26 @@ def _no_disk_flush_in_tests(dbapi_connection: Any, _record: Any) -> None:
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_VARIABLE) else [])
 
 
+# The web pages and the command line are shells over the same services as the API: their tests
+# run on SQLite only; the storage, API, feature and unit tests run on both databases. (Twice
+# the shells' tests on PostgreSQL cost 75 s of the suite (of 9 min) and found nothing the
+# storage and API tests do not.)
+SHELLS_ON_SQLITE_ONLY = frozenset({"web", "cli"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        shell = Path(str(item.path)).parent.name in SHELLS_ON_SQLITE_ONLY
+        (dropped if on_postgresql and shell else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"bases de données testées : {', '.join(BACKENDS)}"
 

@@ -18,15 +18,16 @@ router = APIRouter(tags=["excédents"])
     summary="Simuler l'affectation de l'excédent d'un exercice (rien n'est enregistré)",
 )
 def simulate(app: App, actor: CurrentActor, body: SimulationIn) -> SimulationOut:
-    amount, reserves, subsidies = body.amounts()
+    amount, reserves, support = body.amounts()
     view = surplus.simulate(
         app.uows,
         actor,
         body.fiscal_year,
         amount,
         reserves,
-        subsidies,
+        support,
         body.rate(),
         body.assembly_date,
+        body.losses(),
     )
     return SimulationOut.of(view)

@@ -20,6 +20,7 @@ from api.ledger_schemas import (
 )
 from api.schemas import Day
 from api.security import App, CurrentActor
+from gouvernance.domain.calls.accounting import FecOptions
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.services.ledger import mandates, treasury
 from gouvernance.services.ledger.ledger_views import Document
@@ -177,6 +178,11 @@ def export_payments(app: App, actor: CurrentActor, file_format: TableFormat = "c
     return document_response(treasury.export_payments(app.uows, actor, file_format))
 
 
+_FEC_ENCODING = "utf-8 (défaut), iso-8859-15 ou ascii (article A47 A-1 XII ; pas d'EBCDIC)"
+_FEC_DEFER = "porter au 487 la part des cotisations appelées pour une période ultérieure"
+_FEC_CAPITAL = "inclure les appels et la libération de parts sociales (4562, 1012, 1013)"
+
+
 @router.get(
     "/exports/fec",
     response_class=Response,
@@ -195,8 +201,31 @@ def export_fec(
     actor: CurrentActor,
     start: Annotated[Day, Query(description="premier jour de la période")],
     end: Annotated[Day, Query(description="dernier jour de la période")],
+    encoding: Annotated[str, Query(description=_FEC_ENCODING)] = "utf-8",
+    defer: Annotated[bool, Query(description=_FEC_DEFER)] = False,
+    capital: Annotated[bool, Query(description=_FEC_CAPITAL)] = False,
 ) -> Response:
-    return document_response(treasury.export_fec(app.uows, actor, start, end))
+    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
+    return document_response(treasury.export_fec(app.uows, actor, start, end, options))
+
+
+@router.get(
+    "/exports/fec/notice",
+    response_class=Response,
+    summary="Télécharger la notice descriptive du FEC (même période, mêmes options)",
+    responses={200: {"content": {"text/plain": {}}, "headers": _JOURNAL}},
+)
+def export_fec_notice(
+    app: App,
+    actor: CurrentActor,
+    start: Annotated[Day, Query(description="premier jour de la période")],
+    end: Annotated[Day, Query(description="dernier jour de la période")],
+    encoding: Annotated[str, Query(description=_FEC_ENCODING)] = "utf-8",
+    defer: Annotated[bool, Query(description=_FEC_DEFER)] = False,
+    capital: Annotated[bool, Query(description=_FEC_CAPITAL)] = False,
+) -> Response:
+    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
+    return document_response(treasury.export_fec_notice(app.uows, actor, start, end, options))
 
 
 @router.get(
@@ -216,8 +245,14 @@ def export_sepa(
     actor: CurrentActor,
     collection_date: Annotated[Day, Query(description="date de prélèvement demandée")],
     batch: Annotated[str | None, Query(max_length=24, description="un seul lot d'appels")] = None,
+    schema: Annotated[
+        str, Query(max_length=20, description="pain.008.001.08 (par défaut) ou pain.008.001.02")
+    ] = "pain.008.001.08",
 ) -> Response:
-    return document_response(treasury.export_sepa(app.uows, actor, collection_date, batch))
+    """Chaque prélèvement du fichier est enregistré comme envoyé : un second appel pour les
+    mêmes appels de cotisation n'envoie rien (422, « rien à prélever »). La date de
+    prélèvement est un jour ouvré TARGET2, deux jours ouvrés après aujourd'hui au moins."""
+    return document_response(treasury.export_sepa(app.uows, actor, collection_date, batch, schema))
 
 
 # --- Mandates and bank details ---------------------------------------------------------------

@@ -120,6 +120,19 @@ def create(
         f"{view.entitled} associé(s) ayant droit de vote",
         soft_wrap=True,
     )
+    for finding in view.rules.unlawful:
+        console.print(
+            f"Attention : statuts non conformes à la loi au {view.summary.held_on:%d/%m/%Y} : "
+            f"{escape(finding)}",
+            soft_wrap=True,
+        )
+    if view.rules.unlawful:
+        console.print(
+            "Une clause contraire à une règle impérative est réputée non écrite : là où la loi "
+            "fixe un plancher (majorité d'une SAS), le décompte applique la loi ; le constat "
+            "figure au procès-verbal.",
+            soft_wrap=True,
+        )
 
 
 @app.command("list")

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gouvernance.cli.shell import FrenchErrorsTyper, console, parse_day
+from gouvernance.domain.organisation import parse_fiscal_year_start
 from gouvernance.domain.scic.compliance import ComplianceReport, Severity
 from gouvernance.domain.scic.law import format_share
 from gouvernance.services.scic import statutes
@@ -60,9 +61,14 @@ def list_statutes() -> None:
 
 @app.command("show")
 def show(statutes_id: Annotated[str, typer.Argument(help="Identifiant des statuts.")],
-         on: OnOption = None) -> None:  # fmt: skip
+         on: OnOption = None,
+         exercice: Annotated[str, typer.Option(
+             "--exercice",
+             help="Début d'exercice « JJ/MM » de l'organisation (défaut 01/01) : en SA, le "
+             "passage de 2019 sur les abstentions en dépend (loi n° 2019-744, art. 16 II).",
+         )] = "01/01") -> None:  # fmt: skip
     """Lire des statuts : catégories, collèges, règles d'assemblée, capital, excédents."""
-    view = statutes.show(statutes_id, _day(on))
+    view = statutes.show(statutes_id, _day(on), parse_fiscal_year_start(exercice))
     s = view.statutes
     console.print(f"[bold]{escape(s.label)}[/] ({s.id}) — {s.legal_form.label}")
     console.print(f"Depuis le {s.valid_from:%d/%m/%Y} ; {escape(s.reference)}")
@@ -93,6 +99,8 @@ def show(statutes_id: Annotated[str, typer.Argument(help="Identifiant des statut
         console.print(f"{escape(decision.label)} ({decision.kind}, {escape(decision.origin)})")
         for line in decision.lines:
             console.print(f"  • {escape(line)}")
+        if decision.reference:
+            console.print(f"  Source : {escape(decision.reference)}")
     console.print(f"Pouvoirs : {escape(view.proxies)}")
     console.print("\n[bold]Capital[/]")
     for line in view.capital:
@@ -107,9 +115,18 @@ def check(
     statutes_id: Annotated[str, typer.Argument(help="Identifiant des statuts.")],
     on: OnOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    salaries: Annotated[
+        bool | None,
+        typer.Option(
+            "--salaries/--sans-salaries",
+            help="L'organisation a-t-elle des salariés ? Sans catégorie de salariés, les "
+            "producteurs n'en tiennent lieu qu'en l'absence de salariés (art. 19 septies) ; "
+            "sans réponse, le contrôle avertit au lieu de conclure.",
+        ),
+    ] = None,
 ) -> None:
     """Contrôler la conformité des statuts à la loi en vigueur (code de sortie 1 si erreur)."""
-    report = statutes.check(statutes_id, _day(on))
+    report = statutes.check(statutes_id, _day(on), employees=salaries)
     if as_json:
         typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
     else:
@@ -168,12 +185,12 @@ def params(on: OnOption = None) -> None:
     day = _day(on)
     values = statutes.law_parameters(day)
     table = Table(box=box.SIMPLE_HEAD)
-    for column in ("clé", "paramètre", "valeur", "depuis le", "référence", "vérifié"):
+    for column in ("clé", "paramètre", "valeur", "depuis le", "référence", "confiance"):
         table.add_column(column)
     for value in values:
         table.add_row(
             value.key, escape(value.label), value.text, f"{value.since:%d/%m/%Y}",
-            escape(value.reference), "oui" if value.verified else "à vérifier",
+            escape(value.reference), value.confidence,
         )  # fmt: skip
     console.print(table)
 

@@ -1,5 +1,6 @@
-"""``gouvernance surplus allocate 2027 --surplus "12 345,67" [--reserves] [--subsidies] [--rate]
-[--assembly] [--json]``: simulate the year-end surplus allocation on the capital register.
+"""``gouvernance surplus allocate 2027 --surplus "12 345,67" [--reserves] [--public-support]
+[--losses] [--rate] [--assembly] [--json]``: simulate the year-end surplus allocation on the
+capital register.
 
 A thin shell over ``services.surplus.simulate``, as the CLI's administrator; nothing is written.
 """
@@ -36,8 +37,20 @@ def allocate(
         str, typer.Option("--surplus", help="Excédent net de l'exercice (« 12 345,67 »).")
     ],
     reserves: Annotated[str, typer.Option("--reserves", help="Réserves avant affectation.")] = "0",
-    subsidies: Annotated[
-        str, typer.Option("--subsidies", help="Subventions publiques de l'exercice.")
+    support: Annotated[
+        str,
+        typer.Option(
+            "--public-support",
+            "--subsidies",
+            help="Subventions, encouragements et autres moyens financiers des collectivités "
+            "publiques, de leurs groupements et des associations (hors base de l'intérêt).",
+        ),
+    ] = "0",
+    losses: Annotated[
+        str,
+        typer.Option(
+            "--losses", help="Pertes antérieures non apurées (aucun intérêt s'il en reste)."
+        ),
     ] = "0",
     rate: Annotated[
         str | None,
@@ -54,13 +67,16 @@ def allocate(
     figures = (
         parse_amount(amount, field="--surplus"),
         parse_amount(reserves, field="--reserves"),
-        parse_amount(subsidies, field="--subsidies"),
+        parse_amount(support, field="--public-support"),
     )
+    unabsorbed = parse_amount(losses, field="--losses")
     asked = parse_rate(rate, "--rate") if rate is not None else None
     day = parse_day(assembly, "--assembly") if assembly is not None else None
     application = _open(database)
     try:
-        view = surplus.simulate(application.uows, _cli_actor(), fiscal_year, *figures, asked, day)
+        view = surplus.simulate(
+            application.uows, _cli_actor(), fiscal_year, *figures, asked, day, unabsorbed
+        )
     finally:
         application.close()
     if as_json:

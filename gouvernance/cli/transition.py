@@ -165,7 +165,7 @@ def _capital(r: TransitionReport) -> Table:
     table.add_row("valeur nominale d'une part", format_amount(capital.share_value))
     table.add_row("parts", str(capital.shares))
     table.add_row("[bold]capital projeté[/]", f"[bold]{format_amount(capital.total)}[/]")
-    table.add_row("dont collectivités publiques", format_amount(capital.public_bodies))
+    table.add_row("dont collectivités territoriales", format_amount(capital.public_bodies))
     table.add_row("part des collectivités", capital.public_share_text)
     table.add_row("plafond légal", format_share(capital.public_max))
     if capital.incomplete:

@@ -33,10 +33,11 @@ from gouvernance.cli.shell import (
 )
 from gouvernance.cli.shell import cli_actor as _cli_actor
 from gouvernance.cli.shell import fail as _fail
+from gouvernance.domain.calls.accounting import FecOptions
 from gouvernance.domain.calls.model import CallStatus, parse_method
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.money import format_cents, parse_amount, to_cents
-from gouvernance.services.ledger import calls, mandates, payments, treasury
+from gouvernance.services.ledger import calls, direct_debits, mandates, payments, treasury
 from gouvernance.services.ledger.ledger_views import (
     AllocationView,
     BalanceView,
@@ -897,16 +898,37 @@ def export_fec(
     end: Annotated[str, typer.Option("--end", help="Fin de la période (2027-12-31).")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Fichier ou dossier (défaut : nom réglementaire, ici)."),
+        typer.Option("--out", help="Fichier ou dossier (défaut : nom de l'extrait, ici)."),
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="utf-8 (défaut), iso-8859-15 ou ascii.")
+    ] = "utf-8",
+    defer: Annotated[
+        bool,
+        typer.Option("--defer", help="Porter au 487 les cotisations d'une période ultérieure."),
+    ] = False,
+    capital: Annotated[
+        bool, typer.Option("--capital", help="Inclure le capital (4562, 1012, 1013).")
+    ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Exporter les écritures comptables de la période (fichier des écritures comptables)."""
+    """Exporter les écritures de la période (extrait au format FEC) et sa notice descriptive."""
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
     _checked(out, (".txt",))
+    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
     with opened(database) as application:
-        document = treasury.export_fec(application.uows, _cli_actor(), first, last)
-    _save(document, out, "FEC")
+        document, notice = treasury.export_fec_files(
+            application.uows, _cli_actor(), first, last, options
+        )
+    written = _save(document, out, "FEC")
+    # Beside the file: its own name when it kept the export's, else « <name>-notice.txt ».
+    beside = (
+        written.with_name(notice.filename)
+        if written.name == document.filename
+        else written.with_name(f"{written.stem}-notice.txt")
+    )
+    write_document(notice.content, beside, "--out")
+    console.print(f"Notice descriptive : fichier {escape(str(beside))} écrit.", soft_wrap=True)
 
 
 @export_app.command("sepa")
@@ -918,14 +940,53 @@ def export_sepa(
     out: Annotated[
         Path | None, typer.Option("--out", help="Fichier .xml (ou dossier) à écrire.")
     ] = None,
+    schema: Annotated[
+        str,
+        typer.Option("--schema", help="pain.008.001.08 (par défaut) ou pain.008.001.02."),
+    ] = "pain.008.001.08",
     database: DatabaseOption = None,
 ) -> None:
-    """Écrire l'ordre de prélèvement SEPA (pain.008) de ce que doivent les membres mandatés."""
+    """Écrire l'ordre de prélèvement SEPA (pain.008) de ce que doivent les membres mandatés.
+
+    Chaque prélèvement est enregistré comme envoyé : un second export des mêmes appels
+    n'envoie rien. La date est un jour ouvré TARGET2, deux jours ouvrés après aujourd'hui au
+    moins."""
     day = parse_day(collection_date, "--collection-date")
     _checked(out, (".xml",))
     with opened(database) as application:
-        document = treasury.export_sepa(application.uows, _cli_actor(), day, batch)
+        document = treasury.export_sepa(application.uows, _cli_actor(), day, batch, schema)
     _save(document, out, "Ordre de prélèvement SEPA")
+
+
+@export_app.command("sepa-files")
+def list_sepa_files(database: DatabaseOption = None) -> None:
+    """Lister les ordres de prélèvement SEPA déjà remis à la banque."""
+    with opened(database) as application:
+        found = direct_debits.sepa_files(application.uows, _cli_actor())
+    table = _table(f"Ordres de prélèvement ({len(found)})")
+    for column in ("Identifiant", "Format", "Prélevé le", "Prélèvements", "Montant", "Émis par"):
+        table.add_column(column, no_wrap=True)
+    for view in found:
+        table.add_row(
+            escape(view.message_id), view.schema, _day(view.collection_date),
+            str(view.debit_count), format_cents(view.total_cents), escape(view.created_by),
+        )  # fmt: skip
+    console.print(table)
+
+
+@export_app.command("sepa-again")
+def sepa_again(
+    message_id: Annotated[str, typer.Argument(help="Identifiant de l'ordre (GV-…).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier .xml (ou dossier) à écrire.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Réécrire à l'identique un ordre de prélèvement déjà émis (aucun nouveau prélèvement)."""
+    _checked(out, (".xml",))
+    with opened(database) as application:
+        document = direct_debits.sepa_file(application.uows, _cli_actor(), message_id)
+    _save(document, out, "Ordre de prélèvement SEPA (copie)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -981,14 +1042,40 @@ def revoke_mandate(
     )
 
 
+@mandates_app.command("return")
+def debit_return(
+    call: Annotated[str, typer.Argument(help="Référence de l'appel prélevé (AC-…).")],
+    reason: Annotated[str, typer.Option("--reason", help="Motif ISO 20022 (AM04, AC04, MD01…).")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="rejet (avant règlement) ou retour (après).")
+    ] = "rejet",
+    on: Annotated[str | None, typer.Option("--on", help="Date (défaut : aujourd'hui).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Enregistrer le rejet ou le retour d'un prélèvement annoncé par la banque : l'appel
+    redevient à prélever, le mandat est marqué (suspendu si le motif l'interdit)."""
+    day = parse_day(on, "--on") if on else None
+    with opened(database) as application:
+        view = direct_debits.record_debit_return(
+            application.uows, _cli_actor(), call, reason, day, kind
+        )
+    console.print(
+        f"{view.kind_label.capitalize()} du prélèvement de {escape(view.call_reference)} "
+        f"({escape(view.member_code)}) enregistré : {escape(view.reason)}."
+        + (" Mandat suspendu : enregistrez un nouveau mandat." if view.mandate_suspended else ""),
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
 @mandates_app.command("list")
 def list_mandates(database: DatabaseOption = None) -> None:
     """Lister les mandats de prélèvement."""
     with opened(database) as application:
         found = mandates.list_mandates(application.uows, _cli_actor())
     table = _table(f"Mandats ({len(found)})")
-    for column in ("Membre", "RUM", "Signé le", "IBAN", "BIC", "Actif"):
-        table.add_column(column, no_wrap=True)
+    for column in ("Membre", "RUM", "Signé le", "IBAN", "BIC", "Actif", "Dernier retour"):
+        table.add_column(column, no_wrap=column != "Dernier retour")
     for view in found:
         table.add_row(
             escape(view.member_code),
@@ -996,7 +1083,10 @@ def list_mandates(database: DatabaseOption = None) -> None:
             _day(view.signed_on),
             f"…{view.iban[-4:]}",
             view.bic,
-            "oui" if view.active else "non",
+            f"suspendu le {_day(view.suspended_on)}"
+            if view.suspended_on
+            else ("oui" if view.active else "non"),
+            escape(view.last_return),
         )
     console.print(table)
 

@@ -74,7 +74,10 @@ class ScicKind(StrEnum):
     PRODUCER = "producer"
     BENEFICIARY = "beneficiary"
     VOLUNTEER = "volunteer"
+    # Collectivités territoriales, leurs groupements et établissements publics territoriaux:
+    # the only public persons under the 50 % cap (art. 19 septies al. 4).
     PUBLIC_BODY = "public_body"
+    OTHER_PUBLIC = "other_public"  # the State and other public persons: no cap
     PARTNER = "partner"
     FOUNDER = "founder"
 
@@ -88,7 +91,8 @@ _SCIC_LABELS = {
     ScicKind.PRODUCER: "producteurs",
     ScicKind.BENEFICIARY: "bénéficiaires habituels",
     ScicKind.VOLUNTEER: "bénévoles",
-    ScicKind.PUBLIC_BODY: "collectivités publiques",
+    ScicKind.PUBLIC_BODY: "collectivités territoriales",
+    ScicKind.OTHER_PUBLIC: "autres personnes publiques",
     ScicKind.PARTNER: "partenaires et soutiens",
     ScicKind.FOUNDER: "fondateurs",
 }
@@ -151,8 +155,11 @@ class MemberDraft:
             left_on=self.left_on,
         )
 
-    def problems(self, categories: set[str]) -> list[Problem]:
-        """Every reason this draft cannot be recorded, each naming its field."""
+    def problems(
+        self, categories: set[str], volunteers: frozenset[str] = frozenset()
+    ) -> list[Problem]:
+        """Every reason this draft cannot be recorded, each naming its field; ``volunteers``
+        are the categories of volunteers, who are natural persons (art. 19 septies)."""
         found = [
             Problem(problem, name)
             for name in _TEXT_FIELDS
@@ -179,6 +186,14 @@ class MemberDraft:
                 found.append(
                     Problem("une personne physique n'a pas de SIREN dans le registre", "siren")
                 )
+        if self.category in volunteers and self.kind is PersonKind.LEGAL:
+            found.append(
+                Problem(
+                    f"la catégorie « {self.category} » est celle des bénévoles : un associé "
+                    "bénévole est une personne physique (loi n° 47-1775, art. 19 septies)",
+                    "kind",
+                )
+            )
         if self.category not in categories:
             known = ", ".join(sorted(categories))
             found.append(
@@ -296,10 +311,12 @@ class Member:
         return any(f.fiscal_year == fiscal_year and f.kind is kind for f in self.facts)
 
 
-def check_draft(draft: MemberDraft, categories: set[str]) -> MemberDraft:
+def check_draft(
+    draft: MemberDraft, categories: set[str], volunteers: frozenset[str] = frozenset()
+) -> MemberDraft:
     """Normalise and validate a draft, raising every problem at once."""
     clean = draft.normalised()
-    problems = clean.problems(categories)
+    problems = clean.problems(categories, volunteers)
     if problems:
         raise InvalidInput(problems[0].message, field=problems[0].field, problems=problems)
     return clean

@@ -15,8 +15,10 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -64,6 +66,7 @@ from gouvernance.domain.calls.model import (
     Refund,
     Reminder,
 )
+from gouvernance.domain.calls.sepa import DebitReturn, ReturnKind, SentDebit, SepaFile
 from gouvernance.domain.facts import Fact, FactKind
 from gouvernance.domain.mail import MailKind, MailStatus, OutboxMessage
 from gouvernance.domain.members import Category, Member, PersonKind, ScicKind
@@ -349,6 +352,62 @@ mandates = Table(
     Column("bic", String(11), nullable=False),
     Column("debtor_name", String(70), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("last_return", String(200), nullable=False, server_default=""),  # 0010
+    Column("suspended_on", Date),  # 0010
+)
+
+# SEPA direct debits handed to the bank and those it gave back (migration 0010).
+sepa_files = Table(
+    "sepa_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(35), nullable=False, unique=True),
+    Column("schema", String(20), nullable=False),
+    Column("filename", String(100), nullable=False),
+    Column("collection_date", Date, nullable=False),
+    Column("debit_count", Integer, nullable=False),
+    Column("total_cents", Cents, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+sepa_debits = Table(
+    "sepa_debits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(35), ForeignKey("sepa_files.message_id"), nullable=False),
+    Column("call_reference", String(24), ForeignKey("calls.reference"), nullable=False, index=True),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("mandate_id", String(35), nullable=False),
+    Column("cents", Cents, nullable=False),
+    Column("sequence_type", String(4), nullable=False),
+    Column("collection_date", Date, nullable=False),
+    Column("sent_on", Date, nullable=False),
+    UniqueConstraint("message_id", "call_reference", name="uq_sepa_debits_file_call"),
+)
+
+sepa_debit_returns = Table(
+    "sepa_debit_returns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(35), nullable=False),
+    Column("call_reference", String(24), nullable=False),
+    Column("member_code", String(20), ForeignKey("members.code"), nullable=False, index=True),
+    Column("mandate_id", String(35), nullable=False),
+    Column("kind", _enum(ReturnKind, "sepa_return_kind"), nullable=False),
+    Column("reason_code", String(4), nullable=False),
+    Column("returned_on", Date, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    ForeignKeyConstraint(
+        ["message_id", "call_reference"],
+        ["sepa_debits.message_id", "sepa_debits.call_reference"],
+        name="fk_sepa_debit_returns_debit",
+    ),
+    UniqueConstraint("message_id", "call_reference", name="uq_sepa_debit_returns_file_call"),
 )
 
 capital_operations = Table(
@@ -619,6 +678,9 @@ APPEND_ONLY = (
     "reminders",
     "capital_operations",
     "refunds",
+    "sepa_files",
+    "sepa_debits",
+    "sepa_debit_returns",
 )
 
 _mapped = False
@@ -655,6 +717,9 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Refund, refunds)
     mapper_registry.map_imperatively(Reminder, reminders)
     mapper_registry.map_imperatively(Mandate, mandates)
+    mapper_registry.map_imperatively(SepaFile, sepa_files)
+    mapper_registry.map_imperatively(SentDebit, sepa_debits)
+    mapper_registry.map_imperatively(DebitReturn, sepa_debit_returns)
     mapper_registry.map_imperatively(CapitalOperation, capital_operations)
     mapper_registry.map_imperatively(Assembly, assemblies)
     mapper_registry.map_imperatively(RollEntry, assembly_roll)

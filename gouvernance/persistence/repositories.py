@@ -27,6 +27,7 @@ from gouvernance.domain.calls.model import (
     Refund,
     Reminder,
 )
+from gouvernance.domain.calls.sepa import DebitReturn, SentDebit, SepaFile
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.members import Category, Member, PersonKind
@@ -46,6 +47,9 @@ from gouvernance.persistence.orm import (
     payments,
     refunds,
     reminders,
+    sepa_debit_returns,
+    sepa_debits,
+    sepa_files,
     users,
 )
 from gouvernance.services.ports import CallFilter, MemberFilter, StoredResponse
@@ -554,3 +558,34 @@ class SqlLedger:
 
     def add_mandate(self, mandate: Mandate) -> None:
         self.session.add(mandate)
+
+    def add_sepa_file(self, file: SepaFile, debits: Sequence[SentDebit]) -> None:
+        self.session.add(file)
+        self.session.flush()
+        self.session.add_all(debits)
+
+    def sepa_files(self) -> Sequence[SepaFile]:
+        return self.session.scalars(select(SepaFile).order_by(sepa_files.c.id)).all()
+
+    def sepa_file(self, message_id: str) -> SepaFile | None:
+        query = select(SepaFile).where(sepa_files.c.message_id == message_id)
+        return self.session.scalars(query).one_or_none()
+
+    def sent_debits(
+        self, member_code: str | None = None, message_id: str | None = None
+    ) -> Sequence[SentDebit]:
+        query = select(SentDebit).order_by(sepa_debits.c.id)
+        if member_code is not None:
+            query = query.where(sepa_debits.c.member_code == member_code)
+        if message_id is not None:
+            query = query.where(sepa_debits.c.message_id == message_id)
+        return self.session.scalars(query).all()
+
+    def add_debit_return(self, debit_return: DebitReturn) -> None:
+        self.session.add(debit_return)
+
+    def debit_returns(self, member_code: str | None = None) -> Sequence[DebitReturn]:
+        query = select(DebitReturn).order_by(sepa_debit_returns.c.id)
+        if member_code is not None:
+            query = query.where(sepa_debit_returns.c.member_code == member_code)
+        return self.session.scalars(query).all()

@@ -86,7 +86,7 @@ def test_a_new_association_registers_itself_and_issues_its_calls_without_the_dem
 
     fec = client.get("/exports/fec?start=2027-01-01&end=2027-12-31", headers=admin)
     assert fec.status_code == 200, fec.text
-    assert "443061841FEC20271231.txt" in fec.headers["content-disposition"]
+    assert "443061841-extrait-FEC-20270101-20271231.txt" in fec.headers["content-disposition"]
     header = fec.content.decode("utf-8-sig").splitlines()[0]
     assert len(header.split("|")) == 18
 
@@ -97,7 +97,7 @@ def test_a_new_association_registers_itself_and_issues_its_calls_without_the_dem
         headers=admin,
     )  # fmt: skip
     assert mandate.status_code == 200, mandate.text
-    sepa = client.get("/exports/sepa?collection_date=2027-01-10", headers=admin)
+    sepa = client.get("/exports/sepa?collection_date=2027-01-11", headers=admin)
     assert sepa.status_code == 200, sepa.text
     assert b"FR72ZZZ123456" in sepa.content
     assert b"Pole Cooperatif du Ventoux" in sepa.content  # the SEPA character set: no accents

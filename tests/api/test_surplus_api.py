@@ -94,7 +94,7 @@ def test_a_member_or_a_scrutineer_may_not_simulate(
         ({"surplus": "1000", "interest_rate": "deux"}, "interest_rate", "part illisible"),
         ({"surplus": 1000.5}, "surplus", "entre guillemets"),
         ({"surplus": "1000", "assembly_date": "2024-12-01"}, "assembly_date", "après la clôture"),
-        ({"surplus": "1000", "public_subsidies": "-1"}, "public_subsidies", "négatif"),
+        ({"surplus": "1000", "public_support": "-1"}, "public_support", "négatif"),
     ],
 )
 def test_a_refused_simulation_says_why_in_french(

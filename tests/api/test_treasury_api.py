@@ -169,12 +169,13 @@ def test_the_calls_and_payments_export_as_xlsx(client: TestClient, treasurer: He
     assert response.status_code == 200, response.text
     assert _attachment(response) == "appels.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert sheet is not None and sheet.max_row == 22
+    assert sheet is not None and sheet.max_row == 23  # header, 21 calls, totals row
+    assert sheet.auto_filter.ref == "A1:N22" and sheet.freeze_panes == "A2"
     payments = client.get("/exports/payments", params={"format": "xlsx"}, headers=treasurer)
     assert payments.status_code == 200
     assert _attachment(payments) == "paiements.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(payments.content)).active
-    assert book is not None and book.max_row == 2
+    assert book is not None and book.max_row == 3  # header, VALLON's payment, totals row
     as_csv = client.get("/exports/payments", headers=treasurer)
     assert "VALLON" in as_csv.content.decode("utf-8-sig")
     odd = client.get("/exports/calls", params={"format": "ods"}, headers=treasurer)
@@ -205,6 +206,23 @@ def test_the_fec_export_has_the_eighteen_columns_and_balances(
     debit = sum(int(line[11].replace(",", "")) for line in lines)
     credit_total = sum(int(line[12].replace(",", "")) for line in lines)
     assert debit == credit_total == 687140 + 126250 + 4890
+    assert "-extrait-FEC-20270101-20271231" in _attachment(response)
+    mistral = [line for line in lines if line[6] == "MISTRAL"]
+    assert {line[13] for line in mistral} == {"AAA"}  # the call and its payment, lettered
+    notice = client.get(
+        "/exports/fec/notice",
+        params={"start": "2027-01-01", "end": "2027-12-31", "defer": "true"},
+        headers=treasurer,
+    )
+    assert notice.status_code == 200, notice.text
+    assert _attachment(notice).endswith("-notice.txt")
+    assert "Produits constatés d'avance (487) : oui" in notice.text
+    ebcdic = client.get(
+        "/exports/fec",
+        params={"start": "2027-01-01", "end": "2027-12-31", "encoding": "ebcdic"},
+        headers=treasurer,
+    )
+    assert (ebcdic.status_code, _error(ebcdic)["field"]) == (422, "encoding")
     reversed_period = client.get(
         "/exports/fec", params={"start": "2027-12-31", "end": "2027-01-01"}, headers=treasurer
     )
@@ -313,9 +331,9 @@ def test_the_sepa_file_debits_what_members_with_a_mandate_still_owe(
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/xml")
-    assert _attachment(response) == "prelevements-2027-03-05.xml"
+    assert _attachment(response).startswith("prelevements-2027-03-05-")
     xml = response.content.decode()
-    assert "pain.008.001.02" in xml
+    assert "pain.008.001.08" in xml
     for rum in ("PTCE-ALPILLES-MISTRAL-001", "PTCE-ALPILLES-GARRIGUE-001", "RUM-2027-0042"):
         assert rum in xml
     assert MEMBER_IBAN in xml
@@ -348,8 +366,9 @@ def test_every_ledger_endpoint_is_documented_under_its_french_tag(client: TestCl
         for operation in operations.values()
         if set(operation["tags"]) & {"appels", "paiements", "trésorerie"}
     ]
-    # 25 endpoints of the ledger, 2 of refunds (paiements), 6 of bank statements (trésorerie).
-    assert len(tagged) == 33
+    # 26 endpoints of the ledger (the FEC's notice included), 2 of refunds (paiements), 6 of
+    # bank statements (trésorerie).
+    assert len(tagged) == 34
     assert all(operation.get("summary") for _, operation in tagged)
     issue = schema["paths"]["/calls/batches"]["post"]
     assert {"200", "201"} <= set(issue["responses"])

@@ -92,11 +92,11 @@ def test_the_treasurer_issues_a_batch_from_its_preview_records_a_payment_and_get
     desk.check("tresorier-compte-membre")
 
     page.get_by_role("navigation", name="Trésorerie").get_by_role("link", name="Exports").click()
-    expect(page.get_by_label("Du")).to_have_value("2026-01-01")
+    expect(page.locator("#champ-debut")).to_have_value("2026-01-01")
     desk.check("tresorier-exports")
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger le FEC").click()
-    assert download.value.suggested_filename.endswith("FEC20261231.txt")
+    assert download.value.suggested_filename.endswith("-extrait-FEC-20260101-20261231.txt")
     path = download.value.path()
     content = path.read_text(encoding="utf-8")
     assert content.startswith("JournalCode|JournalLib|EcritureNum")

@@ -106,5 +106,6 @@ def test_the_guided_tour_prints_the_figures_the_readme_announces(
     assert loaded.exit_code == 0, loaded.output
     lines = [line for block in _blocks("## Visite guidée") for line in _lines(block)]
     assert _run(lines, database_url, monkeypatch) >= 30
-    assert (reader / "843167024FEC20261231.txt").exists()
+    assert (reader / "843167024-extrait-FEC-20260101-20261231.txt").exists()
+    assert (reader / "843167024-extrait-FEC-20260101-20261231-notice.txt").exists()
     assert (reader / "pv.pdf").read_bytes().startswith(b"%PDF")

@@ -109,9 +109,11 @@ def test_an_unknown_schedule_or_export_format_exits_1_in_french(
 def test_schedules_lists_the_demo_and_the_example_grids() -> None:
     result = runner.invoke(app, ["schedules"])
     assert result.exit_code == 0, result.output
-    for schedule_id in ("demo-forfait", "exemple-federation", "exemple-confederation"):
+    for schedule_id in (
+        "demo-forfait", "exemple-federation", "exemple-confederation", "exemple-quote-part-ptce"
+    ):  # fmt: skip
         assert schedule_id in result.output
-    assert "6 barème(s) lu(s) sans erreur" in result.output
+    assert "7 barème(s) lu(s) sans erreur" in result.output
 
 
 def test_schedules_exits_1_naming_the_file_and_key_of_a_bad_schedule(
@@ -125,3 +127,15 @@ def test_schedules_exits_1_naming_the_file_and_key_of_a_bad_schedule(
     assert result.exit_code == 1
     assert "faux.yaml : fee.amount :" in flat(result.output)
     assert "entre guillemets" in flat(result.output)
+
+
+def test_simulate_explains_a_producers_quote_part_of_the_ptce_example(
+    demo_database: list[str],
+) -> None:
+    result = runner.invoke(
+        app, ["simulate", "exemple-quote-part-ptce", "--explain", "MISTRAL", *demo_database]
+    )
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert f"quote-part de 1{NNBSP}000,00{NBSP}€ répartie entre" in text
+    assert "de bénéfices, soit" in text

@@ -132,3 +132,33 @@ def test_law_cap_explains_the_2025_cap() -> None:
     assert text.startswith("4,80 %")
     assert "moyenne du TMO des années 2022 à 2024" in text
     assert "= 2,80 %, majorée de 2 % = 4,80 %" in text
+
+
+@pytest.fixture
+def sa_statutes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo statutes as a SCIC SA valid from 2015, following the SA preset."""
+    text = DEMO.read_text(encoding="utf-8").replace("legal_form: scic_sas", "legal_form: scic_sa")
+    text = re.sub(r"valid_from: \S+", "valid_from: 2015-01-01", text)
+    text = text.replace("preset: scic_sas", "preset: scic_sa")
+    (tmp_path / "statuts.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(scic_rules.STATUTES_VARIABLE, str(tmp_path))
+
+
+@pytest.mark.usefixtures("sa_statutes")
+def test_statutes_show_applies_the_2019_switch_of_the_fiscal_year_given() -> None:
+    # closing on 30 June: the first closing after 19/07/2019 is 30/06/2020
+    result = run(
+        "statutes", "show", "demo-statuts-scic", "--on", "16/12/2019", "--exercice", "01/07"
+    )
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "ici l'exercice ouvert le 01/07 et clos le 30/06/2020" in text
+    assert "tenue avant cette clôture, suit l'ancienne règle" in text
+    calendar = flat(run("statutes", "show", "demo-statuts-scic", "--on", "15/06/2020").output)
+    assert "clos le 31/12/2019" in calendar and "suit la nouvelle règle" in calendar
+
+
+def test_statutes_show_refuses_a_fiscal_year_start_that_is_not_a_day() -> None:
+    result = run("statutes", "show", "demo-statuts-scic", "--exercice", "31/02")
+    assert result.exit_code != 0
+    assert "exercice" in flat(result.output)

@@ -284,7 +284,7 @@ def test_exports_write_the_calls_the_payments_and_the_fec_file(
     ok("export", "calls", "--out", str(as_csv), "--year", "2027", *db)
     assert MISTRAL_CALL in as_csv.read_text("utf-8-sig")
     ok("export", "calls", "--out", str(as_xlsx), *db)
-    assert openpyxl.load_workbook(as_xlsx).active.max_row == 22  # header and 21 calls
+    assert openpyxl.load_workbook(as_xlsx).active.max_row == 23  # header, 21 calls, total
     paid = tmp_path / "paiements.csv"
     ok("export", "payments", "--out", str(paid), *db)
     assert "RG-2027-0001" in paid.read_text("utf-8-sig")
@@ -293,8 +293,17 @@ def test_exports_write_the_calls_the_payments_and_the_fec_file(
     assert "le fichier doit finir par .csv ou .xlsx" in flat(wrong.output)
     written = ok("export", "fec", "--start", "2027-01-01", "--end", "31/12/2027",
                  "--out", str(tmp_path), *db)  # fmt: skip
-    (fec,) = tmp_path.glob("*FEC20271231.txt")
+    (fec,) = tmp_path.glob("*-extrait-FEC-20270101-20271231.txt")
     assert fec.name in flat(written)
+    (notice,) = tmp_path.glob("*-extrait-FEC-20270101-20271231-notice.txt")
+    assert notice.read_text("utf-8").startswith(f"Notice descriptive du fichier {fec.name}")
+    latin = ok("export", "fec", "--start", "2027-01-01", "--end", "2027-12-31", "--encoding",
+               "iso-8859-15", "--defer", "--out", str(tmp_path / "latin.txt"), *db)  # fmt: skip
+    assert "latin-notice.txt" in flat(latin)
+    assert (tmp_path / "latin.txt").read_bytes().decode("iso-8859-15").startswith("JournalCode|")
+    ebcdic = run("export", "fec", "--start", "2027-01-01", "--end", "2027-12-31",
+                 "--encoding", "cp500", *db)  # fmt: skip
+    assert ebcdic.exit_code == 1 and "EBCDIC" in flat(ebcdic.output)
     header = fec.read_text("utf-8").splitlines()[0]
     assert header.startswith("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum")
     assert MISTRAL_CALL in fec.read_text("utf-8")

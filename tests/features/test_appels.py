@@ -772,6 +772,21 @@ def les_lignes_de_la_piece(tresorerie: Tresorerie, piece: str, datatable: list[l
     assert lues == attendues, "\n".join(lignes_du_fec(tresorerie))
 
 
+@then(etape("les lignes du compte {compte} sont lettrées ainsi :"))
+def le_lettrage_du_compte(tresorerie: Tresorerie, compte: str, datatable: list[list[str]]) -> None:
+    lues = [
+        (e["PieceRef"], e["CompAuxNum"], e["Debit"], e["Credit"], e["EcritureLet"], e["DateLet"])
+        for e in ecritures_du_fec(tresorerie)
+        if e["CompteNum"] == compte
+    ]
+    attendues = [
+        (t["pièce"], t["compte auxiliaire"], t["débit"], t["crédit"], t["lettre"],
+         t["date de lettrage"])
+        for t in tableau(datatable)
+    ]  # fmt: skip
+    assert lues == attendues, "\n".join(lignes_du_fec(tresorerie))
+
+
 @when("j'exporte les appels en CSV")
 def exporter_les_appels(app: Application, tresorerie: Tresorerie, tentative: Tentative) -> None:
     tresorerie.document = tentative.essayer(
@@ -835,7 +850,7 @@ def exporter_le_prelevement(
     )
 
 
-_PAIN = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
+_PAIN = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"}
 
 
 def xml_sepa(tresorerie: Tresorerie, tentative: Tentative) -> ET.Element:

@@ -50,16 +50,22 @@ from gouvernance.domain.scic.statutes import Statutes
 from gouvernance.domain.users import SYSTEM, Actor, Role
 from gouvernance.persistence.orm import assembly_votes
 from gouvernance.services import clock
-from gouvernance.services.assembly import assemblies
+from gouvernance.services.assembly import assemblies, minutes
 from gouvernance.services.contributions import fees
 from gouvernance.services.ledger import calls, payments
 from gouvernance.services.organisation import setup
+from gouvernance.services.printing.documents import typo
 from gouvernance.services.registry import members
 from gouvernance.services.scic import capital, scic_rules
 
 pytestmark = pytest.mark.usefixtures("app")
 
-scenarios("assemblee.feature", "assemblee_abstentions.feature", "assemblee_association.feature")
+scenarios(
+    "assemblee.feature",
+    "assemblee_abstentions.feature",
+    "assemblee_association.feature",
+    "assemblee_regles.feature",
+)
 
 CONSEIL = Actor(username="bureau", role=Role.BOARD)
 SCRUTATEUR = Actor(username="sylvie", role=Role.SCRUTINEER)
@@ -187,6 +193,14 @@ def les_statuts(app: Application, seance: Seance, docstring: str) -> None:
     )
     seance.statuts = scic_rules.list_statutes()[0]
     capital.choose_statutes(app.uows, SYSTEM, seance.statuts.id)
+
+
+@given(etape("l'exercice de l'organisation s'ouvre le {ouverture}"))
+def exercice_ouvert_le(app: Application, ouverture: str) -> None:
+    """« 01/07 » : l'exercice va du 1er juillet au 30 juin."""
+    setup.set_organisation(
+        app.uows, SYSTEM, setup.organisation_changes({"fiscal_year_start": ouverture})
+    )
 
 
 @given(etape("nous sommes le {jour:Date}"))
@@ -548,6 +562,31 @@ def l_explication_contient(app: Application, seance: Seance, numero: int, docstr
     lignes = resolution(app, seance, numero).explanation
     for attendue in docstring.strip().splitlines():
         assert insecables(attendue.strip()) in lignes, "\n".join(lignes)
+
+
+@then(etape("une ligne de l'explication de la résolution {numero:d} contient :"))
+def une_ligne_contient(app: Application, seance: Seance, numero: int, docstring: str) -> None:
+    """Chaque ligne attendue est le début ou un morceau d'une ligne de l'explication (la
+    référence complète d'un article peut se compléter sans changer la règle)."""
+    lignes = resolution(app, seance, numero).explanation
+    for attendue in docstring.strip().splitlines():
+        assert any(insecables(attendue.strip()) in ligne for ligne in lignes), "\n".join(lignes)
+
+
+@then("la convocation avertit que les statuts ne sont pas conformes à la loi :")
+def la_convocation_avertit(app: Application, seance: Seance, docstring: str) -> None:
+    """L'avertissement figé à la convocation (la commande et l'API le disent aussitôt)."""
+    constats = assemblies.assembly_view(app.uows, CONSEIL, seance.code).rules.unlawful
+    for attendu in docstring.strip().splitlines():
+        assert any(insecables(attendu.strip()) in c for c in constats), "\n".join(constats)
+
+
+@then("le procès-verbal constate :")
+def le_proces_verbal_constate(app: Application, seance: Seance, docstring: str) -> None:
+    """Les règles du procès-verbal, espacées à la française (insécables avant « : ; »)."""
+    regles = minutes.content(app.uows, SCRUTATEUR, seance.code).rules
+    for attendu in docstring.strip().splitlines():
+        assert any(typo(insecables(attendu.strip())) in r for r in regles), "\n".join(regles)
 
 
 @then(etape("la règle de la résolution {numero:d} dit « {texte} »"))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from etapes_fr import Tentative, avec_espaces_insecables, etape, lire_date, tableau
 from pytest_bdd import given, scenarios, then, when
 
@@ -63,6 +64,43 @@ def statuts_choisis(app: Application, registre: Registre, docstring: str) -> Non
     setup.set_organisation(app.uows, SYSTEM, organisation)
     statuts = scic_rules.list_statutes()[0]
     capital.choose_statutes(app.uows, SYSTEM, statuts.id)
+
+
+@given(etape("dans les statuts, « {cle} » vaut « {valeur} »"))
+def cle_des_statuts(registre: Registre, cle: str, valeur: str) -> None:
+    """« capital.minimum » vaut « 1 000,00 » : le fichier des statuts est réécrit, relu ensuite."""
+    fichier = registre.dossier / "statuts.yaml"
+    document = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    *chemin, derniere = cle.split(".")
+    cible = document
+    for partie in chemin:
+        cible = cible[partie]
+    cible[derniere] = yaml.safe_load(valeur)
+    fichier.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+
+
+@given(
+    etape(
+        "les statuts ont aussi la catégorie « {libelle} » de type {nature} pour la catégorie "
+        "du registre {code_registre}"
+    )
+)
+def categorie_ajoutee(registre: Registre, libelle: str, nature: str, code_registre: str) -> None:
+    fichier = registre.dossier / "statuts.yaml"
+    document = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    document["categories"].append(
+        {"code": code_registre, "label": libelle, "kind": nature, "registry": [code_registre]}
+    )
+    fichier.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+
+
+@given(etape("{code}, « {nom} », personne morale de la catégorie du registre {categorie}"))
+def membre_seul(app: Application, code: str, nom: str, categorie: str) -> None:
+    brouillon = MemberDraft(
+        kind=PersonKind.LEGAL, category=categorie, joined_on=date(2019, 3, 1), name=nom,
+        siren=siren_valide(90), code=code,
+    )  # fmt: skip
+    members.create_member(app.uows, TRESORIERE, brouillon)
 
 
 def siren_valide(rang: int) -> str:

@@ -27,13 +27,14 @@ from pytest_bdd import given, scenarios, then, when
 from gouvernance.domain.facts import FactKind, check_fact, parse_fact_kind
 from gouvernance.domain.fees.documents import parse_schedule_text
 from gouvernance.domain.fees.engine import Assessment, Payer, assess
+from gouvernance.domain.fees.quote_part import compute_pools
 from gouvernance.domain.fees.schedule import FeeSchedule, RuleError
 from gouvernance.domain.members import default_categories
 from gouvernance.domain.money import parse_amount, parse_number
 
 SOURCE = "cotisations.feature"
 
-scenarios("cotisations.feature", "cotisations_erreurs.feature")
+scenarios("cotisations.feature", "cotisations_erreurs.feature", "cotisations_quote_part.feature")
 
 
 # --- État d'un scénario -----------------------------------------------------------------------
@@ -119,7 +120,31 @@ def les_membres(calcul: Calcul, datatable: list[list[str]]) -> None:
 def calculer(calcul: Calcul, code: str) -> None:
     assert calcul.bareme is not None, "le scénario n'a pas donné de barème"
     assert code in calcul.membres, f"{code} n'est pas dans le tableau des membres"
-    calcul.resultat = assess(calcul.bareme, calcul.membres[code])
+    # Une quote-part se répartit entre tous les membres du tableau : sans quote-part, rien change.
+    groupe = compute_pools(calcul.bareme, list(calcul.membres.values()))
+    calcul.resultat = assess(calcul.bareme, calcul.membres[code], groupe)
+
+
+def _toutes(calcul: Calcul) -> dict[str, Assessment]:
+    assert calcul.bareme is not None, "le scénario n'a pas donné de barème"
+    groupe = compute_pools(calcul.bareme, list(calcul.membres.values()))
+    return {code: assess(calcul.bareme, m, groupe) for code, m in calcul.membres.items()}
+
+
+@then("la répartition donne :")
+def la_repartition_donne(calcul: Calcul, datatable: list[list[str]]) -> None:
+    attendu = {ligne["code"]: parse_amount(ligne["cotisation"]) for ligne in tableau(datatable)}
+    assert {code: a.amount for code, a in _toutes(calcul).items()} == attendu
+
+
+@then(etape("les parts de la quote-part font exactement {montant:Montant}"))
+def les_parts_font(calcul: Calcul, montant: Decimal) -> None:
+    parts = [
+        a.amount
+        for code, a in _toutes(calcul).items()
+        if a.amount is not None and calcul.membres[code].category in ("producer", "partner")
+    ]
+    assert sum(parts, Decimal(0)) == montant
 
 
 @then(etape("la cotisation est de {montant:Montant}"))

@@ -165,7 +165,8 @@ def souscription_de_plus(
 _SIMULER = (
     r"(?P<qui>le conseil|la trésorière|un adhérent) simule l'affectation de l'excédent "
     r"(?P<annee>\d{4}) de (?P<excedent>.+?), réserves (?P<reserves>.+?), "
-    r"subventions (?P<subventions>.+?)(?:, au taux de (?P<taux>.+))?"
+    r"(?:subventions|aides publiques et associatives) (?P<subventions>.+?)"
+    r"(?:, pertes antérieures non apurées (?P<pertes>.+?))?(?:, au taux de (?P<taux>.+))?"
 )
 
 
@@ -179,6 +180,7 @@ def simuler(
     reserves: str,
     subventions: str,
     taux: str | None,
+    pertes: str | None,
 ) -> None:
     rate: Fraction | None = None if taux is None else parse_share(taux, "taux", "scénario")
     simulation.tentative.essayer(
@@ -190,6 +192,8 @@ def simuler(
             parse_amount(reserves),
             parse_amount(subventions),
             rate,
+            None,
+            parse_amount(pertes or "0"),
         )
     )
 

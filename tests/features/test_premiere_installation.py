@@ -163,7 +163,8 @@ def sepa(terminal: Terminal, jour: str, montant: str, code: str) -> None:
     )  # fmt: skip
     terminal.reussit("export", "sepa", "--collection-date", jour)
     day, month, year = jour.split("/")
-    xml = (terminal.dossier / f"prelevements-{year}-{month}-{day}.xml").read_text("utf-8")
+    (fichier,) = terminal.dossier.glob(f"prelevements-{year}-{month}-{day}-*.xml")
+    xml = fichier.read_text("utf-8")
     assert f'<InstdAmt Ccy="EUR">{montant.replace(",", ".")}</InstdAmt>' in xml
     assert "FR72ZZZ123456" in xml
 

@@ -104,10 +104,33 @@ def poids_des_colleges(etat: Statuts, poids: str) -> None:
         etat.document["colleges"][rang]["weight"] = valeur
 
 
-def controler(etat: Statuts, dossier: Path, jour: date, capital: CapitalPicture | None) -> None:
+def controler(
+    etat: Statuts,
+    dossier: Path,
+    jour: date,
+    capital: CapitalPicture | None,
+    salaries: bool | None = None,
+) -> None:
     texte = yaml.safe_dump(etat.document, allow_unicode=True, sort_keys=False)
     (dossier / "statuts.yaml").write_text(texte, encoding="utf-8")
-    etat.rapport = statutes.check(etat.document["id"], jour, capital)
+    etat.rapport = statutes.check(etat.document["id"], jour, capital, employees=salaries)
+
+
+@when(
+    etape("le conseil contrôle les statuts au {jour:Date} pour une organisation qui a des salariés")
+)
+def controle_avec_salaries(etat: Statuts, dossiers: Path, jour: date) -> None:
+    controler(etat, dossiers, jour, None, salaries=True)
+
+
+@when(
+    etape(
+        "le conseil contrôle les statuts au {jour:Date} pour une organisation "
+        "qui n'a pas de salariés"
+    )
+)
+def controle_sans_salaries(etat: Statuts, dossiers: Path, jour: date) -> None:
+    controler(etat, dossiers, jour, None, salaries=False)
 
 
 @when(etape("le conseil contrôle les statuts au {jour:Date}"))
@@ -118,7 +141,7 @@ def controle(etat: Statuts, dossiers: Path, jour: date) -> None:
 @when(
     etape(
         "le conseil contrôle les statuts au {jour:Date} avec un capital de {total:Montant} "
-        "dont {publics:Montant} aux collectivités publiques"
+        "dont {publics:Montant} aux collectivités territoriales"
     )
 )
 def controle_avec_capital(
@@ -181,8 +204,8 @@ def non_conformes(etat: Statuts) -> None:
 
 
 @when(etape("on demande le plafond de l'intérêt aux parts pour une assemblée tenue en {annee:d}"))
-def plafond(etat: Statuts, annee: int) -> None:
-    etat.plafond = statutes.interest_cap(annee)
+def plafond(etat: Statuts, tentative: Tentative, annee: int) -> None:
+    etat.plafond = tentative.essayer(lambda: statutes.interest_cap(annee))
 
 
 @then(etape("le plafond est de « {taux} »"))
@@ -205,10 +228,37 @@ def explication(etat: Statuts, docstring: str) -> None:
     assert etat.plafond.explain() == texte_babel(docstring)
 
 
-@when(etape("on lit la règle de l'assemblée générale ordinaire d'une SCIC SA au {jour:Date}"))
-def regle_sa(etat: Statuts, jour: date) -> None:
+@when(
+    etape(
+        "on lit la règle de l'assemblée générale {genre} d'une SCIC SA au {jour:Date} "
+        "pour un exercice ouvert le {jour_ouverture:d}/{mois_ouverture:d}"
+    )
+)
+def regle_sa(
+    etat: Statuts, genre: str, jour: date, jour_ouverture: int, mois_ouverture: int
+) -> None:
+    presets = scic_rules.load_presets()[0].for_fiscal_year(jour_ouverture, mois_ouverture)
+    kind = {"ordinaire": "ordinary", "extraordinaire": "extraordinary"}[genre]
+    etat.regle = presets.rules(LegalForm.SCIC_SA, jour)[kind]
+
+
+@then("la référence de la règle est :")
+def reference_de_la_regle(etat: Statuts, docstring: str) -> None:
+    assert etat.regle is not None
+    assert etat.regle.reference == docstring.strip()
+
+
+@then(etape("les quorums sont « {quorums} »"))
+def quorums(etat: Statuts, quorums: str) -> None:
+    assert etat.regle is not None
+    lus = [str(c.quorum) for c in etat.regle.convocations]
+    assert " puis ".join(lus) == quorums
+
+
+@when(etape("on demande les règles d'assemblée d'une SCIC SAS au {jour:Date}"))
+def regles_sas(tentative: Tentative, jour: date) -> None:
     presets, _, _ = scic_rules.load_presets()
-    etat.regle = presets.rules(LegalForm.SCIC_SA, jour)["ordinary"]
+    tentative.essayer(lambda: presets.rules(LegalForm.SCIC_SAS, jour))
 
 
 @then(parsers.re(SORT))

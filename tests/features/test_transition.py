@@ -175,7 +175,9 @@ def capital(transition: Transition, total: object, parts: int) -> None:
 
 
 @then(
-    etape("les collectivités publiques en détiennent {montant:Montant}, soit {part} ({fraction})")
+    etape(
+        "les collectivités territoriales en détiennent {montant:Montant}, soit {part} ({fraction})"
+    )
 )
 def part_publique(transition: Transition, montant: object, part: str, fraction: str) -> None:
     projection = transition.rapport().capital

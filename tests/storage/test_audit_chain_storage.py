@@ -343,16 +343,18 @@ def test_each_accounting_export_carries_the_head_of_the_log_when_it_was_made(
         treasury.export_payments(ledger.uows, TREASURER, "csv"),
         treasury.export_payments(ledger.uows, TREASURER, "xlsx"),
         treasury.export_fec(ledger.uows, TREASURER, date(2027, 1, 1), date(2027, 12, 31)),
-        treasury.export_sepa(ledger.uows, TREASURER, date(2027, 3, 5)),
     ]
     assert [d.journal for d in documents] == [now] * len(documents)
+    # A SEPA file records its debits as sent, audited: the head it carries covers its emission.
+    sepa = treasury.export_sepa(ledger.uows, TREASURER, date(2027, 3, 5))
+    assert sepa.journal is not None and sepa.journal.number == now.number + 1
+    assert sepa.journal.digest in sepa.content.decode("utf-8")
     calls_book = openpyxl.load_workbook(io.BytesIO(documents[1].content))
     assert calls_book.sheetnames == ["Appels", "Journal"]
     assert calls_book["Journal"]["B3"].value == now.digest
     fec = documents[4].content.decode("utf-8").splitlines()
     assert {line.count("|") for line in fec} == {17}  # 18 columns on every line, nothing else
-    assert now.digest in documents[5].content.decode("utf-8")
     setup.add_category(ledger.uows, SYSTEM, "ressourcerie", "Ressourcerie")
     later = treasury.export_calls(ledger.uows, TREASURER, "csv").journal
-    assert later is not None and later.number == now.number + 1
+    assert later is not None and later.number == now.number + 2
     assert audit_chain.verify(ledger.uows, BOARD, f"{now.number}:{now.digest[:16]}").intact

@@ -8,6 +8,7 @@ present, one represented, one blank proxy."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -109,9 +110,8 @@ def test_the_minutes_hold_the_attendance_the_quorum_and_the_explained_result(
     resolution = result.resolutions[0]
     assert (resolution.headcount.for_, resolution.headcount.against) == (4, 1)
     assert "Résolution 1 — Modification des statuts" in page
-    assert "Résultat\u00a0: 80\u00a0% des voix en faveur" in page
-    assert "Décompte\u00a0: 4 pour, 1 contre, 0 abstention, 0 blanc, 0 nul." in page
-    assert "Résolution adoptée." in page
+    assert page.count("Résolution adoptée.") == 1  # the result, stated once
+    assert "des voix en faveur" not in page
     for line in resolution.explanation:
         assert typo(line) in page
     assert "Projet de procès-verbal" not in page
@@ -225,4 +225,55 @@ def test_the_counts_of_the_minutes_agree_with_their_numbers(
 
     page = _text(app, SCRUTINEER, assembly)
 
-    assert "Décompte\u00a0: 1 pour, 0 contre, 2 abstentions, 0 blanc, 1 nul." in page
+    resolution = re.sub(r"<td[^>]*>", "<td>", page[page.index("Résolution 2 — Cotisation") :])
+    # pour, contre, abstentions, blancs et nuls, base: the figures, once, in the table
+    assert "<td>1</td><td>0</td><td>2</td><td>1</td><td>1</td>" in resolution
+    assert resolution.count("Résolution adoptée.") == 1
+
+
+def test_a_rejected_resolution_quotes_its_text_instead_of_stating_it_as_done(
+    app: Application, assembly: str
+) -> None:
+    text = "L'assemblée élit Mme Anne Essai au conseil d'administration."
+    assemblies.add_resolution(
+        app.uows, BOARD, assembly, title="Élection", text=text, method=Method.OPEN
+    )
+    for voter in ("M1", "M2", "M3"):
+        assemblies.cast_ballot(app.uows, SCRUTINEER, assembly, 2, voter, Choice.AGAINST)
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+
+    page = _text(app, SCRUTINEER, assembly)
+    resolution = page[page.index("Résolution 2 — Élection") :]
+
+    assert f"Texte soumis au vote, non adopté\u00a0: «\u00a0{text}" in resolution
+    assert f"<p>{text}</p>" not in resolution
+    assert resolution.count("Résolution rejetée.") == 1
+    assert "Résolution adoptée." not in resolution
+
+
+def test_the_organisations_president_signs_with_the_title_as_registered_and_no_login_is_printed(
+    app: Application, assembly: str
+) -> None:
+    setup.set_organisation(
+        app.uows,
+        SYSTEM,
+        Organisation(
+            name="Association Essai",
+            legal_form="association",
+            rna="W133001234",
+            president_name="Anne Essai",
+            president_title="Présidente",
+        ),
+    )
+    assemblies.close_assembly(app.uows, SCRUTINEER, assembly)
+    assemblies.sign_minutes(app.uows, SCRUTINEER, assembly, SignatoryRole.PRESIDENT, "Anne Essai")
+    assemblies.sign_minutes(app.uows, SCRUTINEER, assembly, SignatoryRole.SECRETARY, "Bruno Essai")
+
+    page = _text(app, SCRUTINEER, assembly)
+
+    assert "Signé par Anne Essai, Présidente, président de séance, le " in page
+    assert "Signé par Bruno Essai, secrétaire, le " in page  # not the registered president
+    assert "signature enregistrée par le compte scrutateur" in page
+    assert "Enregistrée dans Gouvernance le " in page
+    assert "par le compte bureau" in page
+    assert "cli:" not in page

@@ -216,7 +216,7 @@ def test_a_result_just_short_of_two_thirds_never_prints_like_the_threshold() -> 
     )
     assert result.outcome is Outcome.REJECTED
     assert result.explanation[-2:] == (
-        pct("Résultat : 23333 pour sur 35000 voix exprimées, soit ≈ 66,666 %"),
+        pct("Résultat : 23\u202f333 pour sur 35\u202f000 voix exprimées, soit ≈ 66,666 %"),
         pct("Majorité requise : au moins les deux tiers des voix exprimées (≈ 66,667 %) → rejetée"),
     )
     assert share_text(result, Fraction(23333, 35000)) == pct("≈ 66,666 %")
@@ -231,7 +231,7 @@ def test_a_result_just_above_half_never_prints_like_the_threshold() -> None:
     )
     assert result.outcome is Outcome.ADOPTED
     assert result.explanation[-2:] == (
-        pct("Résultat : 17501 pour sur 35001 voix exprimées, soit ≈ 50,001 %"),
+        pct("Résultat : 17\u202f501 pour sur 35\u202f001 voix exprimées, soit ≈ 50,001 %"),
         pct("Majorité requise : plus de la moitié des voix exprimées (50 %) → adoptée"),
     )
 
@@ -263,7 +263,8 @@ def test_a_result_too_close_to_the_threshold_for_eight_decimals_adds_the_exact_f
     )
     assert result.outcome is Outcome.ADOPTED
     assert result.explanation[-2] == pct(
-        "Résultat : 500000000001 pour sur 1000000000000 voix exprimées, soit ≈ 50,00000000 % "
+        "Résultat : 500\u202f000\u202f000\u202f001 pour sur "
+        "1\u202f000\u202f000\u202f000\u202f000 voix exprimées, soit ≈ 50,00000000 % "
         "(500000000001/1000000000000)"
     )
 
@@ -543,7 +544,9 @@ def test_before_the_2019_change_abstentions_in_an_sa_count_against() -> None:
 
 
 def test_from_the_2019_change_abstentions_in_an_sa_are_not_votes_cast() -> None:
-    result = tally_resolution(sa_rules(date(2019, 7, 21)), 1, SA_TURNOUT, SA_BALLOTS)
+    """Loi 2019-744 art. 16 II: from the assemblies on the first fiscal year closed after its
+    promulgation — for a calendar year, the 2019 accounts, approved in 2020."""
+    result = tally_resolution(sa_rules(date(2020, 1, 1)), 1, SA_TURNOUT, SA_BALLOTS)
     assert result.rule.base is VoteBase.VOTES_CAST
     assert (result.colleges[0].in_favour, result.colleges[0].base) == (5, 8)
     assert result.weighted == Fraction(5, 8)

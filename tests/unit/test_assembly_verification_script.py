@@ -28,7 +28,7 @@ from gouvernance.domain.assembly.publication import (
     check_file,
     roll_digest,
 )
-from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule
+from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule, LegalFloor
 from gouvernance.domain.assembly.tally import (
     CollegeTurnout,
     Counts,
@@ -47,6 +47,8 @@ from gouvernance.domain.scic.decisions import (
 )
 from gouvernance.domain.scic.statutes import (
     BlankProxies,
+    BlockVote,
+    CollegeVotes,
     EmptyCollege,
     EmptyCollegePolicy,
     RollPolicy,
@@ -77,7 +79,24 @@ def script_lines(content: bytes) -> list[str]:
 
 
 shares = st.sampled_from([Fraction(0), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2)])
-majorities = st.sampled_from([Fraction(1, 2), Fraction(2, 3), Fraction(3, 4)])
+majorities = st.sampled_from([Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(3, 4)])
+# The statutes' college rules and the law's floor (a SAS), drawn often enough to meet.
+college_votes = st.builds(
+    CollegeVotes,
+    st.booleans(),
+    st.one_of(
+        st.none(),
+        st.builds(
+            BlockVote,
+            st.sampled_from([Fraction(1, 2), Fraction(3, 5), Fraction(2, 3)]),
+            st.booleans(),
+        ),
+    ),
+)
+floors = st.one_of(
+    st.none(),
+    st.just(LegalFloor(Fraction(1, 2), "C. com. L227-9 ; Cass. ass. plén., 15 nov. 2024")),
+)
 treatments = st.sampled_from(list(Treatment))
 
 
@@ -121,6 +140,8 @@ def rules(draw: st.DrawFn) -> AssemblyRules:
         proxies=ProxyLimit(fixed=2),
         blank_proxies=draw(st.sampled_from(list(BlankProxies))),
         roll=RollPolicy(),
+        college_votes=draw(college_votes) if colleges else CollegeVotes(),
+        legal_floor=draw(floors),
     )
 
 

@@ -44,7 +44,7 @@ from gouvernance.services.ledger.call_exports import (
 AT = datetime(2027, 1, 15, 9, 0)
 IBAN_FR = "FR7630006000011234567890189"
 IBAN_DE = "DE89370400440532013000"
-NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"}
 COLLECTION = date(2027, 2, 15)
 
 
@@ -161,7 +161,9 @@ def test_the_calls_xlsx_reopens_with_numbers_and_dates_not_text() -> None:
     assert cells["échéance"].is_date
     assert cells["échéance"].value.date() == date(2027, 3, 31)
     assert cells["exercice"].value == 2027
-    assert sheet.max_row == 2  # no total row, as in the other exports
+    assert sheet.max_row == 3  # the header, the call, the totals row
+    assert sheet["A3"].value == "Total (1 ligne)"
+    assert sheet["I3"].value == "=SUBTOTAL(109,I2:I2)"
 
 
 def test_the_payments_xlsx_keeps_text_as_text() -> None:

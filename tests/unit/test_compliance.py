@@ -160,7 +160,7 @@ def test_the_capital_picture_label_prefixes_the_message(
 ) -> None:
     picture = CapitalPicture(Decimal("1000.00"), Decimal("500.01"), "registre au 31/12/2027")
     (finding,) = compliance.check(demo, law, presets, ON, picture)
-    assert finding.message.startswith("registre au 31/12/2027 : les collectivités publiques")
+    assert finding.message.startswith("registre au 31/12/2027 : les collectivités territoriales")
     assert compliance.check(demo, law, presets, ON, CapitalPicture(Decimal(0), Decimal(0))) == []
 
 

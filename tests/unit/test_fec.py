@@ -6,6 +6,7 @@ the member's receivable (411000, auxiliary account = member code), one on the in
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from gouvernance.domain.calls.accounting import (
     AccountPlan,
     AccountPlans,
     FecLine,
+    FecOptions,
     UnbalancedEntries,
     check_balanced,
     encode_fec,
@@ -25,6 +27,7 @@ from gouvernance.domain.calls.accounting import (
     fec_cells,
     fec_filename,
     fec_lines,
+    fec_notice_filename,
     load_account_plans,
     parse_account_plan_text,
     plan_for,
@@ -48,6 +51,7 @@ SCIC = PLANS.plan_for("SCIC SA")
 START, END = date(2027, 1, 1), date(2027, 12, 31)
 AT = datetime(2027, 1, 15, 9, 0)
 SIREN = "732829320"  # passes the Luhn check
+WITH_CAPITAL = FecOptions(include_capital=True)
 
 BATCH = CallBatch(
     reference="LOT-2027-01",
@@ -128,8 +132,11 @@ def lines_of(
     calls: list[Call] | None = None,
     credits: list[CreditNote] | None = None,
     payments: list[Payment] | None = None,
+    options: FecOptions | None = None,
 ) -> list[FecLine]:
-    return fec_lines(plan, [BATCH], calls or [], credits or [], payments or [], START, END)
+    return fec_lines(
+        plan, [BATCH], calls or [], credits or [], payments or [], START, END, options=options
+    )
 
 
 def parsed(text: str) -> list[list[str]]:
@@ -212,18 +219,21 @@ def test_the_text_is_written_in_utf8_without_bom_or_in_latin9_on_request() -> No
     assert "Cotisation 2027 - Société d'été".encode("iso-8859-15") in latin
 
 
-def test_the_file_name_is_the_siren_fec_and_the_closing_date() -> None:
-    assert fec_filename(SIREN, date(2027, 12, 31)) == f"{SIREN}FEC20271231.txt"
-    assert fec_filename("732 829 320", date(2027, 12, 31)) == f"{SIREN}FEC20271231.txt"
+def test_the_file_name_says_it_is_an_extract_never_the_name_of_a_full_fec() -> None:
+    name = fec_filename(SIREN, START, END)
+    assert name == f"{SIREN}-extrait-FEC-20270101-20271231.txt"
+    assert fec_filename("732 829 320", START, END) == name
+    assert not re.fullmatch(r"\d{9}FEC\d{8}\.txt", name)
+    assert fec_notice_filename(name) == f"{SIREN}-extrait-FEC-20270101-20271231-notice.txt"
 
 
 def test_the_file_name_needs_the_organisations_siren() -> None:
     with pytest.raises(InvalidInput) as missing:
-        fec_filename(None, date(2027, 12, 31))
+        fec_filename(None, START, END)
     assert missing.value.field == "organisation.siren"
     assert "SIREN" in missing.value.message
     with pytest.raises(InvalidInput, match="clé de contrôle"):
-        fec_filename("732829321", date(2027, 12, 31))
+        fec_filename("732829321", START, END)
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,9 +247,10 @@ def test_an_association_books_its_fees_in_7561_and_a_scic_in_706() -> None:
     assert lines_of(SCIC, calls)[0].compte_lib == "Clients - sociétaires"
 
 
-def test_a_capital_call_goes_to_4562_and_1012() -> None:
+def test_a_capital_call_goes_to_4562_and_1012_when_capital_is_asked_for() -> None:
     capital = call(1, 5000, kind=CallKind.CAPITAL)
-    lines = lines_of(SCIC, [capital])
+    assert lines_of(SCIC, [capital]) == []
+    lines = lines_of(SCIC, [capital], options=WITH_CAPITAL)
     assert [(line.compte_num, line.debit, line.credit) for line in lines] == [
         ("4562", 5000, 0),
         ("1012", 0, 5000),
@@ -250,7 +261,7 @@ def test_a_capital_call_goes_to_4562_and_1012() -> None:
 
 def test_an_association_has_no_account_for_a_capital_call() -> None:
     with pytest.raises(InvalidInput, match="comptes de capital"):
-        lines_of(ASSOCIATION, [call(1, 5000, kind=CallKind.CAPITAL)])
+        lines_of(ASSOCIATION, [call(1, 5000, kind=CallKind.CAPITAL)], options=WITH_CAPITAL)
 
 
 def test_a_credit_note_reverses_the_call_lines() -> None:

@@ -76,9 +76,19 @@ def test_a_euro_parameter_prints_to_the_cent() -> None:
 
 def test_every_compliance_parameter_has_a_reference() -> None:
     law = scic_rules.load_law()
-    assert law.reference("sas_majority_min").startswith("C. com. L227-9 ; Cass. com., 15 novembre")
-    assert law.reference("share_values_max") == "loi n° 47-1775, art. 12"
-    assert not law.value("sas_majority_min", date(2027, 1, 1)).verified
+    assert law.reference("sas_majority_min").startswith(
+        "C. com. L227-9 ; Cass. ass. plén., 15 novembre 2024, n° 23-16.670"
+    )
+    assert "C. com. L223-2" in law.reference("share_values_max")
+    assert "art. 12" not in law.reference("share_values_max")
+    assert law.value("sas_majority_min", date(2027, 1, 1)).verified
+
+
+def test_every_parameter_of_the_law_folder_carries_a_confidence_mark() -> None:
+    law = scic_rules.load_law()
+    for value in law.in_force(date(2027, 1, 1)):
+        assert value.reference
+        assert value.confidence in ("vérifié", "probable", "à vérifier"), value.key
 
 
 def test_values_out_of_date_order_are_refused() -> None:
@@ -119,10 +129,24 @@ def test_the_2025_interest_cap_is_4_80_percent() -> None:
     assert len(cap.semesters) == 6
 
 
-def test_before_2017_the_cap_had_no_margin() -> None:
-    cap = scic_rules.load_law().interest_cap(2016)
-    assert cap.margin == 0
-    assert ", majorée de" not in cap.explain()
+def test_a_cap_for_an_assembly_before_11_december_2016_is_refused_not_computed() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        scic_rules.load_law().interest_cap(2016)
+    assert "avant le 11/12/2016" in caught.value.message
+    assert "n'est pas calculé" in caught.value.message
+
+
+def test_an_assembly_held_after_11_december_2016_gets_the_three_year_average_cap() -> None:
+    cap = scic_rules.load_law().interest_cap(2016, date(2016, 12, 15))
+    # 2013 to 2015: 2,30 + 2,62 + 2,28 + 1,50 + 0,96 + 1,19 = 10,85 points, / 6, + 2 points
+    assert cap.rate == Fraction(1085, 600) / 100 + Fraction(2, 100)
+
+
+def test_the_2025_cap_says_how_the_published_cap_bounds_the_derived_2024_semesters() -> None:
+    text = scic_rules.load_law().interest_cap(2025).explain()
+    # 6 × (4,795 − 2) − 10,345 = 6,425 ; 6 × (4,805 − 2) − 10,345 = 6,485
+    assert "[6,425 ; 6,485) points" in text
+    assert "la valeur retenue, 6,455, en est le milieu" in text
 
 
 def test_an_interest_cap_beyond_the_tmo_table_is_refused() -> None:

@@ -213,3 +213,24 @@ def test_a_long_explanation_flows_onto_a_second_page() -> None:
 def test_an_empty_batch_is_refused() -> None:
     with pytest.raises(InvalidInput):
         render_many_pdf([])
+
+
+def test_every_rung_of_the_reminder_ladder_holds_on_one_page_with_its_signature() -> None:
+    """Issue 17: each reminder took two pages, the second holding only the signature."""
+    from gouvernance.domain.organisation import Signatory
+    from gouvernance.services.ledger.reminder_rules import load_ladder
+
+    member = Party(
+        name="Communauté de communes des Alpilles et de la Montagnette",
+        address_lines=("Hôtel de la communauté, 1 allée des Platanes", "13570 Castel-Montagnette"),
+    )
+    payment = dataclasses.replace(letter().payment, direct_debit=True)
+    for level in load_ladder().levels:
+        reminder = dataclasses.replace(
+            reminder_letter(),
+            reminder=level,
+            member=member,
+            payment=payment,
+            signatory=Signatory("Joseph Castagne", "Trésorier bénévole"),
+        )
+        assert page_count(render_pdf(reminder)) == 1, level.label

@@ -113,7 +113,8 @@ def test_a_statutes_folder_with_a_bad_document_names_the_file(
     monkeypatch.setenv(scic_rules.STATUTES_VARIABLE, str(folder))
     with pytest.raises(RuleError) as caught:
         scic_rules.load_statutes("projet")
-    assert caught.value.source == "rules/statuts/projet.yaml"
+    # The file where it really is: the folder the environment names, not « rules/statuts/ ».
+    assert caught.value.source == (folder / "projet.yaml").as_posix()
     assert caught.value.path == "colleges[0].weight"
 
 

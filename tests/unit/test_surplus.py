@@ -68,7 +68,7 @@ def allocation(
         reserves_before=Decimal(reserves),
         subscribed_capital=Decimal(capital),
         paid_up={code: Decimal(amount) for code, amount in held.items()},
-        public_subsidies=Decimal(subsidies),
+        public_support=Decimal(subsidies),
         interest_rate=rate,
         policy=policy,
         law=law,
@@ -145,7 +145,7 @@ def test_subsidies_are_excluded_from_the_interest_pool() -> None:
     result = allocation("100.03", subsidies="20.00")
     assert amounts(result) == ["15.01", "42.51", "22.51", "20.00"]
     assert (
-        french("(100,03 € − 15,01 € − 42,51 € − 20,00 € de subventions")
+        french("(100,03 € − 15,01 € − 42,51 € − 20,00 € d'aides publiques et associatives")
         in result.line(INTEREST).explanation
     )
     none_left = allocation("100.03", subsidies="90.00")
@@ -168,7 +168,7 @@ def test_the_statutes_rate_is_the_default_and_none_means_no_interest() -> None:
     default = allocate_surplus(
         fiscal_year=2024, surplus=Decimal("1000.00"), reserves_before=Decimal(0),
         subscribed_capital=Decimal(1500), paid_up={"A": Decimal(1500)},
-        public_subsidies=Decimal(0), policy=POLICY, law=LAW, assembly_day=AG_2025,
+        public_support=Decimal(0), policy=POLICY, law=LAW, assembly_day=AG_2025,
     )  # fmt: skip
     assert default.interest_rate == Fraction(2, 100)
     assert default.line(INTEREST).amount == Decimal("30.00")
@@ -222,7 +222,7 @@ def test_statutes_with_a_ristourne_are_refused() -> None:
     ("field", "options"),
     [
         ("reserves_before", {"reserves": "-1"}),
-        ("public_subsidies", {"subsidies": "-0.01"}),
+        ("public_support", {"subsidies": "-0.01"}),
         ("paid_up.A", {"paid_up": {"A": "-5"}}),
         ("surplus", {"surplus": "1.001"}),
     ],
@@ -270,7 +270,7 @@ def test_any_allocation_keeps_every_rule(
 ) -> None:
     result = allocate_surplus(
         fiscal_year=2024, surplus=surplus, reserves_before=reserves, subscribed_capital=capital,
-        paid_up=paid_up, public_subsidies=subsidies, interest_rate=rate, policy=policy, law=LAW,
+        paid_up=paid_up, public_support=subsidies, interest_rate=rate, policy=policy, law=LAW,
         assembly_day=AG_2025,
     )  # fmt: skip
     legal, statutory, interest, rest = (line.amount for line in result.lines)

@@ -201,3 +201,17 @@ def test_choosing_another_reference_changes_the_differences(sign_in: SignIn) -> 
     assert 'value="demo-bareme-ca" selected' in brackets.text
     assert "par rapport à B" in brackets.text
     assert "reference=demo-bareme-ca" in brackets.text  # the links keep the choice
+
+
+def test_the_board_simulates_the_ptce_quote_part_and_reads_a_producers_share(
+    sign_in: SignIn, web_demo: Application
+) -> None:
+    client = sign_in("bureau")
+    wanted = {"baremes": ["exemple-quote-part-ptce"], "reference": "exemple-quote-part-ptce"}
+    page = client.get("/conseil/simulation", params=wanted)
+    assert page.status_code == 200
+    expected = fees.simulate(web_demo.uows, BOARD, ["exemple-quote-part-ptce"])
+    assert format_cents(expected.scenarios[0].total_cents) in _row(page.text, "Total appelé")
+    mistral = _text(client.get("/conseil/simulation/membres/MISTRAL", params=wanted).text)
+    assert "quote-part de 1\u202f000,00\u00a0€ répartie entre" in mistral
+    assert "de bénéfices, soit " in mistral

@@ -415,7 +415,11 @@ def test_the_reminders_due_are_sent_in_the_background_with_their_letters(
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"),
         ("/tresorerie/exports/fec?debut=2026-01-01&fin=2026-12-31", "text/plain; charset=utf-8",
          "JournalCode|JournalLib|EcritureNum"),
-        ("/tresorerie/exports/sepa?prelevement=2026-12-20", "application/xml", "<?xml"),
+        ("/tresorerie/exports/fec?debut=2026-01-01&fin=2026-12-31&encodage=iso-8859-15&pca=oui",
+         "text/plain; charset=iso-8859-15", "JournalCode|JournalLib|EcritureNum"),
+        ("/tresorerie/exports/fec?debut=2026-01-01&fin=2026-12-31&fichier=notice",
+         "text/plain; charset=utf-8", "Notice descriptive du fichier"),
+        ("/tresorerie/exports/sepa?prelevement=2026-12-21", "application/xml", "<?xml"),
     ],
 )  # fmt: skip
 def test_the_exports_download_with_the_right_content_type(

@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from gouvernance.domain.bank.model import RETURN_REASONS
+from gouvernance.domain.calls.accounting import FecOptions
 from gouvernance.domain.calls.model import CallStatus, PaymentMethod, parse_method
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import Forbidden, GouvernanceError, InvalidInput, Problem
@@ -31,7 +33,7 @@ from gouvernance.domain.money import format_cents, parse_amount, to_cents
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services.bank import statements as bank_statements
 from gouvernance.services.contributions import fees
-from gouvernance.services.ledger import calls, desk, payments, refunds, treasury
+from gouvernance.services.ledger import calls, desk, direct_debits, payments, refunds, treasury
 from gouvernance.services.ledger.ledger_views import (
     BalanceView,
     CreditNoteView,
@@ -541,6 +543,8 @@ def _call_page(
     errors: FormErrors | None = None,
     status: int = 200,
     note: str = "",
+    debit_values: Mapping[str, str] | None = None,
+    debit_errors: FormErrors | None = None,
 ) -> Response:
     detail = calls.call_detail(app.uows, actor, reference)
     return render(
@@ -551,6 +555,12 @@ def _call_page(
         call=detail.call,
         steps=steps(detail.explanation),
         values=values or {"montant": "", "motif": "", "date": calls.today().isoformat()},
+        debit=direct_debits.call_debit(app.uows, actor, reference),
+        debit_values=debit_values
+        or {"code_rejet": "", "nature": "rejet", "date_rejet": calls.today().isoformat()},
+        debit_errors=debit_errors,
+        reasons=sorted(RETURN_REASONS.items()),
+        can_return=actor.can(Permission.RECORD_PAYMENTS),
         errors=errors,
         key=_text(values, "cle") if values else new_key(),
         note=note,
@@ -597,6 +607,29 @@ def credit_call(
     return RedirectResponse(
         f"/tresorerie/appels/{note.call_reference}?avoir={note.reference}", status_code=303
     )
+
+
+DEBIT_RETURN_FIELDS = {"reason": "code_rejet", "kind": "nature", "on": "date_rejet"}
+
+
+@router.post("/tresorerie/appels/{reference}/prelevement-rendu", include_in_schema=False)
+def debit_return(
+    request: Request, app: App, actor: Treasurer, form: Form, reference: str
+) -> Response:
+    """A reject or return the bank announced: the call is to be debited again, the mandate
+    marked (``direct_debits.record_debit_return``)."""
+    values = {name: _text(form, name) for name in ("code_rejet", "nature", "date_rejet")}
+    try:
+        direct_debits.record_debit_return(
+            app.uows, actor, reference, values["code_rejet"],
+            optional_day(values["date_rejet"], "on"), values["nature"] or "rejet",
+        )  # fmt: skip
+    except GouvernanceError as error:
+        return _call_page(
+            request, app, actor, reference, debit_values=values,
+            debit_errors=errors_of(error, DEBIT_RETURN_FIELDS), status=error.status,
+        )  # fmt: skip
+    return RedirectResponse(f"/tresorerie/appels/{reference}", status_code=303)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1027,8 +1060,10 @@ EXPORT_FIELDS = {
     "on": "au",
     "start": "debut",
     "end": "fin",
+    "encoding": "encodage",
     "collection_date": "prelevement",
     "batch": "lot",
+    "schema": "schema",
 }
 
 
@@ -1048,6 +1083,7 @@ def _exports_page(
         "fin": date(today.year, 12, 31).isoformat(),
         "prelevement": "",
         "lot": "",
+        "schema": "pain.008.001.08",
         "au": today.isoformat(),
         **(values or {}),
     }
@@ -1096,31 +1132,42 @@ def export_payments(request: Request, app: App, actor: Treasurer, format: str = 
 
 @router.get("/tresorerie/exports/fec", include_in_schema=False)
 def export_fec(
-    request: Request, app: App, actor: Treasurer, debut: str = "", fin: str = ""
-) -> Response:
+    request: Request, app: App, actor: Treasurer, debut: str = "", fin: str = "",
+    encodage: str = "utf-8", pca: str = "", capital: str = "", fichier: str = "fec",
+) -> Response:  # fmt: skip
+    """The FEC extract, or (``fichier=notice``) its description note, with the options."""
     try:
-        document = treasury.export_fec(
-            app.uows, actor, parse_day(debut, "start"), parse_day(fin, "end")
+        options = FecOptions(
+            encoding=encodage, defer_next_year=pca == "oui", include_capital=capital == "oui"
+        )
+        document, notice = treasury.export_fec_files(
+            app.uows, actor, parse_day(debut, "start"), parse_day(fin, "end"), options
         )
     except GouvernanceError as error:
         return _exports_page(
             request, app, actor, values={"debut": debut, "fin": fin},
             errors=errors_of(error, EXPORT_FIELDS), failed="fec", status=error.status,
         )  # fmt: skip
-    return download(document)
+    return download(notice if fichier == "notice" else document)
 
 
 @router.get("/tresorerie/exports/sepa", include_in_schema=False)
 def export_sepa(
-    request: Request, app: App, actor: Treasurer, prelevement: str = "", lot: str = ""
+    request: Request,
+    app: App,
+    actor: Treasurer,
+    prelevement: str = "",
+    lot: str = "",
+    schema: str = "pain.008.001.08",
 ) -> Response:
     try:
         document = treasury.export_sepa(
-            app.uows, actor, parse_day(prelevement, "collection_date"), lot.strip() or None
-        )
+            app.uows, actor, parse_day(prelevement, "collection_date"), lot.strip() or None,
+            schema,
+        )  # fmt: skip
     except GouvernanceError as error:
         return _exports_page(
-            request, app, actor, values={"prelevement": prelevement, "lot": lot},
+            request, app, actor, values={"prelevement": prelevement, "lot": lot, "schema": schema},
             errors=errors_of(error, EXPORT_FIELDS), failed="sepa", status=error.status,
         )  # fmt: skip
     return download(document)

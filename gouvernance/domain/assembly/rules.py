@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -24,8 +24,11 @@ from gouvernance.domain.scic.decisions import (
     Treatment,
     VoteBase,
 )
+from gouvernance.domain.scic.law import LawBook
 from gouvernance.domain.scic.statutes import (
     BlankProxies,
+    BlockVote,
+    CollegeVotes,
     EmptyCollege,
     EmptyCollegePolicy,
     RollPolicy,
@@ -42,6 +45,45 @@ class CollegeRule:
 
 
 @dataclass(frozen=True)
+class LegalFloor:
+    """The law's majority that no clause of the statutes can lower: a SAS decision needs more
+    than half of the votes cast (C. com. L227-9 ; Cass. ass. plén., 15 novembre 2024, n°
+    23-16.670) ; a weaker clause is « réputée non écrite » and the tally applies this one."""
+
+    majority: Fraction
+    reference: str
+
+    def lowered_by(self, convocation: Convocation) -> bool:
+        """Whether the statutes' rule is weaker than the law's: below the floor, or at it
+        without « plus de »."""
+        return convocation.majority < self.majority or (
+            convocation.majority == self.majority and not convocation.strict
+        )
+
+    def rule(self, convocation: Convocation) -> Convocation:
+        """The rule the tally applies: the statutes' one, or the law's floor on votes cast."""
+        if not self.lowered_by(convocation):
+            return convocation
+        return Convocation(convocation.quorum, self.majority, True, VoteBase.VOTES_CAST)
+
+
+SAS_FLOOR_KEY = "sas_majority_min"  # rules/law/scic.yaml
+
+
+def legal_floor(legal_form: LegalForm, law: LawBook, on: date) -> LegalFloor | None:
+    """The majority the law imposes whatever the statutes say, on ``on``: a SAS's decision
+    needs more than half of the votes cast; none for the other forms (their presets and
+    compliance already carry the law's majorities), nor before the law book defines it."""
+    if legal_form is not LegalForm.SCIC_SAS:
+        return None
+    try:
+        majority = law.share(SAS_FLOOR_KEY, on)
+    except InvalidInput:  # not in force on that day
+        return None
+    return LegalFloor(majority, law.reference(SAS_FLOOR_KEY))
+
+
+@dataclass(frozen=True)
 class AssemblyRules:
     statutes_id: str
     statutes_label: str
@@ -53,10 +95,24 @@ class AssemblyRules:
     proxies: ProxyLimit
     blank_proxies: BlankProxies
     roll: RollPolicy
+    college_votes: CollegeVotes = field(default_factory=CollegeVotes)
+    legal_floor: LegalFloor | None = None  # the law's majority over the statutes' (a SAS)
+    # The compliance errors of the statutes on the day of the assembly, in French, frozen at
+    # convening: said when it is convened and written in the minutes.
+    unlawful: tuple[str, ...] = ()
 
     @classmethod
-    def from_statutes(cls, statutes: Statutes, presets: AssemblyPresets, on: date) -> AssemblyRules:
-        """The statutes' rules as they apply to an assembly held on ``on``."""
+    def from_statutes(
+        cls,
+        statutes: Statutes,
+        presets: AssemblyPresets,
+        on: date,
+        *,
+        legal_floor: LegalFloor | None = None,
+        unlawful: tuple[str, ...] = (),
+    ) -> AssemblyRules:
+        """The statutes' rules as they apply to an assembly held on ``on``; ``legal_floor``
+        and ``unlawful`` come from the law in force that day (``compliance``)."""
         return cls(
             statutes_id=statutes.id,
             statutes_label=statutes.label,
@@ -70,6 +126,9 @@ class AssemblyRules:
             proxies=statutes.proxies,
             blank_proxies=statutes.blank_proxies,
             roll=statutes.voting_roll,
+            college_votes=statutes.college_votes,
+            legal_floor=legal_floor,
+            unlawful=unlawful,
         )
 
     @property
@@ -78,6 +137,11 @@ class AssemblyRules:
 
     def college(self, code: str) -> CollegeRule | None:
         return next((c for c in self.colleges if c.code == code), None)
+
+    def applied(self, convocation: Convocation) -> Convocation:
+        """The rule the tally applies at a convocation: the statutes', unless the law's floor
+        sets it aside."""
+        return convocation if self.legal_floor is None else self.legal_floor.rule(convocation)
 
     def decision(self, kind: str) -> DecisionRule:
         if kind not in self.decisions:
@@ -118,11 +182,32 @@ class AssemblyRules:
             ),
             blank_proxies=BlankProxies(data["blank_proxies"]),
             roll=RollPolicy(fees_up_to_date=data["roll"]["fees_up_to_date"]),
+            college_votes=_college_votes(data.get("college_votes")),
+            legal_floor=_legal_floor(data.get("legal_floor")),
+            unlawful=tuple(data.get("unlawful", ())),
         )
 
 
+def _college_votes(data: dict[str, Any] | None) -> CollegeVotes:
+    if not data:
+        return CollegeVotes()
+    block = data.get("block_vote")
+    return CollegeVotes(
+        abstention_as_consent=bool(data.get("abstention_as_consent", False)),
+        block_vote=None
+        if block is None
+        else BlockVote(Fraction(block["threshold"]), bool(block["strict"])),
+    )
+
+
+def _legal_floor(data: dict[str, Any] | None) -> LegalFloor | None:
+    if not data:
+        return None
+    return LegalFloor(Fraction(data["majority"]), data["reference"])
+
+
 def _dump(rules: AssemblyRules) -> dict[str, Any]:
-    return {
+    dumped: dict[str, Any] = {
         "statutes_id": rules.statutes_id,
         "statutes_label": rules.statutes_label,
         "statutes_digest": rules.statutes_digest,
@@ -151,6 +236,24 @@ def _dump(rules: AssemblyRules) -> dict[str, Any]:
         "blank_proxies": rules.blank_proxies.value,
         "roll": {"fees_up_to_date": rules.roll.fees_up_to_date},
     }
+    # Written only when set: the rules frozen before these options read back unchanged.
+    votes = rules.college_votes
+    if not votes.plain:
+        block = votes.block_vote
+        dumped["college_votes"] = {
+            "abstention_as_consent": votes.abstention_as_consent,
+            "block_vote": None
+            if block is None
+            else {"threshold": str(block.threshold), "strict": block.strict},
+        }
+    if rules.legal_floor is not None:
+        dumped["legal_floor"] = {
+            "majority": str(rules.legal_floor.majority),
+            "reference": rules.legal_floor.reference,
+        }
+    if rules.unlawful:
+        dumped["unlawful"] = list(rules.unlawful)
+    return dumped
 
 
 def _rule_dump(rule: DecisionRule) -> dict[str, Any]:

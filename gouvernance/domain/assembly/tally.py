@@ -45,9 +45,10 @@ from typing import Any
 
 from gouvernance.domain.assembly.model import NO_COLLEGE, Choice, Proposer
 from gouvernance.domain.assembly.rules import AssemblyRules, CollegeRule
+from gouvernance.domain.money import format_number
 from gouvernance.domain.scic.decisions import Convocation, DecisionRule, Treatment, VoteBase
 from gouvernance.domain.scic.law import format_share
-from gouvernance.domain.scic.statutes import BlankProxies, EmptyCollegePolicy
+from gouvernance.domain.scic.statutes import BlankProxies, CollegeVotes, EmptyCollegePolicy
 from gouvernance.domain.wording import counted, ordinal
 from gouvernance.domain.wording import counted as how_many
 
@@ -203,6 +204,14 @@ class CollegeResult:
     result: Fraction | None  # None when the college is not formed, absent or merged
     state: CollegeState
     explanation: str  # « Collège des salariés (30 %) : 7 pour, 2 contre ; 7/9 ≈ 77,78 % … »
+    block: bool | None = None  # a block vote: all its weight for (True) or against (False)
+
+    @property
+    def weighed(self) -> Fraction | None:
+        """What the college brings to the weighted result: its share, or all or nothing."""
+        if self.block is not None:
+            return Fraction(int(self.block))
+        return self.result
 
 
 @dataclass(frozen=True)
@@ -288,13 +297,16 @@ def _quorum_text(
         f"{counted(attending, 'associé présent, représenté', 'associés présents, représentés')}"
         f", {means} sur {counted(entitled, 'inscrit', 'inscrits')}"
     )
-    if entitled:
-        who += f", soit {format_share(Fraction(attending, entitled))}"
+    places = 2
+    if entitled:  # as many decimals as it takes not to read like the quorum required
+        share = Fraction(attending, entitled)
+        places = _places([share], required) if required else 2
+        who += f", soit {_Shares(required, places)(share)}"
     where = f"en {ordinal(convocation)} convocation {_for_kind(label)}"
     if required == 0:
         return f"{who} ; aucun quorum requis {where}"
     verdict = "atteint" if reached else "non atteint"
-    return f"{who} ; quorum requis {where} : {format_share(required)} : {verdict}"
+    return f"{who} ; quorum requis {where} : {format_share(required, places)} : {verdict}"
 
 
 def _for_kind(label: str) -> str:
@@ -326,11 +338,20 @@ class _College:
     in_favour: int = 0
     state: CollegeState = CollegeState.NOT_FORMED
     effective_weight: Fraction = Fraction(0)
+    consented: int = 0  # abstentions counted as « pour » (the statutes' college rule)
+    block: bool | None = None  # block vote: all the college's weight for, or against
 
     @property
     def result(self) -> Fraction | None:
         if self.state is not CollegeState.COUNTED:
             return None
+        return Fraction(self.in_favour, self.base)
+
+    @property
+    def weighed(self) -> Fraction:
+        """What the college brings to the weighted result: its share, or all or nothing."""
+        if self.block is not None:
+            return Fraction(int(self.block))
         return Fraction(self.in_favour, self.base)
 
 
@@ -364,12 +385,14 @@ def _tally(
     ballots: ResolutionBallots,
     live: bool = False,
 ) -> ResolutionResult:
-    rule = decision.convocation(convocation)
+    stated = decision.convocation(convocation)
+    rule = rules.applied(stated)  # the law's floor sets aside a weaker clause (a SAS)
+    votes = rules.college_votes if rules.colleges else CollegeVotes()
     colleges = _colleges(rules, turnout, ballots)
     headcount = _headcount(ballots, colleges)
     _merge(rules, colleges)
     for college in colleges:
-        _settle(college, rule.base, decision)
+        _settle(college, rule.base, decision, votes)
     counted = [c for c in colleges if c.state is CollegeState.COUNTED]
     undecided = rules.empty_college.policy is EmptyCollegePolicy.STATUTES and len(counted) < len(
         colleges
@@ -380,7 +403,7 @@ def _tally(
     if live and ballots.sealed:
         weighted, outcome = None, Outcome.SEALED
     shown = _Shares(rule.majority, _places([*(c.result for c in counted), weighted], rule.majority))
-    lines = _college_lines(rules, colleges, rule.base, shown)
+    lines = _college_lines(rules, colleges, rule.base, shown, votes)
     results = tuple(_result(c, lines[c.rule.code]) for c in colleges)
     return ResolutionResult(
         number=ballots.number,
@@ -406,6 +429,7 @@ def _tally(
             quorum_result,
             shown,
             ballots.cast,
+            stated,
         ),
     )
 
@@ -423,9 +447,7 @@ def _outcome(
         return None, Outcome.REJECTED
     if undecided:
         return None, Outcome.UNDECIDED
-    weighted = sum(
-        (c.effective_weight * Fraction(c.in_favour, c.base) for c in counted), Fraction()
-    )
+    weighted = sum((c.effective_weight * c.weighed for c in counted), Fraction())
     adopted = weighted > rule.majority if rule.strict else weighted >= rule.majority
     return weighted, Outcome.ADOPTED if adopted else Outcome.REJECTED
 
@@ -511,17 +533,24 @@ def _merge(rules: AssemblyRules, colleges: list[_College]) -> None:
         college.state = CollegeState.MERGED
 
 
-def _settle(college: _College, base: VoteBase, decision: DecisionRule) -> None:
-    """The college's base and numerator on the rule's base, and so its state."""
+def _settle(college: _College, base: VoteBase, decision: DecisionRule, votes: CollegeVotes) -> None:
+    """The college's base and numerator on the rule's base, and so its state; inside the
+    college, abstentions count as « pour » and a block vote carries the whole weight when the
+    statutes say so."""
     if college.state is CollegeState.MERGED or not college.formed:
         return
-    college.base = max(0, _base(college, base, decision))
-    college.in_favour = college.counts.for_
-    college.state = CollegeState.COUNTED if college.base > 0 else CollegeState.ABSENT
-
-
-def _base(college: _College, base: VoteBase, decision: DecisionRule) -> int:
     counts = college.counts
+    if votes.abstention_as_consent:
+        college.consented = counts.abstain
+        counts = Counts(counts.for_ + counts.abstain, counts.against, 0, counts.blank, counts.null)
+    college.base = max(0, _base(college, counts, base, decision))
+    college.in_favour = counts.for_
+    college.state = CollegeState.COUNTED if college.base > 0 else CollegeState.ABSENT
+    if votes.block_vote is not None and college.state is CollegeState.COUNTED:
+        college.block = votes.block_vote.passes(Fraction(college.in_favour, college.base))
+
+
+def _base(college: _College, counts: Counts, base: VoteBase, decision: DecisionRule) -> int:
     abstentions = counts.abstain
     blank = counts.blank + counts.null
     if base is VoteBase.ALL_ASSOCIATES:
@@ -580,6 +609,7 @@ def _result(college: _College, line: str) -> CollegeResult:
         result=college.result,
         state=college.state,
         explanation=line,
+        block=college.block,
     )
 
 
@@ -633,10 +663,14 @@ def share_text(result: ResolutionResult, value: Fraction) -> str:
 
 
 def _college_lines(
-    rules: AssemblyRules, colleges: list[_College], base: VoteBase, shown: _Shares
+    rules: AssemblyRules,
+    colleges: list[_College],
+    base: VoteBase,
+    shown: _Shares,
+    votes: CollegeVotes,
 ) -> dict[str, str]:
     fate = _fate(rules, colleges)
-    return {c.rule.code: _college_line(rules, c, base, fate, shown) for c in colleges}
+    return {c.rule.code: _college_line(rules, c, base, fate, shown, votes) for c in colleges}
 
 
 def _fate(rules: AssemblyRules, colleges: list[_College]) -> str:
@@ -658,7 +692,12 @@ def _fate(rules: AssemblyRules, colleges: list[_College]) -> str:
 
 
 def _college_line(
-    rules: AssemblyRules, college: _College, base: VoteBase, fate: str, shown: _Shares
+    rules: AssemblyRules,
+    college: _College,
+    base: VoteBase,
+    fate: str,
+    shown: _Shares,
+    votes: CollegeVotes,
 ) -> str:
     head = college.rule.label
     if rules.colleges:
@@ -687,10 +726,32 @@ def _college_line(
         return f"{head} : {figures} ; absent (aucune voix) : {fate}"
     result = college.result
     assert result is not None
-    return (
-        f"{head} : {figures} ; {college.in_favour} sur {college.base} "
-        f"{_base_words(base, college.base)}, soit {shown(result)}"
+    consent = ""
+    if college.consented:
+        consent = (
+            f" (dont {counted(college.consented, 'abstention comptée', 'abstentions comptées')}"
+            " « pour » : les statuts comptent l'abstention dans un collège comme un consentement)"
+        )
+    line = (
+        f"{head} : {figures} ; {_number(college.in_favour)}{consent} sur "
+        f"{_number(college.base)} {_base_words(base, college.base)}, soit {shown(result)}"
     )
+    block = votes.block_vote
+    if block is not None and college.block is not None:
+        seen = _Shares(block.threshold, _places([result], block.threshold))
+        word = "plus de" if block.strict else "au moins"
+        side = "pour" if college.block else "contre"
+        verdict = "atteint" if college.block else "non atteint"
+        line += (
+            f" ; vote bloqué ({word} {format_share(block.threshold, seen.places)} de « pour »"
+            f" : {verdict}) : le collège porte tout son poids {side} la résolution"
+        )
+    return line
+
+
+def _number(count: int) -> str:
+    """« 7 », « 12 999 »: French thousands separators (Babel)."""
+    return format_number(count)
 
 
 def _size(college: _College) -> str:
@@ -709,6 +770,7 @@ def _explanation(
     quorum_result: QuorumResult,
     shown: _Shares,
     cast: int = 0,
+    stated: Convocation | None = None,
 ) -> tuple[str, ...]:
     if outcome is Outcome.SEALED:  # nothing per college to say: no ballot is opened yet
         return (
@@ -733,6 +795,8 @@ def _explanation(
     else:
         assert weighted is not None
         lines.extend(_weighted_lines(rules, rule, colleges, weighted, shown))
+    if stated is not None and stated != rule and rules.legal_floor is not None:
+        lines.append(_floor_line(rules.legal_floor.reference, stated, rule))
     word = "plus de" if rule.strict else "au moins"
     lines.append(
         f"Majorité requise : {word} {_fraction_text(rule.majority)} {rule.base.label} "
@@ -741,6 +805,20 @@ def _explanation(
     if rules.colleges:
         lines.append(f"Décompte par tête, tous collèges confondus : {_counts_text(headcount)}")
     return tuple(lines)
+
+
+def _majority_words(rule: Convocation) -> str:
+    word = "plus de" if rule.strict else "au moins"
+    return f"{word} {_fraction_text(rule.majority)} {rule.base.label}"
+
+
+def _floor_line(reference: str, stated: Convocation, applied: Convocation) -> str:
+    """Why the tally does not apply the statutes' majority: the law's floor."""
+    return (
+        f"Les statuts fixent la majorité à {_majority_words(stated)} : cette clause est réputée "
+        f"non écrite, car la loi exige pour une décision de SAS {_majority_words(applied)} "
+        f"({reference}) ; le décompte applique la règle de la loi"
+    )
 
 
 def _weighted_lines(
@@ -754,7 +832,7 @@ def _weighted_lines(
     if not rules.colleges:
         only = counted[0]
         return [
-            f"Résultat : {only.in_favour} pour sur {only.base} "
+            f"Résultat : {_number(only.in_favour)} pour sur {_number(only.base)} "
             f"{_base_words(rule.base, only.base)}, soit {shown(weighted)}"
         ]
     lines = []
@@ -763,7 +841,8 @@ def _weighted_lines(
         lines.append(f"Poids retenus après redistribution : {used}")
     places = shown.places
     terms = " + ".join(
-        f"{_term(c.effective_weight, places)} × {_term(c.result or Fraction(0), places)}"
+        f"{_term(c.effective_weight, places)} × {_term(c.weighed or Fraction(0), places)}"
+        + (" (vote bloqué)" if c.block is not None else "")
         for c in counted
     )
     lines.append(f"Résultat pondéré : {terms} = {shown(weighted)}")
@@ -772,7 +851,7 @@ def _weighted_lines(
 
 def _counts_text(counts: Counts) -> str:
     return (
-        f"{counts.for_} pour, {counts.against} contre, "
+        f"{_number(counts.for_)} pour, {_number(counts.against)} contre, "
         f"{counted(counts.abstain, 'abstention', 'abstentions')}, "
         f"{counted(counts.blank + counts.null, 'blanc ou nul', 'blancs ou nuls')}"
     )
@@ -899,6 +978,7 @@ def _college_dump(c: CollegeResult) -> dict[str, Any]:
         "result": None if c.result is None else _fraction(c.result),
         "state": c.state.value,
         "explanation": c.explanation,
+        **({} if c.block is None else {"block": c.block}),
     }
 
 

@@ -6,6 +6,11 @@ read, as JSON. With the schedule's text kept on the batch, the step-by-step expl
 call is recomputed from these two frozen inputs, and checked against the amount stored: later
 edits of the rules or of the member's figures change nothing in an issued call. (Rendering
 100 000 explanations as text at issue time would cost several seconds; the basis costs little.)
+
+A quote-part (a budget split over the whole group) is split over every member of the registry,
+those already called included — a complementary batch never splits the budget again among the
+newcomers — and each call's basis keeps the member's share (budget, the group's total, its size,
+the part), so that its explanation is recomputed without the other members' figures.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ from json.encoder import encode_basestring
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Assessment, Payer, assess
+from gouvernance.domain.fees.quote_part import (
+    NO_POOLS,
+    Pools,
+    Share,
+    compute_pools,
+    has_quote_part,
+)
 from gouvernance.domain.fees.schedule import FeeSchedule, Node
 from gouvernance.domain.fees.vector import PayerTable, evaluate
 
@@ -48,14 +60,14 @@ def fact_refs(schedule: FeeSchedule) -> set[FactKey]:
     return found
 
 
-def basis_of(payer: Payer, refs: Set[FactKey]) -> str:
+def basis_of(payer: Payer, refs: Set[FactKey], pools: Pools = NO_POOLS) -> str:
     """The JSON snapshot of what the fee of ``payer`` is computed from.
 
     Written by hand (strings escaped by ``json``'s own encoder) because ``json.dumps`` of a
     dict costs ~15 µs, a sixth of the time of issuing a call; ``payer_from_basis`` reads it
     back with ``json.loads``, and the tests check both agree with ``json.dumps``.
     """
-    return _basis(payer, _keys(refs))
+    return _basis(payer, _keys(refs), pools)
 
 
 def _keys(refs: Set[FactKey]) -> list[tuple[FactKey, str]]:
@@ -63,7 +75,7 @@ def _keys(refs: Set[FactKey]) -> list[tuple[FactKey, str]]:
     return [((kind, year), f'"{kind.value}:{year}": "') for kind, year in sorted(refs)]
 
 
-def _basis(payer: Payer, keys: Sequence[tuple[FactKey, str]]) -> str:
+def _basis(payer: Payer, keys: Sequence[tuple[FactKey, str]], pools: Pools = NO_POOLS) -> str:
     facts = payer.facts
     figures = ", ".join(
         [label + str(value) + '"' for key, label in keys if (value := facts.get(key)) is not None]
@@ -74,8 +86,30 @@ def _basis(payer: Payer, keys: Sequence[tuple[FactKey, str]]) -> str:
         f'"facts": {{{figures}}}, '
         f'"joined_on": "{payer.joined_on.isoformat()}", '
         f'"left_on": {left}, '
-        f'"name": {_text(payer.name)}}}'
+        f'"name": {_text(payer.name)}{_shares(payer.code, pools)}}}'
     )
+
+
+def _shares(code: str, pools: Pools) -> str:
+    """``, "quote_parts": {pool: [budget, figure, total, members, cents, unit]}`` (cents), or
+    nothing for a schedule without a quote-part."""
+    if not pools.computed:
+        return ""
+    found = {
+        pool: [share.budget, share.figure, share.pool_total, share.members, share.cents, share.unit]
+        for pool in sorted(pools.computed)
+        if (share := pools.share(pool, code)) is not None
+    }
+    return f", {_text('quote_parts')}: {json.dumps(found, ensure_ascii=False, sort_keys=True)}"
+
+
+def pools_from_basis(code: str, basis: str) -> Pools:
+    """The member's quote-part shares kept in a call's basis (none for other schedules)."""
+    saved = json.loads(basis).get("quote_parts")
+    if saved is None:
+        return NO_POOLS
+    shares = {(pool, code): Share(*(int(v) for v in values)) for pool, values in saved.items()}
+    return Pools(shares=shares, waiting={}, computed=frozenset(saved))
 
 
 @lru_cache(maxsize=256)
@@ -106,7 +140,7 @@ def payer_from_basis(code: str, basis: str) -> Payer:
 
 def explain_call(schedule: FeeSchedule, code: str, basis: str, cents: int) -> Assessment:
     """The step-by-step explanation of an issued call, from its frozen inputs."""
-    assessment = assess(schedule, payer_from_basis(code, basis))
+    assessment = assess(schedule, payer_from_basis(code, basis), pools_from_basis(code, basis))
     if assessment.cents != cents:
         raise InvalidInput(
             f"l'explication de l'appel de {code} ne redonne pas son montant : l'appel fait foi",
@@ -136,8 +170,9 @@ def plan_issue(
 ) -> IssuePlan:
     """Who the schedule calls among ``payers`` (members during its period, not yet called)."""
     candidates = [p for p in payers if p.code not in already_called]
+    pools = compute_pools(schedule, payers) if has_quote_part(schedule) else NO_POOLS
     table = PayerTable.build(candidates)
-    result = evaluate(schedule, table)
+    result = evaluate(schedule, table, pools)
     keys = _keys(fact_refs(schedule))
     lines: list[Line] = []
     missing: list[Assessment] = []
@@ -146,11 +181,11 @@ def plan_issue(
         if not liable:
             continue
         if cents is None:
-            missing.append(assess(schedule, payer))
+            missing.append(assess(schedule, payer, pools))
         elif cents <= 0:
             exempt.append(payer)
         else:
-            lines.append((payer.code, payer.name, cents, _basis(payer, keys)))
+            lines.append((payer.code, payer.name, cents, _basis(payer, keys, pools)))
     return IssuePlan(tuple(lines), tuple(missing), tuple(exempt))
 
 
@@ -175,4 +210,5 @@ __all__ = [
     "missing_problems",
     "payer_from_basis",
     "plan_issue",
+    "pools_from_basis",
 ]

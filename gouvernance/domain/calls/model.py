@@ -230,3 +230,7 @@ class Mandate:
     debtor_name: str
     active: bool = True
     id: int | None = None
+    # The latest debit the bank gave back under this mandate (« rejet AM04 … »), and the day a
+    # reason that forbids using it again suspended it; a new mandate clears both.
+    last_return: str = ""
+    suspended_on: date | None = None

@@ -23,6 +23,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees import vector
 from gouvernance.domain.fees.engine import Missing, Payer, assess, euros, mul_round
+from gouvernance.domain.fees.quote_part import NO_POOLS, compute_pools, has_quote_part
 from gouvernance.domain.fees.schedule import FactRef, FeeSchedule
 from gouvernance.domain.money import LOCALE, from_cents
 
@@ -277,15 +278,17 @@ class _Column:
 
 
 def _column(schedule: FeeSchedule, table: vector.PayerTable) -> _Column:
-    """The fast path for amounts; the interpreter only for the members with missing figures."""
-    evaluation = vector.evaluate(schedule, table)
+    """The fast path for amounts; the interpreter only for the members with missing figures.
+    A quote-part is split once over the whole table, and both paths read that split."""
+    pools = compute_pools(schedule, table.payers) if has_quote_part(schedule) else NO_POOLS
+    evaluation = vector.evaluate(schedule, table, pools)
     if len(evaluation.cents) != len(table) or len(evaluation.liable) != len(table):
         raise ValueError(f"évaluation incomplète du barème {schedule.id}")
     # ``int()``: whatever integer type the fast path uses, totals are Python integers.
     cents = tuple(None if c is None else int(c) for c in evaluation.cents)
     liable = tuple(bool(flag) for flag in evaluation.liable)
     missing = {
-        i: assess(schedule, table.payers[i]).missing
+        i: assess(schedule, table.payers[i], pools).missing
         for i, (amount, flag) in enumerate(zip(cents, liable, strict=True))
         if flag and amount is None
     }

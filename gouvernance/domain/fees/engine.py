@@ -18,7 +18,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from babel.numbers import format_decimal
+
 from gouvernance.domain.facts import FactKind, of_name
+from gouvernance.domain.fees.quote_part import NO_POOLS, PLURALS, Pools, Share
 from gouvernance.domain.fees.schedule import (
     BracketMode,
     Condition,
@@ -27,7 +30,7 @@ from gouvernance.domain.fees.schedule import (
     Node,
     Prorata,
 )
-from gouvernance.domain.money import format_cents, from_cents, to_cents
+from gouvernance.domain.money import LOCALE, format_cents, format_number, from_cents, to_cents
 
 
 def mul_round(cents: int, factor: Fraction) -> int:
@@ -146,13 +149,13 @@ def _label(node: Node, text: str) -> str:
 # Mechanisms
 
 
-def _amount(node: Node, payer: Payer) -> _Value:
+def _amount(node: Node, payer: Payer, pools: Pools) -> _Value:
     assert node.amount is not None
     cents = to_cents(node.amount)
     return _Value(cents, Step(_label(node, f"montant fixe {euros(cents)}"), cents))
 
 
-def _monthly(node: Node, payer: Payer) -> _Value:
+def _monthly(node: Node, payer: Payer, pools: Pools) -> _Value:
     assert node.amount is not None
     monthly = to_cents(node.amount)
     cents = monthly * node.months
@@ -160,7 +163,7 @@ def _monthly(node: Node, payer: Payer) -> _Value:
     return _Value(cents, Step(_label(node, text), cents))
 
 
-def _by_category(node: Node, payer: Payer) -> _Value:
+def _by_category(node: Node, payer: Payer, pools: Pools) -> _Value:
     branch = node.branch_for(payer.category)
     if branch is None:
         what = Missing(
@@ -170,12 +173,12 @@ def _by_category(node: Node, payer: Payer) -> _Value:
         return _Value(None, Step(_label(node, text)), (what,))
     own = any(code == payer.category for code, _ in node.by_category)
     which = f"catégorie « {payer.category_label} »" if own else "autres catégories"
-    inner = evaluate_node(branch, payer)
+    inner = evaluate_node(branch, payer, pools)
     step = Step(_label(node, f"{which} : {inner.step.text}"), inner.cents, inner.step.children)
     return _Value(inner.cents, step, inner.missing)
 
 
-def _rate(node: Node, payer: Payer) -> _Value:
+def _rate(node: Node, payer: Payer, pools: Pools) -> _Value:
     assert node.base is not None and node.rate is not None
     base = payer.figure(node.base)
     if base is None:
@@ -190,7 +193,7 @@ def _rate(node: Node, payer: Payer) -> _Value:
     return _Value(cents, Step(_label(node, text), cents))
 
 
-def _per_unit(node: Node, payer: Payer) -> _Value:
+def _per_unit(node: Node, payer: Payer, pools: Pools) -> _Value:
     assert node.base is not None and node.amount is not None
     quantity = payer.figure(node.base)
     if quantity is None:
@@ -204,7 +207,7 @@ def _per_unit(node: Node, payer: Payer) -> _Value:
     return _Value(cents, Step(_label(node, text), cents))
 
 
-def _brackets(node: Node, payer: Payer) -> _Value:
+def _brackets(node: Node, payer: Payer, pools: Pools) -> _Value:
     assert node.base is not None
     value = payer.figure(node.base)
     if value is None:
@@ -252,8 +255,8 @@ def _marginal(node: Node, value: Decimal, shown: str) -> _Value:
     return _Value(total, Step(_label(node, text), total, tuple(parts)))
 
 
-def _combination(node: Node, payer: Payer) -> _Value:
-    values = [evaluate_node(child, payer) for child in node.children]
+def _combination(node: Node, payer: Payer, pools: Pools) -> _Value:
+    values = [evaluate_node(child, payer, pools) for child in node.children]
     steps = tuple(v.step for v in values)
     missing = _combine_missing(values)
     words = {
@@ -274,6 +277,85 @@ def _combination(node: Node, payer: Payer) -> _Value:
     return _Value(cents, Step(_label(node, text), cents, steps))
 
 
+def _quote_part(node: Node, payer: Payer, pools: Pools) -> _Value:
+    """The member's part of a budget split over the whole pool (``quote_part.compute_pools``).
+
+    « quote-part de 1 000,00 € répartie entre 4 membres selon le bénéfice 2026 : 20 000,00 € sur
+    60 000,00 € de bénéfices, soit 1/3 de 1 000,00 € = 333,33 € »."""
+    assert node.base is not None and node.amount is not None
+    figure = payer.figure(node.base)
+    if figure is None:
+        return _missing(node.base, payer)
+    pool = node.pool_key
+    budget = to_cents(node.amount)
+    if pool not in pools.computed:
+        what = Missing(
+            kind="quote_part",
+            year=node.base.year,
+            text=f"répartition de la quote-part de {euros(budget)} entre tous les membres",
+        )
+        text = (
+            f"quote-part de {euros(budget)} : elle se répartit entre tous les membres, "
+            "calculez-la sur le registre entier"
+        )
+        return _Value(None, Step(_label(node, text)), (what,))
+    others = [text for code, text in pools.waiting.get(pool, ()) if code != payer.code]
+    if others:
+        missing = tuple(
+            Missing(kind="quote_part", year=node.base.year, text=f"{text} (quote-part)")
+            for text in others
+        )
+        text = f"quote-part de {euros(budget)} : la répartition attend {', '.join(others)}"
+        return _Value(None, Step(_label(node, text)), missing)
+    share = pools.share(pool, payer.code)
+    if share is None:  # a payer outside the pool (not a member during the period)
+        text = f"quote-part de {euros(budget)} : hors de la répartition → {euros(0)}"
+        return _Value(0, Step(_label(node, text), 0))
+    return _Value(share.cents, Step(_label(node, explain_share(share, node.base)), share.cents))
+
+
+def explain_share(share: Share, base: FactRef) -> str:
+    """The French explanation of one part, with the figures a person can check by hand."""
+    budget = euros(share.budget)
+    plural = PLURALS.get(base.kind, base.kind.label)
+    head = (
+        f"quote-part de {budget} répartie entre {format_number(share.members)} membre"
+        f"{'s' if share.members > 1 else ''} selon {base.the()}"
+    )
+    if share.figure <= 0:
+        why = "une perte compte pour zéro" if share.figure < 0 else "rien à répartir sur zéro"
+        return f"{head} : {base.describe()} ({euros(share.figure)}), {why} → {euros(0)}"
+    if share.pool_total == 0:
+        return f"{head} : aucun {base.kind.label} positif, rien à répartir → {euros(0)}"
+    fraction = share.fraction
+    shown = f"{fraction.numerator}/{fraction.denominator}" if fraction != 1 else "la totalité"
+    text = (
+        f"{head} : {euros(share.figure)} sur {euros(share.pool_total)} de {plural}, "
+        f"soit {shown} de {budget} = {euros(share.cents)}"
+    )
+    exact = share.exact
+    if exact != share.cents:
+        unit = "l'euro" if share.unit == 100 else "le centime"
+        floor = (exact / share.unit).__floor__() * share.unit
+        outcome = (
+            f"{euros(floor)} plus {'un euro' if share.unit == 100 else 'un centime'} au plus "
+            "fort reste"
+            if share.cents > floor
+            else f"{euros(floor)}, {unit} restant allant à de plus forts restes"
+        )
+        text += f" (part exacte {_exact_euros(exact)} : {outcome})"
+    return text
+
+
+def _exact_euros(cents: Fraction) -> str:
+    """« 166,6666… € »: an exact part in euros, cut after four decimals with « … » if longer."""
+    value = cents / 100
+    cut = Fraction((value * 10_000).__floor__(), 10_000)
+    number = Decimal(cut.numerator) / Decimal(cut.denominator)
+    text = format_decimal(number, format="#,##0.0000", locale=LOCALE)
+    return f"{text}{'…' if cut != value else ''}\u00a0€"
+
+
 _MECHANISMS = {
     "amount": _amount,
     "monthly": _monthly,
@@ -284,6 +366,7 @@ _MECHANISMS = {
     "minimum_of": _combination,
     "maximum_of": _combination,
     "sum": _combination,
+    "quote_part": _quote_part,
 }
 
 
@@ -324,10 +407,10 @@ def _exemption(node: Node, payer: Payer) -> _Value | None:
     return None
 
 
-def evaluate_node(node: Node, payer: Payer) -> _Value:
+def evaluate_node(node: Node, payer: Payer, pools: Pools = NO_POOLS) -> _Value:
     if node.exemptions and (exempt := _exemption(node, payer)) is not None:
         return exempt
-    value = _MECHANISMS[node.mechanism](node, payer)
+    value = _MECHANISMS[node.mechanism](node, payer, pools)
     if value.cents is None:
         return value
     cents, step = value.cents, value.step
@@ -413,8 +496,11 @@ def _credits(schedule: FeeSchedule, payer: Payer, cents: int) -> tuple[int, Step
     return after, Step(text, after, tuple(parts))
 
 
-def assess(schedule: FeeSchedule, payer: Payer) -> Assessment:
-    """The fee of ``payer`` under ``schedule``, explained step by step."""
+def assess(schedule: FeeSchedule, payer: Payer, pools: Pools = NO_POOLS) -> Assessment:
+    """The fee of ``payer`` under ``schedule``, explained step by step.
+
+    A schedule with a quote-part needs ``pools`` (``quote_part.compute_pools`` over the whole
+    member base); without them, the quote-part is reported as missing, never guessed."""
 
     def result(
         cents: int | None, missing: tuple[Missing, ...], steps: list[Step], liable: bool = True
@@ -424,7 +510,7 @@ def assess(schedule: FeeSchedule, payer: Payer) -> Assessment:
     if membership_days(schedule, payer) == 0:
         step = Step(f"pas membre pendant l'exercice {schedule.fiscal_year} → {euros(0)}", 0)
         return result(0, (), [step], liable=False)
-    value = evaluate_node(schedule.fee, payer)
+    value = evaluate_node(schedule.fee, payer, pools)
     if value.cents is None:
         return result(None, value.missing, [value.step])
     steps = [value.step]

@@ -2,11 +2,11 @@
 
 A schedule is a YAML document (``rules/fees/…``). Its ``fee`` is one *node*: a mapping with
 exactly one mechanism key (``amount``, ``monthly``, ``by_category``, ``rate``, ``per_unit``,
-``brackets``, ``minimum_of``, ``maximum_of``, ``sum``) and optional modifiers applied in this
-order: ``exemptions`` (the node is worth 0 for members matching a condition), ``floor``
-(plancher), ``cap`` (plafond). ``label`` and ``reference`` say, in French, what the piece is
-and which decision adopted it. Schedule-wide: ``prorata`` for members who join or leave during
-the year, ``in_kind`` credits, ``rounding``.
+``brackets``, ``minimum_of``, ``maximum_of``, ``sum``, ``quote_part``) and optional modifiers
+applied in this order: ``exemptions`` (the node is worth 0 for members matching a condition),
+``floor`` (plancher), ``cap`` (plafond). ``label`` and ``reference`` say, in French, what the
+piece is and which decision adopted it. Schedule-wide: ``prorata`` for members who join or
+leave during the year, ``in_kind`` credits, ``rounding``.
 
 Bracket bounds are exact: ``from`` (≥) and ``to`` (<), or ``above`` (>) and ``up_to`` (≤);
 a grid with a gap or an overlap at any boundary is refused, boundary value named.
@@ -35,7 +35,7 @@ UNIT_BASES = frozenset({FactKind.HEADCOUNT, FactKind.POPULATION})
 IN_KIND = frozenset({FactKind.IN_KIND_HOURS, FactKind.IN_KIND_PREMISES, FactKind.IN_KIND_EQUIPMENT})
 MECHANISMS = (
     "amount", "monthly", "by_category", "rate", "per_unit",
-    "brackets", "minimum_of", "maximum_of", "sum",
+    "brackets", "minimum_of", "maximum_of", "sum", "quote_part",
 )  # fmt: skip
 COMMON_KEYS = frozenset({"label", "reference", "floor", "cap", "exemptions"})
 BASE_NAMES = {
@@ -176,6 +176,11 @@ class Node:
     children: tuple[Node, ...] = ()
     path: str = "fee"
     months: int = 12
+    pool: str = ""  # a quote-part: the budget it splits (nodes naming one pool share it)
+
+    @property
+    def pool_key(self) -> str:
+        return self.pool or self.path
 
     def branch_for(self, category: str) -> Node | None:
         for code, branch in self.by_category:
@@ -220,6 +225,8 @@ class FeeSchedule:
     notes: tuple[str, ...] = field(default=())
     adopted_on: date | None = None  # the assembly's vote: calls are issued only from then on
     adopted_by: str = ""  # « AG extraordinaire du 14 novembre 2026, résolution 2 »
+    # Fees with a counterpart (services to the member): 7562, else 7561 (règlement ANC 2018-06).
+    counterpart: bool = False
 
     @property
     def period_days(self) -> int:
@@ -233,14 +240,20 @@ _PERCENT = re.compile(
     r"^\s*(?P<number>[-+]?[0-9\s\u00a0\u202f]*[.,]?[0-9]+)\s*"
     r"(?P<unit>%|‰|pour ?cent|pour ?mille)?\s*$"
 )
+_FRACTION = re.compile(
+    r"^\s*(?P<num>[0-9]+)\s*/\s*(?P<den>[0-9]+)\s*(?P<unit>%|‰|pour ?cent|pour ?mille)?\s*$"
+)
 _YEAR = re.compile(r"^N\s*(?P<sign>[-+])\s*(?P<delta>\d+)$|^N$")
 
 
 def parse_rate(raw: object, where: str, source: str) -> Rate:
-    """« 2 % », « 0,08 % », « 1,5 ‰ » or a plain fraction « 0.02 »; never negative."""
+    """« 2 % », « 0,08 % », « 1,5 ‰ », or an exact fraction « 1/60 » (« 1/3 % »); never
+    negative, never above 100 %."""
     if isinstance(raw, bool) or not isinstance(raw, str | int):
         raise RuleError(source, where, "un taux s'écrit entre guillemets, ex. « 2 % » ou « 0,5 ‰ »")
     text = str(raw)
+    if fraction := _FRACTION.match(text):
+        return _fraction_rate(fraction, text, where, source)
     match = _PERCENT.match(text)
     if not match:
         raise RuleError(source, where, f"taux illisible « {text} » (ex. « 2 % », « 0,5 ‰ »)")
@@ -262,6 +275,19 @@ def parse_rate(raw: object, where: str, source: str) -> Rate:
     value = Fraction(number) / divisor
     if value < 0:
         raise RuleError(source, where, f"un taux ne peut pas être négatif (« {text} »)")
+    if value > 1:
+        raise RuleError(source, where, f"un taux de plus de 100 % est refusé (« {text} »)")
+    return Rate(value=value, text=text.strip())
+
+
+def _fraction_rate(match: re.Match[str], text: str, where: str, source: str) -> Rate:
+    """« 1/60 » is one sixtieth, exactly; « 1/3 % » one third of one percent."""
+    numerator, denominator = int(match["num"]), int(match["den"])
+    if denominator == 0:
+        raise RuleError(source, where, f"fraction impossible « {text} » : dénominateur nul")
+    unit = (match["unit"] or "").replace(" ", "")
+    divisor = {"": 1, "%": 100, "pourcent": 100, "‰": 1000, "pourmille": 1000}[unit]
+    value = Fraction(numerator, denominator * divisor)
     if value > 1:
         raise RuleError(source, where, f"un taux de plus de 100 % est refusé (« {text} »)")
     return Rate(value=value, text=text.strip())
@@ -315,6 +341,7 @@ class _Reader:
     fiscal_year: int
     facts_year: int
     period_months: int = 12
+    pools: dict[str, Node] = field(default_factory=dict)  # quote-parts named by « pool »
 
     def mapping(self, raw: object, where: str) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -475,6 +502,45 @@ class _Reader:
             amount=parse_money(data["amount"], f"{where}.amount", self.source),
             base=self.fact(data, where, UNIT_BASES),
         )
+
+    def _quote_part(self, node: Node, raw: object, where: str) -> Node:
+        """A budget split among the members in proportion to a figure (profit by default…):
+        ``{total: "1000,00", base: profit, year: N-1}``. A floor or a cap on it would break
+        the sum of the parts, so they are refused here (put them around it, in a ``sum``)."""
+        data = self.mapping(raw, where)
+        self.only(data, where, {"total", "base", "year", "pool"})
+        if "total" not in data:
+            raise RuleError(
+                self.source, f"{where}.total", "le total à répartir est obligatoire (« 1000,00 »)"
+            )
+        parent = where.rsplit(".", 1)[0]
+        for key, name in (("floor", "un plancher"), ("cap", "un plafond")):
+            if getattr(node, key) is not None:
+                raise RuleError(
+                    self.source,
+                    f"{parent}.{key}",
+                    f"{name} sur une quote-part romprait la répartition : les parts ne "
+                    "totaliseraient plus le budget",
+                )
+        if "base" not in data:
+            data = {**data, "base": "profit"}
+        pool = self.text(data.get("pool"), f"{where}.pool")
+        built = _with(
+            node,
+            amount=parse_money(data["total"], f"{where}.total", self.source),
+            base=self.fact(data, where, MONEY_BASES),
+            pool=pool,
+        )
+        if pool:
+            first = self.pools.setdefault(pool, built)
+            if (first.amount, first.base) != (built.amount, built.base):
+                raise RuleError(
+                    self.source,
+                    f"{where}.pool",
+                    f"la quote-part « {pool} » est déjà définie en {first.path} avec un autre "
+                    "total ou une autre base : une même quote-part a un seul total",
+                )
+        return built
 
     def _brackets(self, node: Node, raw: object, where: str) -> Node:
         data = self.mapping(raw, where)
@@ -680,12 +746,13 @@ _FRENCH_HINTS = {
     "libellé": "label", "exonerations": "exemptions", "exonérations": "exemptions",
     "mensuel": "monthly", "par_categorie": "by_category", "somme": "sum",
     "minimum": "minimum_of", "maximum": "maximum_of", "par_unite": "per_unit",
+    "quote-part": "quote_part", "quote_parte": "quote_part", "quotepart": "quote_part",
 }  # fmt: skip
 
 
 SCHEDULE_KEYS = frozenset({
     "id", "label", "reference", "fiscal_year", "period", "facts_year", "prorata",
-    "in_kind", "rounding", "fee", "notes", "adopted",
+    "in_kind", "rounding", "fee", "notes", "adopted", "counterpart",
 })  # fmt: skip
 
 
@@ -719,9 +786,18 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise RuleError(source, "notes", "une liste de textes est attendue")
     adopted_on, adopted_by = _adoption(reader, data.get("adopted"))
+    counterpart = data.get("counterpart", False)
+    if not isinstance(counterpart, bool):
+        raise RuleError(
+            source,
+            "counterpart",
+            "attendu : true (cotisation avec contrepartie, compte 7562) ou false (sans "
+            "contrepartie, compte 7561, par défaut)",
+        )
     fee = reader.node(data["fee"], "fee")
     if data.get("rounding") == "euro":
         _check_whole_euros(fee, source)
+    _check_quote_parts(fee, prorata, source)
     return FeeSchedule(
         id=identifier,
         label=reader.text(data["label"], "label"),
@@ -738,6 +814,7 @@ def parse_schedule(document: object, source: str) -> FeeSchedule:
         notes=tuple(notes),
         adopted_on=adopted_on,
         adopted_by=adopted_by,
+        counterpart=counterpart,
     )
 
 
@@ -768,8 +845,31 @@ def _day(reader: _Reader, value: object, where: str) -> date:
     return value
 
 
+def _check_quote_parts(node: Node, prorata: Prorata, source: str) -> None:
+    """A quote-part splits a total among the members: a prorata would shrink some parts after
+    the split, and the parts would no longer sum to the total."""
+    if node.mechanism == "quote_part" and prorata is not Prorata.NONE:
+        raise RuleError(
+            source,
+            "prorata",
+            f"la quote-part de {node.path} répartit un total entre les membres : un prorata "
+            "temporis romprait la somme des parts (écrivez « prorata: none »)",
+        )
+    branches = [b for _, b in node.by_category] + ([node.default] if node.default else [])
+    for child in (*node.children, *branches):
+        _check_quote_parts(child, prorata, source)
+
+
 def _check_whole_euros(node: Node, source: str) -> None:
     """Rounding to the euro would undercut a floor or overshoot a cap set in cents."""
+    whole = node.amount is None or node.amount == node.amount.to_integral_value()
+    if node.mechanism == "quote_part" and not whole:
+        raise RuleError(
+            source,
+            f"{node.path}.quote_part.total",
+            f"avec un arrondi à l'euro, le total d'une quote-part est un nombre entier "
+            f"d'euros ({format_amount(node.amount or Decimal(0))})",
+        )
     for key, name in (("floor", "le plancher"), ("cap", "le plafond")):
         value = getattr(node, key)
         if value is not None and value != value.to_integral_value():

@@ -25,6 +25,10 @@ magnitude, so adding two of them never overflows. Beyond that:
 
 Both happen only for amounts no member base holds (thousands of billions of euros, rates written
 with a dozen decimals); the common case stays entirely in ``int64`` arrays.
+
+The quote-part (a budget split over the whole group) is not computed with arrays: its split by
+largest remainder is done once, exactly, with Python integers (``quote_part.compute_pools``, the
+very pools the interpreter reads), and this path only places each member's part in a column.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import numpy.typing as npt
 
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.engine import Payer, assess, mul_round
+from gouvernance.domain.fees.quote_part import NO_POOLS, Pools, compute_pools, has_quote_part
 from gouvernance.domain.fees.schedule import (
     BracketMode,
     Condition,
@@ -309,10 +314,11 @@ class _Run:
     """One schedule over one table: reads the figures, and collects the rows that must go back
     to the interpreter (irregular figures, amounts beyond 2**62)."""
 
-    def __init__(self, table: PayerTable) -> None:
+    def __init__(self, table: PayerTable, pools: Pools = NO_POOLS) -> None:
         self.table = table
         self.size = len(table)
         self.handoff = np.zeros(self.size, dtype=np.bool_)
+        self.pools = pools
 
     def figure(self, ref: FactRef) -> FactColumn:
         column = self.table.facts(ref)
@@ -520,6 +526,22 @@ def _combination(run: _Run, node: Node) -> _Column:
     return _Column(cents, missing)
 
 
+def _quote_part(run: _Run, node: Node) -> _Column:
+    """Each member's part, read from the pools computed exactly beforehand; the whole pool is
+    missing while one of its figures is, and a member without its own figure too."""
+    assert node.base is not None
+    figure = run.figure(node.base)
+    pool = node.pool_key
+    cents = np.zeros(run.size, dtype=np.int64)
+    if pool not in run.pools.computed or pool in run.pools.waiting:
+        return _Column(cents, np.ones(run.size, dtype=np.bool_))
+    for row, payer in enumerate(run.table.payers):
+        share = run.pools.share(pool, payer.code)
+        if share is not None:
+            cents[row] = share.cents
+    return _Column(cents, ~figure.present)
+
+
 _MECHANISMS: dict[str, Callable[[_Run, Node], _Column]] = {
     "amount": _amount,
     "monthly": _monthly,
@@ -530,6 +552,7 @@ _MECHANISMS: dict[str, Callable[[_Run, Node], _Column]] = {
     "minimum_of": _combination,
     "maximum_of": _combination,
     "sum": _combination,
+    "quote_part": _quote_part,
 }
 
 
@@ -624,9 +647,14 @@ class Evaluation:
     liable: list[bool]
 
 
-def evaluate(schedule: FeeSchedule, table: PayerTable) -> Evaluation:
-    """Every payer's fee under ``schedule``: fee → prorata → in-kind credit → rounding."""
-    run = _Run(table)
+def evaluate(schedule: FeeSchedule, table: PayerTable, pools: Pools | None = None) -> Evaluation:
+    """Every payer's fee under ``schedule``: fee → prorata → in-kind credit → rounding.
+
+    A quote-part is split over ``pools`` if given (issuing: the whole registry, not only the
+    members still to call), else over the table's payers."""
+    if pools is None:
+        pools = compute_pools(schedule, table.payers) if has_quote_part(schedule) else NO_POOLS
+    run = _Run(table, pools)
     member = table.membership(schedule.period_start, schedule.period_end)
     liable = member.days > 0
     fee = _evaluate(run, schedule.fee)
@@ -641,5 +669,5 @@ def evaluate(schedule: FeeSchedule, table: PayerTable) -> Evaluation:
     result = np.where(liable, cents, 0).astype(object)
     result[fee.missing & liable] = None
     for row in np.flatnonzero(run.handoff & liable).tolist():
-        result[row] = assess(schedule, table.payers[row]).cents
+        result[row] = assess(schedule, table.payers[row], pools).cents
     return Evaluation(cents=result.tolist(), liable=liable.tolist())

@@ -257,7 +257,7 @@ class PublicBodiesCap:
             return
         allowed = (Fraction(total) * self.share).__floor__()
         raise Conflict(
-            f"les collectivités publiques détiendraient {format_cents(public)} sur "
+            f"les collectivités territoriales détiendraient {format_cents(public)} sur "
             f"{format_cents(total)} de capital, soit {format_share(Fraction(public, total))}, "
             f"au-delà du maximum de {format_share(self.share)} ({format_cents(allowed)}) — "
             f"{self.reference}",
@@ -266,13 +266,31 @@ class PublicBodiesCap:
 
 
 @dataclass(frozen=True)
+class CapitalMinimum:
+    """A fixed least capital: the statutes' minimum, or 18 500 € for a SCIC SA (art. 27)."""
+
+    cents: int
+    label: str  # « capital minimal fixé par les statuts »
+    reference: str
+
+
+@dataclass(frozen=True)
 class CapitalFloor:
-    """Art. 13: the capital never falls below ``share`` of the highest capital ever reached."""
+    """Art. 13: the capital never falls below ``share`` of the highest capital ever reached,
+    nor below any of ``minimums`` (the statutes' minimum capital, a SCIC SA's legal one)."""
 
     share: Fraction
     reference: str
+    minimums: tuple[CapitalMinimum, ...] = ()
 
     def check(self, after: Register) -> None:
+        for minimum in sorted(self.minimums, key=lambda m: -m.cents):
+            if after.subscribed < minimum.cents:
+                raise Conflict(
+                    f"le capital tomberait à {format_cents(after.subscribed)}, sous le "
+                    f"{minimum.label} de {format_cents(minimum.cents)} — {minimum.reference}",
+                    field="shares",
+                )
         floor = after.floor(self.share)
         if after.subscribed >= floor:
             return

@@ -4,7 +4,9 @@
 lawful statutes give no error. Every article is the law book's reference of the parameter
 behind the rule, so a renumbered article is a change in ``rules/law/``, not here. ``capital``
 is the picture to test the public bodies' cap against (projected from minimum subscriptions in
-the transition report, or the register).
+the transition report, or the register). ``employees`` is a fact about the organisation, not
+the statutes: whether it has employees (``None``: not said, the check warns instead of
+concluding), since producers stand for employees only « en l'absence de personnes salariées ».
 """
 
 from __future__ import annotations
@@ -20,13 +22,17 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.members import ScicKind
 from gouvernance.domain.money import format_amount
 from gouvernance.domain.scic.decisions import AssemblyPresets, DecisionRule, LegalForm
-from gouvernance.domain.scic.law import LawBook, LawValue, format_share
+from gouvernance.domain.scic.law import AVERAGE_CAP_SINCE, LawBook, LawValue, format_share
 from gouvernance.domain.scic.statutes import College, Statutes, Weighting
 from gouvernance.domain.wording import counted
 
 NOT_A_SCIC_ARTICLE = "loi n° 47-1775, titre II ter (sociétés coopératives d'intérêt collectif)"
+NOT_COMPUTED_INTEREST_ARTICLE = (
+    "loi n° 47-1775, art. 14 (rédaction antérieure à la loi n° 2016-1691)"
+)
 _STATUTES_KEYS = (
     "categories_min",
+    "producers_replace_employees",
     "colleges_min",
     "college_weight_min",
     "college_weight_max",
@@ -98,8 +104,22 @@ def check(
     presets: AssemblyPresets,
     on: date,
     capital: CapitalPicture | None = None,
+    employees: bool | None = None,
 ) -> list[Finding]:
     """Every finding on ``statutes`` under the law in force on ``on``, errors first."""
+    if statutes.legal_form is LegalForm.SCIC_SAS and not law.count("scic_sas_allowed", on):
+        since = next((v.since for v in _values(law, "scic_sas_allowed") if v.count), None)
+        after = f" : seulement depuis le {since:%d/%m/%Y}" if since else ""
+        return [
+            Finding(
+                Severity.ERROR,
+                "scic_sas_not_yet_allowed",
+                f"au {on:%d/%m/%Y}, une SCIC ne peut pas être une société par actions "
+                f"simplifiée{after} (loi n° 2014-856 du 31 juillet 2014)",
+                law.reference("scic_sas_allowed"),
+                "legal_form",
+            )
+        ]
     if not statutes.legal_form.is_scic:
         return [
             Finding(
@@ -112,7 +132,7 @@ def check(
             )
         ]
     findings = [
-        *_categories(statutes, law, on),
+        *_categories(statutes, law, on, employees),
         *_colleges(statutes, law, on),
         *_public_bodies(capital, law, on),
         *_capital(statutes, law, on),
@@ -140,7 +160,15 @@ def law_values(statutes: Statutes, law: LawBook, on: date) -> tuple[LawValue, ..
 # --- categories (art. 19 septies) ------------------------------------------------------------
 
 
-def _categories(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]:
+def _values(law: LawBook, key: str) -> list[LawValue]:
+    """Every successive value of a parameter, oldest first."""
+    parameter = law.parameters[key]
+    return [law.value(key, since) for since, _ in parameter.values]
+
+
+def _categories(
+    statutes: Statutes, law: LawBook, on: date, employees: bool | None
+) -> Iterator[Finding]:
     article = law.reference("categories_min")
     minimum = law.count("categories_min", on)
     count = len(statutes.categories)
@@ -155,16 +183,42 @@ def _categories(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]
         )
     kinds = {c.kind for c in statutes.categories}
     if ScicKind.EMPLOYEE not in kinds:
-        if ScicKind.PRODUCER in kinds:
+        substitute = law.count("producers_replace_employees", on)
+        if not substitute:
+            since = next(
+                (v.since for v in _values(law, "producers_replace_employees") if v.count), None
+            )
+            later = f" que depuis le {since:%d/%m/%Y}" if since else " pas"
+            yield Finding(
+                Severity.ERROR,
+                "missing_employees_category",
+                f"aucune catégorie de salariés : au {on:%d/%m/%Y}, une SCIC associe "
+                "obligatoirement ses salariés et les bénéficiaires habituels de ses biens ou "
+                f"services (les producteurs n'en tiennent lieu{later})",
+                law.reference("producers_replace_employees"),
+                "categories",
+            )
+        elif ScicKind.PRODUCER in kinds and employees is None:
             yield Finding(
                 Severity.WARNING,
                 "missing_employees_category",
                 "aucune catégorie de salariés : admis seulement si la SCIC n'a pas de "
-                "salariés : les producteurs en tiennent lieu",
+                "salariés : les producteurs en tiennent lieu (dites si l'organisation a des "
+                "salariés pour conclure)",
                 article,
                 "categories",
             )
-        else:
+        elif ScicKind.PRODUCER in kinds and employees:
+            yield Finding(
+                Severity.ERROR,
+                "missing_employees_category",
+                "aucune catégorie de salariés alors que l'organisation a des salariés : les "
+                "producteurs ne tiennent lieu de salariés « qu'en l'absence de personnes "
+                "salariées au sein de la société »",
+                law.reference("producers_replace_employees"),
+                "categories",
+            )
+        elif ScicKind.PRODUCER not in kinds:
             yield Finding(
                 Severity.ERROR,
                 "missing_employees_category",
@@ -264,7 +318,7 @@ def _public_bodies(capital: CapitalPicture | None, law: LawBook, on: date) -> It
         yield Finding(
             Severity.ERROR,
             "public_bodies_capital_above_max",
-            f"{prefix}les collectivités publiques détiennent "
+            f"{prefix}les collectivités territoriales détiennent "
             f"{format_amount(capital.public_bodies)} sur {format_amount(capital.total)} de "
             f"capital, soit {format_share(share)}, plus que le maximum de {format_share(cap)}",
             law.reference("public_bodies_capital_max"),
@@ -378,8 +432,19 @@ def _interest(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]:
     rate = statutes.surplus.interest_rate
     if rate is None:
         return
+    if on < AVERAGE_CAP_SINCE:
+        yield Finding(
+            Severity.WARNING,
+            "interest_cap_not_computed",
+            f"intérêt aux parts de {format_share(rate)} : avant le "
+            f"{AVERAGE_CAP_SINCE:%d/%m/%Y}, le plafond n'était pas la moyenne du TMO sur trois "
+            "ans ; il n'est pas calculé, comparez-le au texte alors en vigueur",
+            NOT_COMPUTED_INTEREST_ARTICLE,
+            "surplus.interest_rate",
+        )
+        return
     try:
-        cap = law.interest_cap(on.year)
+        cap = law.interest_cap(on.year, on)
     except InvalidInput:  # the TMO table does not reach that year: nothing to compare with
         return
     if rate > cap.rate:
@@ -394,7 +459,7 @@ def _interest(statutes: Statutes, law: LawBook, on: date) -> Iterator[Finding]:
         )
 
 
-# --- SAS majorities (C. com. L227-9, Cass. com. 15 novembre 2024) ----------------------------
+# --- SAS majorities (C. com. L227-9, Cass. ass. plén., 15 novembre 2024, n° 23-16.670) --------
 
 
 def _sas_majorities(

@@ -7,8 +7,8 @@ abstentions in an SA is a new dated version); statutes may override any decision
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -121,31 +121,112 @@ class DecisionRule:
 
 
 @dataclass(frozen=True)
+class FiscalYear:
+    """When the organisation's fiscal year starts (day, month): 1 January by default."""
+
+    start_day: int = 1
+    start_month: int = 1
+
+    def first_closing_after(self, day: date) -> date:
+        """The first day a fiscal year closes strictly after ``day`` (the day before a start)."""
+        year = day.year
+        while True:
+            closing = date(year, self.start_month, self.start_day) - timedelta(days=1)
+            if closing > day:
+                return closing
+            year += 1
+
+
+@dataclass(frozen=True)
 class PresetVersion:
     since: date
     reference: str
     rules: Mapping[str, DecisionRule]
+    # A law that applies « à compter des assemblées générales réunies pour statuer sur le premier
+    # exercice clos après » a day (loi n° 2019-744, art. 16 II): that day; the version then
+    # starts the day after the organisation's first closing after it, not on ``since``.
+    fiscal_year_closed_after: date | None = None
+    transition: str = ""  # the article that says so, cited in the explanation
+
+    def start(self, fiscal_year: FiscalYear) -> date:
+        """The first day an assembly of this organisation follows this version."""
+        if self.fiscal_year_closed_after is None:
+            return self.since
+        closing = fiscal_year.first_closing_after(self.fiscal_year_closed_after)
+        return max(self.since, closing + timedelta(days=1))
+
+
+# An assembly that approves the accounts is held within six months of the closing (C. com.
+# L225-100): an extraordinary assembly in that window may come before it.
+_ACCOUNTS_ASSEMBLY_DELAY_DAYS = 183
 
 
 @dataclass(frozen=True)
 class AssemblyPresets:
-    """Decision rules by legal form, each a list of dated versions."""
+    """Decision rules by legal form, each a list of dated versions, for one fiscal year."""
 
     versions: Mapping[LegalForm, tuple[PresetVersion, ...]]
     source: str = "rules/law/assemblees.yaml"
+    fiscal_year: FiscalYear = FiscalYear()
+
+    def for_fiscal_year(self, start_day: int, start_month: int) -> AssemblyPresets:
+        """The same presets for an organisation whose fiscal year starts on that day."""
+        return replace(self, fiscal_year=FiscalYear(start_day, start_month))
 
     def rules(self, form: LegalForm, on: date) -> Mapping[str, DecisionRule]:
+        """The preset rules an assembly held on ``on`` follows; when a version depends on the
+        fiscal year, each rule's reference says which closing decided it."""
+        versions = self.versions.get(form, ())
         current = None
-        for version in self.versions.get(form, ()):
-            if version.since <= on:
-                current = version
+        for index, version in enumerate(versions):
+            if version.start(self.fiscal_year) <= on:
+                current = index
         if current is None:
             raise InvalidInput(
                 f"aucune règle d'assemblée par défaut pour une {form.label} au {on:%d/%m/%Y} "
                 f"({self.source})",
                 field="on",
             )
-        return current.rules
+        version = versions[current]
+        following = versions[current + 1] if current + 1 < len(versions) else None
+        note = ""
+        if version.fiscal_year_closed_after is not None:
+            note = self._switch_note(version, on, applied=True)
+        elif (
+            following is not None
+            and following.fiscal_year_closed_after is not None
+            and following.since <= on
+        ):
+            note = self._switch_note(following, on, applied=False)
+        if not note:
+            return version.rules
+        return {
+            kind: replace(rule, reference=f"{rule.reference} ; {note}" if rule.reference else note)
+            for kind, rule in version.rules.items()
+        }
+
+    def _switch_note(self, version: PresetVersion, on: date, *, applied: bool) -> str:
+        """« loi n° 2019-744, art. 16 II : … premier exercice clos après le 19/07/2019, ici
+        l'exercice clos le 30/06/2020 ; … »."""
+        assert version.fiscal_year_closed_after is not None
+        after = version.fiscal_year_closed_after
+        closing = self.fiscal_year.first_closing_after(after)
+        text = (
+            f"{version.transition} : nouvelle règle à compter des assemblées réunies pour "
+            f"statuer sur le premier exercice clos après le {after:%d/%m/%Y}, ici l'exercice "
+            f"ouvert le {self.fiscal_year.start_day:02d}/{self.fiscal_year.start_month:02d} et "
+            f"clos le {closing:%d/%m/%Y}"
+        )
+        held = f" ; l'assemblée du {on:%d/%m/%Y}"
+        if not applied:
+            return f"{text}{held}, tenue avant cette clôture, suit l'ancienne règle"
+        text += f"{held}, tenue après cette clôture, suit la nouvelle règle"
+        if (on - closing).days <= _ACCOUNTS_ASSEMBLY_DELAY_DAYS:
+            text += (
+                " (une assemblée extraordinaire réunie avant celle qui statue sur les comptes "
+                "de cet exercice suivrait encore l'ancienne règle : prévoyez-la dans les statuts)"
+            )
+        return text
 
 
 @dataclass(frozen=True)
@@ -194,6 +275,8 @@ class _PresetVersionDoc(Strict):
     from_: str = Field(alias="from")
     reference: str
     decisions: dict[str, DecisionRuleDoc]
+    fiscal_year_closed_after: str | None = None
+    transition: str = ""
 
 
 class _ProxyPresetDoc(Strict):
@@ -242,7 +325,18 @@ def parse_presets(text: str, source: str) -> tuple[AssemblyPresets, ProxyLimit, 
             for required in DecisionKind:
                 if required.value not in rules:
                     raise RuleError(source, f"{where}.decisions", f"« {required.value} » manque")
-            found.append(PresetVersion(since, doc.reference, rules))
+            closed_after = None
+            if doc.fiscal_year_closed_after is not None:
+                closed_after = parse_day(
+                    doc.fiscal_year_closed_after, f"{where}.fiscal_year_closed_after", source
+                )
+                if not doc.transition.strip():
+                    raise RuleError(
+                        source, f"{where}.transition", "citez l'article qui fixe cette transition"
+                    )
+            found.append(
+                PresetVersion(since, doc.reference, rules, closed_after, doc.transition.strip())
+            )
         versions[form] = tuple(found)
     scop = document.proxies_scop
     ratio = parse_share(scop.ratio, "proxies_scop.ratio", source)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
+from typing import Literal
 
 from babel.numbers import NumberPattern, parse_pattern
 from pydantic import Field
@@ -36,11 +37,17 @@ class _ValueDoc(Strict):
     note: str = ""
 
 
+Confidence = Literal["vérifié", "probable", "à vérifier"]
+VERIFIED: Confidence = "vérifié"
+
+
 class _ParameterDoc(Strict):
     label: str
     reference: str
     unit: str  # "share", "euros", "count", "years"
-    verified: bool = False
+    # « vérifié »: read on a copy of the official text; « probable »: a serious secondary
+    # source or the legal audit; « à vérifier »: to read again on Légifrance (docs/droit.md).
+    confidence: Confidence = "à vérifier"
     values: list[_ValueDoc] = Field(min_length=1)
 
 
@@ -56,10 +63,18 @@ class _SemesterDoc(Strict):
     note: str = ""
 
 
+class _PublishedCapDoc(Strict):
+    assembly_year: int
+    rate: str  # as published, rounded to ``places`` decimals of a percent
+    places: int = Field(default=2, ge=0, le=6)
+    reference: str
+
+
 class _TmoDoc(Strict):
     label: str
     reference: str
     semesters: list[_SemesterDoc] = Field(min_length=1)
+    published_caps: list[_PublishedCapDoc] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,11 +84,16 @@ class LawValue:
     key: str
     label: str
     reference: str
-    verified: bool
+    confidence: Confidence
     since: date
     share: Fraction | None = None
     euros: Decimal | None = None
     count: int | None = None
+
+    @property
+    def verified(self) -> bool:
+        """Read on a copy of the official text."""
+        return self.confidence == VERIFIED
 
     @property
     def text(self) -> str:
@@ -89,7 +109,7 @@ class _Parameter:
     label: str
     reference: str
     unit: str
-    verified: bool
+    confidence: Confidence
     values: tuple[tuple[date, Fraction | Decimal | int], ...]
 
 
@@ -109,6 +129,21 @@ class Semester:
 
 
 @dataclass(frozen=True)
+class PublishedCap:
+    """An interest cap as published (rounded), from which missing TMO semesters were derived."""
+
+    assembly_year: int
+    rate: Fraction
+    places: int  # decimals of a percent it was rounded to: 2 for « 4,80 % »
+    reference: str
+
+    @property
+    def half_unit(self) -> Fraction:
+        """Half of the last printed decimal: 4,80 % stands for [4,795 % ; 4,805 %)."""
+        return Fraction(1, 2 * 100 * 10**self.places)
+
+
+@dataclass(frozen=True)
 class InterestCap:
     """The most a SCIC may pay on its shares at an assembly held in ``assembly_year``."""
 
@@ -118,6 +153,7 @@ class InterestCap:
     margin: Fraction
     rate: Fraction
     reference: str
+    derived_note: str = ""  # how derived semesters are bounded by a published cap
 
     def explain(self) -> str:
         years = f"{self.assembly_year - 3} à {self.assembly_year - 1}"
@@ -128,7 +164,13 @@ class InterestCap:
         )
         if self.margin:
             text += f", majorée de {format_share(self.margin)} {_equals(self.rate)}"
-        return f"{text}. Source : {self.reference}."
+        text = f"{text}. Source : {self.reference}."
+        return f"{text} {self.derived_note}" if self.derived_note else text
+
+
+# Before this day, art. 14 did not cap the interest at a three-year average of the TMO
+# (loi n° 2016-1691 du 9 décembre 2016): such a cap is refused, not computed.
+AVERAGE_CAP_SINCE = date(2016, 12, 11)
 
 
 @dataclass(frozen=True)
@@ -139,13 +181,14 @@ class LawBook:
     semesters: tuple[Semester, ...] = ()
     tmo_reference: str = ""
     sources: Mapping[str, str] = field(default_factory=dict)
+    published_caps: Mapping[int, PublishedCap] = field(default_factory=dict)
 
     def value(self, key: str, on: date) -> LawValue:
         parameter = self._parameter(key)
         since, raw = self._dated(key, parameter, on)
         common = {
             "key": key, "label": parameter.label, "reference": parameter.reference,
-            "verified": parameter.verified, "since": since,
+            "confidence": parameter.confidence, "since": since,
         }  # fmt: skip
         if parameter.unit == "share":
             assert isinstance(raw, Fraction)
@@ -182,8 +225,21 @@ class LawBook:
                 found.append(self.value(key, on))
         return found
 
-    def interest_cap(self, assembly_year: int) -> InterestCap:
-        """Average TMO of the three calendar years before the assembly, plus the margin."""
+    def interest_cap(self, assembly_year: int, held_on: date | None = None) -> InterestCap:
+        """Average TMO of the three calendar years before the assembly, plus the margin.
+
+        Refused for an assembly before 11/12/2016 (the whole year when ``held_on`` is not
+        given): the three-year average did not exist then."""
+        day = held_on or date(assembly_year, 1, 1)
+        if day < AVERAGE_CAP_SINCE:
+            when = f"le {held_on:%d/%m/%Y}" if held_on else f"en {assembly_year}"
+            raise InvalidInput(
+                f"pour une assemblée tenue {when}, avant le {AVERAGE_CAP_SINCE:%d/%m/%Y}, "
+                "l'article 14 de la loi n° 47-1775 ne plafonnait pas l'intérêt aux parts à la "
+                "moyenne du TMO sur trois ans majorée de 2 points (loi n° 2016-1691) : ce "
+                "plafond n'est pas calculé ; reportez-vous au texte alors en vigueur",
+                field="assembly_year",
+            )
         wanted = [
             (year, half) for year in range(assembly_year - 3, assembly_year) for half in (1, 2)
         ]
@@ -199,10 +255,44 @@ class LawBook:
             )
         used = tuple(known[pair] for pair in wanted)
         average = sum((s.rate for s in used), Fraction(0)) / len(used)
-        day = date(assembly_year, 1, 1)
         margin = self.share("interest_margin", day)
         reference = self.reference("interest_margin")
-        return InterestCap(assembly_year, used, average, margin, average + margin, reference)
+        note = self._derived_note(used, margin) if any(s.derived for s in used) else ""
+        return InterestCap(assembly_year, used, average, margin, average + margin, reference, note)
+
+    def _derived_note(self, used: tuple[Semester, ...], margin: Fraction) -> str:
+        """« Les semestres de 2024 … : leur somme est comprise entre 6,425 % et 6,485 % … »."""
+        derived = [s for s in used if s.derived]
+        labels = " et du ".join(s.label for s in derived)
+        for published in sorted(self.published_caps.values(), key=lambda c: c.assembly_year):
+            window = {published.assembly_year - 3 + k for k in range(3)}
+            if not all(s.year in window for s in derived):
+                continue
+            known_years = {(s.year, s.half): s for s in self.semesters}
+            others = [
+                known_years[(y, h)]
+                for y in sorted(window)
+                for h in (1, 2)
+                if (y, h) in known_years and not known_years[(y, h)].derived
+            ]
+            if len(others) + len(derived) != 6:
+                continue
+            rest = sum((s.rate for s in others), Fraction(0))
+            low = 6 * (published.rate - published.half_unit - margin) - rest
+            high = 6 * (published.rate + published.half_unit - margin) - rest
+            kept = sum((s.rate for s in derived), Fraction(0))
+            return (
+                f"Le TMO du {labels} n'a pas été relu sur les avis du Journal officiel : il est "
+                f"déduit du plafond publié de {format_share(published.rate)} pour les "
+                f"assemblées de {published.assembly_year} ({published.reference}). Publié avec "
+                f"{published.places} décimales, ce plafond borne la somme de ces semestres à "
+                f"[{_plain(low)} ; {_plain(high)}) points ; la valeur retenue, "
+                f"{_plain(kept)}, en est le milieu."
+            )
+        return (
+            f"Le TMO du {labels} est une valeur déduite, non relue sur les avis du Journal "
+            "officiel (rules/law/tmo.yaml)."
+        )
 
     def _parameter(self, key: str) -> _Parameter:
         try:
@@ -239,6 +329,11 @@ def format_share(value: Fraction, places: int = 2) -> str:
     return f"≈\u00a0{_percent(exact, places)}"
 
 
+def _plain(value: Fraction) -> str:
+    """A percent without its sign: 0,06425 → « 6,425 »."""
+    return format_share(value, 4).removesuffix("\u00a0%")
+
+
 def _equals(value: Fraction) -> str:
     """« = 4,80 % » when exact, « ≈ 3,2267 % » when rounded."""
     text = format_share(value, 4)
@@ -269,7 +364,7 @@ def parse_parameters(text: str, source: str) -> dict[str, _Parameter]:
                     source, f"{where}.from", "les valeurs doivent suivre l'ordre des dates"
                 )
             values.append((since, _typed(doc.unit, value.value, f"{where}.value", source)))
-        found[key] = _Parameter(doc.label, doc.reference, doc.unit, doc.verified, tuple(values))
+        found[key] = _Parameter(doc.label, doc.reference, doc.unit, doc.confidence, tuple(values))
     return found
 
 
@@ -289,8 +384,8 @@ def _typed(unit: str, raw: str | int, where: str, source: str) -> Fraction | Dec
     raise RuleError(source, where.rsplit(".values", 1)[0] + ".unit", f"unité inconnue « {unit} »")
 
 
-def parse_tmo(text: str, source: str) -> tuple[tuple[Semester, ...], str]:
-    """The TMO table: one rate per semester, in order, none twice."""
+def parse_tmo(text: str, source: str) -> tuple[tuple[Semester, ...], str, dict[int, PublishedCap]]:
+    """The TMO table: one rate per semester, in order, none twice; and the published caps."""
     document = validate(_TmoDoc, load_yaml(text, source), source)
     semesters: list[Semester] = []
     for index, doc in enumerate(document.semesters):
@@ -302,7 +397,14 @@ def parse_tmo(text: str, source: str) -> tuple[tuple[Semester, ...], str]:
                 source, where, f"{semester.label} : semestres dans le désordre ou en double"
             )
         semesters.append(semester)
-    return tuple(semesters), document.reference
+    caps: dict[int, PublishedCap] = {}
+    for index, doc_cap in enumerate(document.published_caps):
+        where = f"published_caps[{index}]"
+        rate = parse_share(doc_cap.rate, f"{where}.rate", source)
+        caps[doc_cap.assembly_year] = PublishedCap(
+            doc_cap.assembly_year, rate, doc_cap.places, doc_cap.reference
+        )
+    return tuple(semesters), document.reference, caps
 
 
 def build_law_book(parameter_files: Mapping[str, str], tmo_file: tuple[str, str]) -> LawBook:
@@ -317,5 +419,5 @@ def build_law_book(parameter_files: Mapping[str, str], tmo_file: tuple[str, str]
                 )
             parameters[key] = parameter
             sources[key] = name
-    semesters, tmo_reference = parse_tmo(tmo_file[1], tmo_file[0])
-    return LawBook(parameters, semesters, tmo_reference, sources)
+    semesters, tmo_reference, caps = parse_tmo(tmo_file[1], tmo_file[0])
+    return LawBook(parameters, semesters, tmo_reference, sources, caps)

@@ -154,6 +154,30 @@ class College:
 
 
 @dataclass(frozen=True)
+class BlockVote:
+    """A college whose « pour » share passes ``threshold`` casts all its weight for the
+    resolution, and all of it against otherwise (« vote bloqué » of some SCIC statutes)."""
+
+    threshold: Fraction
+    strict: bool = True  # « plus de 60 % »; False: « au moins 60 % »
+
+    def passes(self, share: Fraction) -> bool:
+        return share > self.threshold if self.strict else share >= self.threshold
+
+
+@dataclass(frozen=True)
+class CollegeVotes:
+    """How a vote is counted inside each college, as the statutes say (``college_rules``)."""
+
+    abstention_as_consent: bool = False  # an abstention counts as « pour » inside its college
+    block_vote: BlockVote | None = None
+
+    @property
+    def plain(self) -> bool:
+        return not self.abstention_as_consent and self.block_vote is None
+
+
+@dataclass(frozen=True)
 class EmptyCollege:
     policy: EmptyCollegePolicy
     into: str | None = None
@@ -175,6 +199,9 @@ class SurplusPolicy:
     statutory_reserve: Fraction
     interest_rate: Fraction | None  # None: no interest on shares
     ristourne: Fraction
+    # Refunds above nominal within the art. 18 al. 2 revaluation reserve (loi 2024-537, from
+    # 15/06/2024, « à vérifier »): ``scic.revaluation.refund_above_nominal`` checks the date.
+    revaluation_refunds: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +225,7 @@ class Statutes:
     digest: str
     blank_proxies: BlankProxies = BlankProxies.BOARD
     voting_roll: RollPolicy = RollPolicy()
+    college_votes: CollegeVotes = CollegeVotes()
     text: str = ""  # the document as written, kept with an assembly that follows it
 
     def capital_rules(self) -> CapitalRules:
@@ -289,8 +317,15 @@ class _CollegeDoc(Strict):
     minimum_size: int = Field(default=1, ge=1)
 
 
+class _BlockVoteDoc(Strict):
+    threshold: str | int
+    strict: bool = True  # « plus de » the threshold; false: « au moins »
+
+
 class _CollegeRulesDoc(Strict):
     weighting: Weighting = Weighting.FIXED
+    abstention_as_consent: bool = False  # inside a college, an abstention counts as « pour »
+    block_vote: _BlockVoteDoc | None = None
     overrides: dict[str, str] = Field(default_factory=dict)
     empty_college: EmptyCollegePolicy = EmptyCollegePolicy.REDISTRIBUTE
     merge_into: str | None = None
@@ -327,6 +362,7 @@ class _SurplusDoc(Strict):
     statutory_reserve: str = "50 %"
     interest_rate: str | None = None
     ristourne: str = "0 %"
+    revaluation_refunds: bool = False
 
 
 class _StatutesDoc(Strict):
@@ -371,6 +407,7 @@ def parse_statutes(text: str, source: str, scop_proxies: ProxyLimit) -> Statutes
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         blank_proxies=doc.proxies.blank,
         voting_roll=RollPolicy(fees_up_to_date=doc.voting_roll.fees_up_to_date),
+        college_votes=_college_votes(doc, source),
         text=text,
     )
 
@@ -489,6 +526,31 @@ def _empty_college(doc: _CollegeRulesDoc, colleges: set[str], source: str) -> Em
     return EmptyCollege(doc.empty_college, doc.merge_into, doc.empty_college_text.strip())
 
 
+def _college_votes(doc: _StatutesDoc, source: str) -> CollegeVotes:
+    rules = doc.college_rules
+    if (rules.abstention_as_consent or rules.block_vote is not None) and not doc.colleges:
+        key = "abstention_as_consent" if rules.abstention_as_consent else "block_vote"
+        raise RuleError(
+            source,
+            f"college_rules.{key}",
+            "règle de vote par collège sans collège : déclarez des collèges, ou retirez-la",
+        )
+    block = None
+    if rules.block_vote is not None:
+        threshold = parse_share(
+            rules.block_vote.threshold, "college_rules.block_vote.threshold", source
+        )
+        if not 0 < threshold < 1:
+            raise RuleError(
+                source,
+                "college_rules.block_vote.threshold",
+                f"le seuil du vote bloqué doit être entre 0 et 100 % exclus (lu : "
+                f"{format_share(threshold)})",
+            )
+        block = BlockVote(threshold, rules.block_vote.strict)
+    return CollegeVotes(rules.abstention_as_consent, block)
+
+
 def _decisions(doc: _AssembliesDoc, source: str) -> dict[str, DecisionRule]:
     found: dict[str, DecisionRule] = {}
     for kind in ("ordinary", "extraordinary"):
@@ -536,4 +598,5 @@ def _surplus(doc: _SurplusDoc, source: str) -> SurplusPolicy:
         statutory_reserve=parse_share(doc.statutory_reserve, "surplus.statutory_reserve", source),
         interest_rate=interest,
         ristourne=parse_share(doc.ristourne, "surplus.ristourne", source),
+        revaluation_refunds=doc.revaluation_refunds,
     )

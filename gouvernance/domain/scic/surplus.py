@@ -2,8 +2,10 @@
 
 The assembly allocates the net surplus in a fixed order: the legal reserve (loi n° 47-1775,
 art. 16), the statutory reserve (art. 19 nonies), interest on paid-up shares (art. 14, capped by
-the TMO and never paid out of public subsidies), and what is left goes to the impartible
-reserves; a SCIC pays no ristourne. Legal minimums are rounded *up* to the cent, so that rounding
+the TMO, never paid out of the subsidies, encouragements and other financial means received from
+public bodies, their groupements and associations — art. 19 nonies — and refused while losses
+brought forward are not absorbed), and what is left goes to the impartible reserves; a SCIC pays
+no ristourne. Legal minimums are rounded *up* to the cent, so that rounding
 never takes them below the law; interest is rounded *down*, so that it never exceeds its cap.
 Every line carries its explanation, with the figures, the rounding and the article.
 """
@@ -81,7 +83,8 @@ class SurplusAllocation:
     reserves_before: Decimal
     subscribed_capital: Decimal
     paid_up_total: Decimal
-    public_subsidies: Decimal
+    public_support: Decimal
+    losses_brought_forward: Decimal
     interest_rate: Fraction | None
     cap: InterestCap | None
     lines: tuple[AllocationLine, ...]
@@ -115,23 +118,41 @@ def allocate_surplus(
     reserves_before: Decimal,
     subscribed_capital: Decimal,
     paid_up: Mapping[str, Decimal],
-    public_subsidies: Decimal,
+    public_support: Decimal,
     policy: SurplusPolicy,
     law: LawBook,
     assembly_day: date,
     interest_rate: Fraction | StatutesRate | None = STATUTES_RATE,
+    losses_brought_forward: Decimal = ZERO,
 ) -> SurplusAllocation:
     """The allocation of ``surplus`` as the law and the statutes require; refused with a French
-    message when there is nothing to allocate, a figure is wrong, the rate exceeds the cap or the
-    statutes provide a ristourne."""
-    _check_amounts(surplus, reserves_before, subscribed_capital, public_subsidies, paid_up)
+    message when there is nothing to allocate, a figure is wrong, the rate exceeds the cap, the
+    statutes provide a ristourne, or interest is asked while losses brought forward (``report à
+    nouveau débiteur`` not yet absorbed) remain.
+
+    ``public_support``: the subsidies, encouragements and other financial means the SCIC received
+    from public bodies, their groupements and associations (art. 19 nonies) — never a base for
+    interest."""
+    _check_amounts(surplus, reserves_before, subscribed_capital, public_support, paid_up)
+    if losses_brought_forward != losses_brought_forward.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            f"{losses_brought_forward} n'est pas un montant exact au centime",
+            field="losses_brought_forward",
+        )
+    if losses_brought_forward < 0:
+        raise InvalidInput(
+            "les pertes antérieures s'écrivent en positif (montant restant à apurer), "
+            f"pas {format_amount(losses_brought_forward)}",
+            field="losses_brought_forward",
+        )
     _check_policy(policy, law, assembly_day)
     rate = policy.interest_rate if isinstance(interest_rate, StatutesRate) else interest_rate
+    _check_losses(rate, losses_brought_forward, law, assembly_day)
     cap = _cap(rate, law, assembly_day)
     legal = _legal_reserve(surplus, reserves_before, subscribed_capital, policy, law, assembly_day)
     statutory = _statutory_reserve(surplus, legal.amount, policy, law, assembly_day)
     paid_up_total = sum(paid_up.values(), ZERO)
-    pool = _pool(surplus, legal.amount, statutory.amount, public_subsidies)
+    pool = _pool(surplus, legal.amount, statutory.amount, public_support)
     interest = _interest(rate, cap, paid_up_total, pool)
     rest = surplus - legal.amount - statutory.amount - interest.amount
     lines = (legal, statutory, interest, _rest(surplus, rest, law))
@@ -144,7 +165,8 @@ def allocate_surplus(
         reserves_before=reserves_before,
         subscribed_capital=subscribed_capital,
         paid_up_total=paid_up_total,
-        public_subsidies=public_subsidies,
+        public_support=public_support,
+        losses_brought_forward=losses_brought_forward,
         interest_rate=rate,
         cap=cap,
         lines=lines,
@@ -166,7 +188,7 @@ def _check_amounts(
         "surplus": surplus,
         "reserves_before": reserves,
         "subscribed_capital": capital,
-        "public_subsidies": subsidies,
+        "public_support": subsidies,
     }
     figures.update({f"paid_up.{code}": amount for code, amount in paid_up.items()})
     for field, amount in figures.items():
@@ -203,6 +225,18 @@ def _check_policy(policy: SurplusPolicy, law: LawBook, day: date) -> None:
                 f"taux de dotation impossible ({format_share(share)}) : entre 0 et 100 %",
                 field=f"surplus.{name}",
             )
+
+
+def _check_losses(rate: Fraction | None, losses: Decimal, law: LawBook, day: date) -> None:
+    """No interest on shares while losses brought forward are not absorbed."""
+    if not rate or losses == 0 or not law.count("interest_after_losses_absorbed", day):
+        return
+    raise InvalidInput(
+        f"intérêt aux parts refusé : des pertes antérieures de {format_amount(losses)} ne sont "
+        f"pas encore apurées ; aucun intérêt ne peut être servi avant qu'elles soient absorbées "
+        f"(simulez avec un taux de 0\u00a0%) — {law.reference('interest_after_losses_absorbed')}",
+        field="losses_brought_forward",
+    )
 
 
 def _cap(rate: Fraction | None, law: LawBook, day: date) -> InterestCap | None:
@@ -276,12 +310,16 @@ def _statutory_reserve(
 def _pool(
     surplus: Decimal, legal: Decimal, statutory: Decimal, subsidies: Decimal
 ) -> tuple[Decimal, str]:
-    """What interest may take: the surplus after the reserves, public subsidies excluded."""
+    """What interest may take: the surplus after the reserves, without the subsidies,
+    encouragements and other financial means of public bodies, their groupements and associations
+    (art. 19 nonies)."""
     pool = max(ZERO, surplus - legal - statutory - subsidies)
     text = (
-        f"limité à ce que l'excédent laisse après les réserves, hors subventions publiques "
-        f"({format_amount(surplus)} − {format_amount(legal)} − {format_amount(statutory)} − "
-        f"{format_amount(subsidies)} de subventions, au moins 0,00\u00a0€) : {format_amount(pool)}"
+        f"limité à ce que l'excédent laisse après les réserves, hors subventions, encouragements "
+        f"et autres moyens financiers des collectivités publiques, de leurs groupements et des "
+        f"associations ({format_amount(surplus)} − {format_amount(legal)} − "
+        f"{format_amount(statutory)} − {format_amount(subsidies)} d'aides publiques et "
+        f"associatives, au moins 0,00\u00a0€) : {format_amount(pool)}"
     )
     return pool, text
 

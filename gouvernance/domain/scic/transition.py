@@ -466,7 +466,7 @@ def capital_summary(capital: CapitalProjection) -> str:
     """« 207 parts de 50,00 €, soit 10 350,00 € ; collectivités 2 750,00 € (26,5700 %) »."""
     text = (
         f"{format_number(capital.shares)} parts de {format_amount(capital.share_value)}, soit "
-        f"{format_amount(capital.total)} ; collectivités publiques "
+        f"{format_amount(capital.total)} ; collectivités territoriales "
         f"{format_amount(capital.public_bodies)} ({capital.public_share_text}, plafond légal "
         f"{format_share(capital.public_max)})"
     )

@@ -46,7 +46,7 @@ from gouvernance.domain.assembly.model import (
     Vote,
     VoteClosing,
 )
-from gouvernance.domain.assembly.rules import AssemblyRules
+from gouvernance.domain.assembly.rules import AssemblyRules, legal_floor
 from gouvernance.domain.assembly.tally import (
     AssemblyTally,
     QuorumResult,
@@ -65,7 +65,11 @@ from gouvernance.domain.errors import (
 )
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.moments import DEFAULT_TIME_ZONE
-from gouvernance.domain.scic.decisions import DecisionKind
+from gouvernance.domain.scic import compliance
+from gouvernance.domain.scic.compliance import Severity
+from gouvernance.domain.scic.decisions import AssemblyPresets, Convocation, DecisionKind
+from gouvernance.domain.scic.law import LawBook
+from gouvernance.domain.scic.statutes import Statutes
 from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.domain.wording import counted, ordinal
@@ -290,6 +294,18 @@ def create_assembly(
     return replace(assembly_view(uows, actor, code), created=not replayed)
 
 
+def fiscal_presets(uow: UnitOfWork) -> AssemblyPresets:
+    """The law's assembly presets for the organisation's fiscal year (loi n° 2019-744, art. 16
+    II: the SA rule on abstentions changes with the first fiscal year closed after 19/07/2019)."""
+    presets, _, _ = scic_rules.load_presets()
+    organisation = uow.organisation.get()
+    if organisation is None:
+        return presets
+    return presets.for_fiscal_year(
+        organisation.fiscal_year_start_day, organisation.fiscal_year_start_month
+    )
+
+
 def _convene(
     uow: UnitOfWork, actor: Actor, title: str, day: date, kind: str, number: int,
     cutoff: date, statutes_id: str | None, previous: str | None,
@@ -301,8 +317,15 @@ def _convene(
             f"{statutes.valid_from:%d/%m/%Y}",
             field="held_on",
         )
-    presets, _, _ = scic_rules.load_presets()
-    rules = AssemblyRules.from_statutes(statutes, presets, day)
+    presets = fiscal_presets(uow)  # the 2019 switch on abstentions follows the fiscal year
+    law = scic_rules.load_law()
+    rules = AssemblyRules.from_statutes(
+        statutes,
+        presets,
+        day,
+        legal_floor=legal_floor(statutes.legal_form, law, day),
+        unlawful=_unlawful(statutes, law, presets, day),
+    )
     rules.decision(kind)
     if previous is not None:
         _check_previous(uow, previous, kind, number)
@@ -1096,6 +1119,30 @@ def live_marker(uows: UnitOfWorkFactory, actor: Actor, code: str) -> str:
 # Reading
 
 
+def _unlawful(
+    statutes: Statutes, law: LawBook, presets: AssemblyPresets, day: date
+) -> tuple[str, ...]:
+    """The compliance errors of the statutes on the day of the assembly, in French, with their
+    articles: said at convening, never a refusal (the law's floor applies in the tally)."""
+    try:
+        findings = compliance.check(statutes, law, presets, day)
+    except InvalidInput as error:  # a law value not defined on that day
+        return (f"contrôle de conformité impossible au {day:%d/%m/%Y} : {error.message}",)
+    return tuple(f"{f.message} ({f.article})" for f in findings if f.severity is Severity.ERROR)
+
+
+def _applied_rule(rules: AssemblyRules, stated: Convocation) -> str:
+    """The rule the tally applies; the law's floor, when it sets the statutes' clause aside,
+    is said with its article."""
+    applied = rules.applied(stated)
+    if applied == stated or rules.legal_floor is None:
+        return stated.describe()
+    return (
+        f"{applied.describe()} (loi : {rules.legal_floor.reference} ; la clause des statuts, "
+        f"{stated.describe()}, est réputée non écrite)"
+    )
+
+
 def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
     assert assembly.id is not None
     rules = AssemblyRules.from_json(assembly.rules)
@@ -1171,7 +1218,7 @@ def _resolution_views(
                 proposer=resolution.proposer,
                 proposed_by=resolution.proposed_by,
                 method=resolution.method,
-                rule=rule.convocation(assembly.convocation).describe(),
+                rule=_applied_rule(rules, rule.convocation(assembly.convocation)),
                 ballots=ballots.get(rid, 0),
                 counted_colleges=counted.get(rid, ()),
                 vote_closed=rid in closed or assembly.status is AssemblyStatus.CLOSED,

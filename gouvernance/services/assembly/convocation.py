@@ -240,7 +240,9 @@ def render_html(content: ConvocationContent) -> str:
 def render_pdf(content: ConvocationContent) -> bytes:
     """The convocation as an A4 PDF, dated the day it was written; left-aligned (its addresses
     are long words a justified line would stretch)."""
-    pdf = new_pdf(content.title, content.written_on, author=content.organisation)
+    pdf = new_pdf(
+        content.title, content.written_on, author=content.organisation, footer=content.footer
+    )
     pdf.add_page()
     for position, line in enumerate(content.sender):
         _line(pdf, line, size=10 if position == 0 else 9, bold=position == 0, gap=0)
@@ -270,8 +272,6 @@ def render_pdf(content: ConvocationContent) -> bytes:
     for position, line in enumerate(content.signature):
         pdf.set_x(110)
         _line(pdf, line, bold=position == 2, gap=0.5)
-    pdf.ln(6)
-    _line(pdf, content.footer, size=8)
     return bytes(pdf.output())
 
 

@@ -9,19 +9,18 @@ only lay it out, with the shared DejaVu set-up of ``services.documents``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from gouvernance.domain.assembly.model import (
     AssemblyStatus,
     Attendance,
-    Choice,
     SignatoryRole,
 )
 from gouvernance.domain.assembly.tally import (
     ALL_ASSOCIATES_LABEL,
-    Counts,
     Outcome,
     QuorumResult,
     ResolutionResult,
@@ -31,6 +30,7 @@ from gouvernance.domain.audit import ChainHead
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.moments import DEFAULT_TIME_ZONE, format_moment, local
+from gouvernance.domain.organisation import Signatory
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.users import Actor
 from gouvernance.domain.wording import counted
@@ -45,7 +45,7 @@ from gouvernance.services.assembly.assemblies import (
 )
 from gouvernance.services.ledger.ledger_views import Document
 from gouvernance.services.organisation import setup
-from gouvernance.services.ports import UnitOfWorkFactory
+from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
 from gouvernance.services.printing.documents import (
     TEMPLATES,
     Table,
@@ -85,10 +85,8 @@ _CONVOCATION = {1: "première convocation", 2: "deuxième convocation"}
 class ResolutionBlock:
     title: str  # « Résolution 1 — Transformation de l'association en SCIC »
     lines: tuple[str, ...]  # proposer, method, rule
-    table: Table  # per college
-    headcount: str
-    weighted: str
-    outcome: str
+    table: Table  # per college: the figures, stated once
+    outcome: str  # « Résolution adoptée. »: the result, stated once
     adopted: bool
     explanation: tuple[str, ...]
 
@@ -119,6 +117,8 @@ class _Sources:
     tally: TallyView
     time_zone: str
     journal: ChainHead | None = None  # the audit entry of the closing
+    accounts: Mapping[str, str] = field(default_factory=dict)  # username: who, as printed
+    president: Signatory | None = None  # the organisation's, with the title it registered
 
 
 def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) -> Document:
@@ -170,7 +170,8 @@ def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent)
 def _compose(sources: _Sources) -> MinutesContent:
     return compose(
         sources.organisation, sources.view, sources.roll, sources.tally,
-        time_zone=sources.time_zone, journal=sources.journal,
+        time_zone=sources.time_zone, journal=sources.journal, accounts=sources.accounts,
+        president=sources.president,
     )  # fmt: skip
 
 
@@ -186,7 +187,32 @@ def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:
         printed = setup.printed(uow, snapshot)
         # The entry that recorded the closing: the same head on every later print.
         journal = audit_chain.closing_head(uow, view.summary.code) if closed else None
-    return _Sources(printed.name, view, roll, tally, printed.time_zone, journal)
+        accounts = {
+            username: _account(uow, username)
+            for username in (
+                view.created_by,
+                view.closed_by,
+                *(signature.signed_by for signature in view.signatures),
+            )
+            if username
+        }
+    return _Sources(
+        printed.name, view, roll, tally, printed.time_zone, journal, accounts, printed.president
+    )
+
+
+def _account(uow: UnitOfWork, username: str) -> str:
+    """Who an account is, as the minutes name them: « Marie Aubert (compte bureau, conseil
+    d'administration) », never a bare login such as « cli:root »."""
+    user = uow.users.get(username)
+    if user is None:
+        if username.startswith("cli:"):
+            return f"la ligne de commande (utilisateur système {username.removeprefix('cli:')})"
+        return f"le compte {username}"
+    member = uow.members.get(user.member_code) if user.member_code else None
+    if member is not None:
+        return f"{member.display_name} (compte {username}, {user.role.label})"
+    return f"le compte {username} ({user.role.label})"
 
 
 # --- The text ----------------------------------------------------------------------------------
@@ -200,9 +226,13 @@ def compose(
     *,
     time_zone: str = DEFAULT_TIME_ZONE,
     journal: ChainHead | None = None,
+    accounts: Mapping[str, str] | None = None,
+    president: Signatory | None = None,
 ) -> MinutesContent:
     """The minutes' French text: the same for the HTML and the PDF; times on the clock of
-    ``time_zone``, the organisation's; ``journal``, the audit log's entry of the closing."""
+    ``time_zone``, the organisation's; ``journal``, the audit log's entry of the closing;
+    ``accounts``, who each account named in them is (else the login is printed);
+    ``president``, the organisation's, named with the title it registered when they sign."""
     summary = view.summary
     who = organisation or "l'organisation"
     closed = summary.status is AssemblyStatus.CLOSED
@@ -212,7 +242,7 @@ def compose(
         subtitle=f"{who} — {summary.title} ({summary.code})",
         organisation=who,
         banner="" if closed else typo(DRAFT_BANNER),
-        header=tuple(typo(line) for line in _header(view, time_zone, journal)),
+        header=tuple(typo(line) for line in _header(view, time_zone, journal, accounts or {})),
         rules=tuple(typo(line) for line in _rules(view)),
         attendance=tuple(typo(line) for line in _attendance(view)),
         attendance_tables=_attendance_tables(view, roll),
@@ -221,14 +251,22 @@ def compose(
             _resolution(result, resolutions.get(result.number), view)
             for result in tally.tally.resolutions
         ),
-        signatures=tuple(typo(line) for line in _signatures(view, time_zone)),
+        signatures=tuple(
+            typo(line) for line in _signatures(view, time_zone, accounts or {}, president)
+        ),
         footer=f"{who} — procès-verbal {summary.code} du {summary.held_on:%d/%m/%Y}"
         + ("" if closed else " — projet"),
     )
 
 
-def _header(view: AssemblyView, time_zone: str, journal: ChainHead | None = None) -> list[str]:
+def _header(
+    view: AssemblyView,
+    time_zone: str,
+    journal: ChainHead | None = None,
+    accounts: Mapping[str, str] | None = None,
+) -> list[str]:
     summary = view.summary
+    who = accounts or {}
     convocation = _CONVOCATION.get(summary.convocation, f"convocation n° {summary.convocation}")
     lines = [
         f"{summary.kind_label}, {convocation}, tenue le {long_date(summary.held_on)}.",
@@ -240,11 +278,12 @@ def _header(view: AssemblyView, time_zone: str, journal: ChainHead | None = None
         )
     lines.append(
         f"Enregistrée dans Gouvernance le {local(view.created_at, time_zone):%d/%m/%Y} "
-        f"par {view.created_by}."
+        f"par {who.get(view.created_by, view.created_by)}."
     )
     if view.closed_at is not None:
         closed = format_moment(view.closed_at, time_zone)
-        lines.append(f"Close le {closed} par {view.closed_by or '—'}.")
+        closer = who.get(view.closed_by, view.closed_by) if view.closed_by else "—"
+        lines.append(f"Close le {closed} par {closer}.")
         if journal is not None:
             lines.append(f"Clôture inscrite au journal d'audit : {journal.text}")
     else:
@@ -270,6 +309,26 @@ def _rules(view: AssemblyView) -> list[str]:
     lines.append(f"Pouvoirs : {view.proxy_rule}.")
     lines.append(f"Pouvoirs en blanc : {rules.blank_proxies.label}.")
     lines.append(f"Droit de vote : {rules.roll.describe()}.")
+    votes = rules.college_votes
+    if votes.abstention_as_consent:
+        lines.append("Dans chaque collège, une abstention compte comme un « pour » (statuts).")
+    if votes.block_vote is not None:
+        word = "plus de" if votes.block_vote.strict else "au moins"
+        lines.append(
+            f"Vote bloqué : un collège qui réunit {word} "
+            f"{format_share(votes.block_vote.threshold)} de « pour » porte tout son poids pour la "
+            "résolution, sinon tout son poids contre (statuts)."
+        )
+    for finding in rules.unlawful:
+        lines.append(
+            f"Constat : les statuts ne sont pas conformes à la loi au jour de l'assemblée : "
+            f"{finding}."
+        )
+    if rules.unlawful and rules.legal_floor is not None:
+        lines.append(
+            "Une clause contraire à la loi est réputée non écrite : le décompte applique la "
+            f"majorité légale ({rules.legal_floor.reference})."
+        )
     return lines
 
 
@@ -362,27 +421,14 @@ def _resolution(
             proposer += f" ({resolution.proposed_by})"
         lines.append(f"Proposée par {proposer} ; {resolution.method.label}.")
         if resolution.text:
-            lines.append(resolution.text)
+            lines.append(_proposed_text(resolution.text, result.outcome))
     where = f" ({result.reference})" if result.reference else ""
     lines.append(f"{result.decision_label}{where} : {result.rule.describe()}.")
     colleges = bool(view.rules.colleges)
-    word = "Résultat pondéré" if colleges else "Résultat"
-    weighted = (
-        f"{word} : —"
-        if result.weighted is None
-        else f"{word} : {share_text(result, result.weighted)} des voix en faveur"
-    )
-    headcount = (
-        f"Décompte par tête, tous collèges confondus : {_counts(result.headcount)}."
-        if colleges
-        else f"Décompte : {_counts(result.headcount)}."
-    )
     return ResolutionBlock(
         title=f"Résolution {result.number} — {result.title}",
         lines=tuple(typo(line) for line in lines),
         table=_college_table(result, colleges),
-        headcount=typo(headcount),
-        weighted=typo(weighted),
         outcome=typo(
             _PROVISIONAL[result.outcome]
             if result.outcome.provisional
@@ -391,6 +437,17 @@ def _resolution(
         adopted=result.outcome.value == "adopted",
         explanation=tuple(typo(line) for line in result.explanation),
     )
+
+
+def _proposed_text(text: str, outcome: Outcome) -> str:
+    """The resolution's wording as it reads once adopted (« L'assemblée élit … »); quoted as
+    what was put to the vote when it was not adopted, or not yet: the minutes never say the
+    assembly elected or decided what it rejected."""
+    if outcome.value == "adopted":
+        return text
+    if outcome.provisional:
+        return f"Texte soumis au vote : « {text} »"
+    return f"Texte soumis au vote, non adopté : « {text} »"
 
 
 _PROVISIONAL = {
@@ -417,7 +474,7 @@ def _college_table(result: ResolutionResult, weighted: bool) -> Table:
         for college in result.colleges
     )
     return Table(
-        "Résultats par collège" if weighted else "Résultat",
+        "Voix par collège" if weighted else "Voix",
         (
             "Collège",
             "Poids",
@@ -432,22 +489,18 @@ def _college_table(result: ResolutionResult, weighted: bool) -> Table:
         ),
         rows,
         (38, 13, 13, 12, 12, 12, 13, 12, 29, 16),
-        note="Résultat : voix pour sur la base de la règle ; pouvoirs en blanc compris.",
+        note="Colonne « Résultat » : voix pour rapportées à la base de la règle ; pouvoirs en "
+        "blanc compris.",
     )
 
 
-_PLURALS = {"pour": "pour", "contre": "contre"}  # invariable; the others take an « s »
-
-
-def _counts(counts: Counts) -> str:
-    """« 4 pour, 1 contre, 2 abstentions, 0 blanc, 1 nul »."""
-    return ", ".join(
-        counted(counts.get(c), c.label, _PLURALS.get(c.label, c.label + "s")) for c in Choice
-    )
-
-
-def _signatures(view: AssemblyView, time_zone: str) -> list[str]:
-    lines = [_signed(signature, time_zone) for signature in view.signatures]
+def _signatures(
+    view: AssemblyView,
+    time_zone: str,
+    accounts: Mapping[str, str],
+    president: Signatory | None,
+) -> list[str]:
+    lines = [_signed(s, time_zone, accounts, president) for s in view.signatures]
     roles = {signature.role for signature in view.signatures}
     waiting = [
         role.label + ("(s)" if role is SignatoryRole.SCRUTINEER else "")
@@ -463,11 +516,26 @@ def _signatures(view: AssemblyView, time_zone: str) -> list[str]:
     return lines
 
 
-def _signed(signature: SignatureView, time_zone: str) -> str:
+def _signed(
+    signature: SignatureView,
+    time_zone: str,
+    accounts: Mapping[str, str],
+    president: Signatory | None,
+) -> str:
+    """« Signé par Mireille Aubanel, Présidente, président de séance, le … »: the
+    organisation's president with the title as registered (présidente, président…)."""
+    who = signature.name
+    if president is not None and _same_person(president.name, signature.name):
+        who += f", {president.title}"
+    recorded = accounts.get(signature.signed_by, signature.signed_by)
     return (
-        f"Signé par {signature.name}, {signature.role.label}, le "
-        f"{format_moment(signature.signed_at, time_zone)} (enregistré par {signature.signed_by})."
+        f"Signé par {who}, {signature.role.label}, le "
+        f"{format_moment(signature.signed_at, time_zone)} ; signature enregistrée par {recorded}."
     )
+
+
+def _same_person(registered: str, signed: str) -> bool:
+    return " ".join(registered.split()).casefold() == " ".join(signed.split()).casefold()
 
 
 # --- HTML and PDF ----------------------------------------------------------------------------
@@ -480,7 +548,13 @@ def render_html(content: MinutesContent) -> str:
 
 def render_pdf(content: MinutesContent, view: AssemblyView) -> bytes:
     """The minutes as an A4 PDF, dated the day of the assembly (the same minutes, same bytes)."""
-    pdf = new_pdf(content.title, view.summary.held_on, author=content.organisation, bottom=18)
+    pdf = new_pdf(
+        content.title,
+        view.summary.held_on,
+        author=content.organisation,
+        bottom=20,
+        footer=content.footer,
+    )
     pdf.add_page()
     paragraph(pdf, content.title, bold=True, size=14)
     paragraph(pdf, content.subtitle)
@@ -496,15 +570,14 @@ def render_pdf(content: MinutesContent, view: AssemblyView) -> bytes:
     for block in content.resolutions:
         _section(pdf, block.title, block.lines, size=9)
         table(pdf, block.table, size=TABLE_SIZE, line_height=3.6)
-        for line in (block.headcount, block.weighted):
-            paragraph(pdf, line, size=9)
-        paragraph(pdf, block.outcome, bold=True)
         for line in block.explanation:
-            paragraph(pdf, line, size=8)
+            paragraph(pdf, line, size=8, gap=1.2)
+        paragraph(pdf, block.outcome, bold=True, size=11)  # the result, once, after its reasons
     if content.verification:
         _section(pdf, "Vérification des résultats", content.verification, size=9)
+    if pdf.will_page_break(12 + 9 * len(content.signatures)):
+        pdf.add_page()  # the signatures kept together, on one page
     _section(pdf, "Signatures", content.signatures)
-    paragraph(pdf, content.footer, size=8)
     return bytes(pdf.output())
 
 

@@ -47,7 +47,7 @@ from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
 from gouvernance.services.bank import profiles
 from gouvernance.services.bank.views import Candidate, ImportReport, LineView, StatementView
-from gouvernance.services.ledger import payments
+from gouvernance.services.ledger import direct_debits, payments
 from gouvernance.services.ledger.calls import LAST_DAY, member_key, today
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
 
@@ -491,6 +491,13 @@ def record_return(
         uow, actor, "prélèvement.rejeté", "payment", original.reference,
         membre=code, montant=format_cents(line.cents), rejet=record.reference, motif=why,
         appels=sorted(ref for ref, (cents, _) in released.items() if cents > 0),
+    )  # fmt: skip
+    named = [ref for ref, (cents, _) in sorted(released.items()) if cents > 0]
+    if line.end_to_end_id.strip().upper() not in named:
+        named.append(line.end_to_end_id.strip().upper())  # the debit's id is its call's reference
+    direct_debits.note_statement_return(
+        uow, actor, code, named, line.return_reason, line.booked_on,
+        f"relevé, ligne {line.position} ({record.reference})",
     )  # fmt: skip
     line.member_code = code
     line.status = LineStatus.RETURNED

@@ -86,11 +86,8 @@ def render_xlsx(comparison: Comparison) -> bytes:
         sheet.column_dimensions["A"].width = 42
         sheet.column_dimensions["B"].width = 36
     members = book.create_sheet(MEMBERS_SHEET)
-    spreadsheets.write_rows(
-        members,
-        [member_headers(comparison), *member_rows(comparison)],
-        header=True,
-        amount_format=_AMOUNT_FORMAT,
+    spreadsheets.write_table(
+        members, member_headers(comparison), member_rows(comparison), amount_format=_AMOUNT_FORMAT
     )
     members.freeze_panes = "D2"
     return spreadsheets.saved(book)

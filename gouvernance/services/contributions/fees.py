@@ -18,6 +18,7 @@ from gouvernance.domain.errors import Forbidden, InvalidInput, NotFound
 from gouvernance.domain.fees.comparison import Comparison, compare
 from gouvernance.domain.fees.documents import check_unique_ids, parse_schedule_text
 from gouvernance.domain.fees.engine import Assessment, Payer, assess
+from gouvernance.domain.fees.quote_part import NO_POOLS, compute_pools, has_quote_part
 from gouvernance.domain.fees.schedule import FeeSchedule, Node, RuleError
 from gouvernance.domain.members import Member
 from gouvernance.domain.users import Actor, Permission
@@ -281,7 +282,17 @@ def explain(
             raise NotFound(f"aucun membre n'a le code {code}", field="code")
         payer = _payer(member, labels)
     check_categories(schedules, labels)
-    return [assess(schedule, payer) for schedule in schedules]
+    shared = [s for s in schedules if has_quote_part(s)]
+    # A quote-part depends on every member's figure: only then is the whole registry read.
+    everybody = _read_registry(uows, shared)[1] if shared else []
+    return [
+        assess(
+            schedule,
+            payer,
+            compute_pools(schedule, everybody) if has_quote_part(schedule) else NO_POOLS,
+        )
+        for schedule in schedules
+    ]
 
 
 def export_format(fmt: str) -> str:

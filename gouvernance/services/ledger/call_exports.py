@@ -3,12 +3,14 @@
 Same conventions as the other exports (``fee_exports``, the member file): CSV with ``;``, a
 decimal comma, dates JJ/MM/AAAA and a UTF-8 BOM (Excel then reads the accents), text cells that
 Excel cannot take for formulas; in the XLSX, amounts are numbers written from their exact
-``Decimal`` (never a float) shown as euros, dates are real dates. No total row, as elsewhere.
+``Decimal`` (never a float) shown as euros, dates are real dates; a filter, fitted widths and
+a totals row under the euros (``spreadsheets.write_table``).
 
-The SEPA file is a pain.008.001.02 direct-debit initiation built by ``sepaxml`` and checked
-against its XSD. Everything is validated first (the organisation's IBAN, BIC and creditor
-identifier, each mandate's IBAN and BIC, each amount) so that a bad value comes back as a French
-message naming the member, never as a library error.
+The SEPA file is a pain.008.001.08 direct-debit initiation (pain.008.001.02 on request) built
+by ``sepaxml`` and checked against its XSD. Everything is validated first (the organisation's
+IBAN, BIC and creditor identifier, each mandate's IBAN and BIC — a BIC no bank carries is
+refused —, each amount) so that a bad value comes back as a French message naming the member,
+never as a library error.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sepaxml.validation import ValidationError, try_valid_xml
 from gouvernance.domain.audit import ChainHead
 from gouvernance.domain.calls.ledger import CallState
 from gouvernance.domain.calls.model import Allocation, Call, Mandate, Payment, Refund
+from gouvernance.domain.calls.sepa import FIRST, RECURRENT, SCHEMA_08, check_schema
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.money import format_cents, from_cents
 from gouvernance.domain.organisation import Organisation
@@ -225,15 +228,17 @@ def _csv(headers: list[str], rows: list[list[Value]]) -> bytes:
 def _xlsx(
     title: str, headers: list[str], rows: list[list[Value]], journal: ChainHead | None
 ) -> bytes:
-    """The table on the first sheet; the audit log's head, if given, on a second sheet
-    « Journal » (the first sheet stays a plain table to import)."""
+    """The table on the first sheet (frozen header, filter, widths, totals row); the audit
+    log's head, if given, on a second sheet « Journal » (the first sheet stays one table)."""
     book = spreadsheets.new_workbook()
     sheet = book.active
     sheet.title = title
-    spreadsheets.write_rows(sheet, [headers, *rows], header=True, amount_format=_AMOUNT_FORMAT)
+    spreadsheets.write_table(sheet, headers, rows, amount_format=_AMOUNT_FORMAT)
     if journal is not None:
         journal_sheet = book.create_sheet(JOURNAL_SHEET)
-        spreadsheets.write_rows(journal_sheet, journal_rows(journal), header=True)
+        written = journal_rows(journal)
+        spreadsheets.write_rows(journal_sheet, written, header=True)
+        spreadsheets.fit_widths(journal_sheet, written)
     return spreadsheets.saved(book)
 
 
@@ -283,6 +288,14 @@ def validate_bic(text: str | None, field: str) -> str:
         ) from None
 
 
+def known_bic(bic: str) -> bool:
+    """A well-formed BIC whose bank is in schwifty's registry: the BIC itself, or its head
+    office (8 characters, or « XXX » as branch), since the registry lists few branches
+    (``ZZZZFRPP`` is well formed but no bank's)."""
+    head = bic[:8]
+    return any(BIC(code).exists for code in dict.fromkeys((bic, head, f"{head}XXX")))
+
+
 def _why(error: SchwiftyException) -> str:
     if isinstance(error, InvalidChecksumDigits):
         return "clé de contrôle incorrecte"
@@ -324,13 +337,10 @@ def validate_creditor_id(text: str | None, field: str) -> str:
 # --------------------------------------------------------------------------------------------
 # SEPA direct debits
 
-SEPA_SCHEMA = "pain.008.001.02"
-_NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SEPA_SCHEMA}"
+SEPA_SCHEMA = SCHEMA_08  # what banks ask now; SCHEMA_02 (pain.008.001.02) still on request
 # The EPC's restricted Latin set for identifiers (references, mandate ids, message ids).
 _SEPA_ID = re.compile(r"[A-Za-z0-9/?:().,'+ -]{1,35}")
 MAX_DEBIT_CENTS = 99_999_999_999  # the EPC's ceiling per transaction, 999 999 999,99 €
-FIRST = "FRST"
-RECURRENT = "RCUR"
 
 
 @dataclass(frozen=True)
@@ -385,8 +395,10 @@ def sepa_direct_debit(
     *,
     created_at: datetime | None = None,
     journal: ChainHead | None = None,
+    schema: str = SEPA_SCHEMA,
 ) -> bytes:
-    """The pain.008.001.02 file of ``debits``, collected on ``collection_date``.
+    """The pain.008 file of ``debits`` (``schema``: .08 by default, or .02), collected on
+    ``collection_date``.
 
     One payment block per sequence type (FRST, RCUR). The file is deterministic: the message id
     is ``message_id``, each block's id is ``message_id`` followed by « -1 », « -2 »…, and the
@@ -396,6 +408,7 @@ def sepa_direct_debit(
     With ``journal``, the audit log's head is written in an XML comment before the root
     element: the file stays valid against the schema, and a bank ignores comments.
     """
+    schema = check_schema(schema)
     problems: list[Problem] = []
     creditor = _creditor(organisation, problems)
     message = message_id.strip()
@@ -433,7 +446,7 @@ def sepa_direct_debit(
             "creditor_id": creditor.creditor_id,
             "currency": "EUR",
         },
-        schema=SEPA_SCHEMA,
+        schema=schema,
     )
     for debit in checked:
         payment: dict[str, Any] = {
@@ -455,11 +468,11 @@ def sepa_direct_debit(
     if journal is not None:
         out = _with_journal(out, journal)
     try:
-        try_valid_xml(out, SEPA_SCHEMA)
+        try_valid_xml(out, schema)
     except ValidationError as error:
         detail = error.__cause__ or error
         raise InvalidInput(
-            f"le fichier SEPA n'est pas conforme au schéma {SEPA_SCHEMA} : {detail}",
+            f"le fichier SEPA n'est pas conforme au schéma {schema} : {detail}",
             field="debits",
         ) from None
     return out
@@ -510,6 +523,14 @@ def _checked_debit(debit: SepaDebit, collection_date: date, problems: list[Probl
     if bic:
         try:
             bic = validate_bic(bic, f"{where}.bic")
+            if not known_bic(bic):
+                problems.append(
+                    Problem(
+                        f"{debit.member_code} : BIC « {bic} » inconnu, aucune banque ne porte ce "
+                        "code dans le registre des BIC (vérifiez le relevé d'identité bancaire)",
+                        f"{where}.bic",
+                    )
+                )
         except InvalidInput as bad:
             problems.append(Problem(f"{debit.member_code} : {bad.message}", bad.field))
     if not _SEPA_ID.fullmatch(debit.mandate_id.strip()):

@@ -20,6 +20,8 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.money import format_cents
 from gouvernance.domain.organisation import Signatory
 from gouvernance.services.printing.documents import (
+    MARGIN,
+    PAGE_WIDTH,
     TEMPLATES,
     font,
     heading,
@@ -34,6 +36,12 @@ if TYPE_CHECKING:
 
 TEMPLATE = "lettre.html"
 TREASURER = "Le trésorier"
+BOX_LEFT = 27.0  # millimetres: the frame around the amount to pay
+BOX_PADDING = 3.0
+GAP = 1.8  # millimetres between paragraphs: a reminder holds on one page
+WAY_SIZE = 9.0  # points: the lines of a way to pay (transfer, cheque), side by side
+WAY_LINE = 4.3  # millimetres
+WAY_INDENT = 3.0
 
 __all__ = [
     "LetterContent",
@@ -177,10 +185,9 @@ def compose(letter: LetterData) -> LetterContent:
         amounts=_amounts(letter),
         reminder_text=typo(_reminder_text(letter)),
         explanation_title="Comment ce montant est calculé",
-        explanation=tuple(_explanation(letter.explanation)),
-        decision=typo(f"Décision qui fonde cet appel : {letter.batch_decision}.")
-        if letter.batch_decision
-        else "",
+        # A reminder points to the call letter for the calculation: it holds on one page.
+        explanation=() if letter.reminder else tuple(_explanation(letter.explanation)),
+        decision=typo(_decision(letter)),
         payment_title="Comment régler",
         payment_intro=typo(_payment_intro(letter)),
         payment=_payment_ways(letter),
@@ -188,6 +195,16 @@ def compose(letter: LetterData) -> LetterContent:
         signature=_signatory_lines(letter),
         footer=f"{letter.organisation.name} — {letter.call_reference}",
     )
+
+
+def _decision(letter: LetterData) -> str:
+    lines = []
+    if letter.reminder is not None:
+        issued = long_date(letter.issued_on)
+        lines.append(f"Le calcul de ce montant figure dans la lettre d'appel du {issued}.")
+    if letter.batch_decision:
+        lines.append(f"Décision qui fonde cet appel : {letter.batch_decision}.")
+    return " ".join(lines)
 
 
 def _subject(letter: LetterData) -> str:
@@ -391,24 +408,25 @@ def render_many_pdf(letters: Sequence[LetterData], progress: Progress = silent) 
 def _new_pdf(letters: Sequence[LetterData]) -> FPDF:
     title = compose(letters[0]).title if len(letters) == 1 else "Lettres aux adhérents"
     day = max(x.written_on for x in letters)
-    return new_pdf(title, day, author=letters[0].organisation.name)
+    # The footer starts 14 mm from the bottom edge: the text may run down to 18 mm.
+    return new_pdf(title, day, author=letters[0].organisation.name, bottom=18)
 
 
 def _draw(pdf: FPDF, content: LetterContent) -> None:
     pdf.add_page()
     _header(pdf, content)
-    paragraph(pdf, content.subject, bold=True)
-    paragraph(pdf, content.salutation)
+    paragraph(pdf, content.subject, bold=True, gap=GAP)
+    paragraph(pdf, content.salutation, gap=GAP)
     for text in content.opening:
-        paragraph(pdf, text)
+        paragraph(pdf, text, gap=GAP)
     _rows(pdf, content.amounts)
     if content.reminder_text:
-        paragraph(pdf, content.reminder_text)
+        paragraph(pdf, content.reminder_text, gap=GAP)
     _highlight_box(pdf, content.highlight)
     _explanation_block(pdf, content)
     _payment_block(pdf, content)
     for text in content.closing:
-        paragraph(pdf, text)
+        paragraph(pdf, text, gap=GAP)
     _signature(pdf, content.signature)
 
 
@@ -436,7 +454,7 @@ def _lines(pdf: FPDF, lines: Sequence[str], *, width: float, size: float, x: flo
     for position, line in enumerate(lines):
         pdf.set_x(x)
         font(pdf, size, bold=position == 0)
-        pdf.multi_cell(width, size * 0.45, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.45, line, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _rows(pdf: FPDF, rows: Sequence[Row]) -> None:
@@ -452,7 +470,8 @@ def _rows(pdf: FPDF, rows: Sequence[Row]) -> None:
 
 
 def _highlight_box(pdf: FPDF, rows: Sequence[Row]) -> None:
-    """The amount and the due date, framed so that they are seen first."""
+    """The amount and the due date, framed so that they are seen first: the frame holds the
+    labels and the figures with 3 mm to spare on each side."""
     if not rows:
         return
     if pdf.will_page_break(6.5 * len(rows) + 6):
@@ -460,11 +479,11 @@ def _highlight_box(pdf: FPDF, rows: Sequence[Row]) -> None:
     top = pdf.get_y()
     for row in rows:
         font(pdf, 11, bold=row.total)
-        pdf.set_x(30)
+        pdf.set_x(BOX_LEFT + BOX_PADDING)
         pdf.cell(80, 6.5, row.label)
         pdf.cell(40, 6.5, row.value, align="R")
         pdf.ln(6.5)
-    pdf.rect(27, top - 1.5, 106, pdf.get_y() - top + 3)
+    pdf.rect(BOX_LEFT, top - 1.5, 80 + 40 + 2 * BOX_PADDING, pdf.get_y() - top + 3)
     pdf.ln(4)
 
 
@@ -474,37 +493,59 @@ def _explanation_block(pdf: FPDF, content: LetterContent) -> None:
         for line in content.explanation:
             pdf.set_x(20 + 5 * line.depth)
             font(pdf, 9)
-            pdf.multi_cell(0, 4.5, line.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.2, line.text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     if content.decision:
-        paragraph(pdf, content.decision, size=9)
+        paragraph(pdf, content.decision, size=9, gap=GAP)
 
 
 def _payment_block(pdf: FPDF, content: LetterContent) -> None:
     if not content.payment_intro:
         return
     heading(pdf, content.payment_title)
-    paragraph(pdf, content.payment_intro)
-    for way in content.payment:
-        if pdf.will_page_break(5 * len(way.lines) + 6):
-            pdf.add_page()
+    paragraph(pdf, content.payment_intro, gap=GAP)
+    if not content.payment:
+        return
+    # Side by side (transfer, cheque): a reminder holds on one page with its signature.
+    gutter = 6.0
+    width = (PAGE_WIDTH - 2 * MARGIN - gutter * (len(content.payment) - 1)) / len(content.payment)
+    font(pdf, WAY_SIZE)
+    tallest = max(
+        sum(_wrapped_lines(pdf, line, width - WAY_INDENT) for line in way.lines)
+        for way in content.payment
+    )
+    if pdf.will_page_break(5 + WAY_LINE * tallest + 2):
+        pdf.add_page()
+    top = bottom = pdf.get_y()
+    for position, way in enumerate(content.payment):
+        left = MARGIN + position * (width + gutter)
+        pdf.set_xy(left, top)
         font(pdf, 10, bold=True)
-        pdf.cell(0, 5, way.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 5, way.title)
+        y = top + 5
         for line in way.lines:
-            pdf.set_x(25)
-            font(pdf, 10)
-            pdf.multi_cell(0, 4.8, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
+            pdf.set_xy(left + WAY_INDENT, y)
+            font(pdf, WAY_SIZE)
+            pdf.multi_cell(width - WAY_INDENT, WAY_LINE, line, align="L", new_x="LEFT")
+            y = pdf.get_y()
+        bottom = max(bottom, y)
+    pdf.set_xy(MARGIN, bottom + 2)
+
+
+def _wrapped_lines(pdf: FPDF, text: str, width: float) -> int:
+    lines = pdf.multi_cell(width, WAY_LINE, text, dry_run=True, output="LINES")
+    assert isinstance(lines, list)
+    return len(lines)
 
 
 def _signature(pdf: FPDF, lines: Sequence[str]) -> None:
-    if pdf.will_page_break(20):
+    if pdf.will_page_break(5 * len(lines) + 2):
         pdf.add_page()
     pdf.ln(2)
     for position, line in enumerate(lines):
         font(pdf, 10, bold=position == 0)
         pdf.set_x(110)
-        pdf.multi_cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(80, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _number_pages(pdf: FPDF, ranges: Sequence[tuple[str, int, int]]) -> None:

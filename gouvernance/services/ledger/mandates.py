@@ -14,7 +14,7 @@ from gouvernance.domain.organisation import BANK_FIELDS
 from gouvernance.domain.text import clean_text
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit
-from gouvernance.services.ledger.call_exports import validate_bic, validate_iban
+from gouvernance.services.ledger.call_exports import validate_iban
 from gouvernance.services.ledger.calls import check_day, member_key, today
 from gouvernance.services.organisation import setup
 from gouvernance.services.ports import UnitOfWorkFactory
@@ -34,6 +34,8 @@ class MandateView:
     bic: str
     debtor_name: str
     active: bool
+    last_return: str = ""  # the latest debit the bank gave back under it, in French
+    suspended_on: date | None = None  # a return that forbids using it again: a new one needed
 
     @classmethod
     def of(cls, mandate: Mandate) -> MandateView:
@@ -45,6 +47,8 @@ class MandateView:
             mandate.bic,
             mandate.debtor_name,
             mandate.active,
+            mandate.last_return,
+            mandate.suspended_on,
         )
 
 
@@ -80,7 +84,7 @@ def set_mandate(
     if signed_on > today():
         raise InvalidInput("un mandat ne peut pas être signé dans le futur", field="signed_on")
     clean_iban = validate_iban(iban, "iban")
-    clean_bic = validate_bic(bic, "bic")
+    clean_bic = setup.validate_known_bic(bic, "bic")  # ZZZZFRPP is well formed, no bank's
     debtor = clean_text(debtor_name, "debtor_name", MAX_DEBTOR)
     with uows() as uow:
         member = uow.members.get(code)
@@ -95,6 +99,7 @@ def set_mandate(
             mandate.mandate_id, mandate.signed_on = rum, signed_on
             mandate.iban, mandate.bic, mandate.debtor_name = clean_iban, clean_bic, debtor
             mandate.active = True
+            mandate.last_return, mandate.suspended_on = "", None  # a new signature clears them
         uow.flush()
         audit.record(uow, actor, "mandat.enregistré", "member", code, rum=rum, iban=clean_iban[-4:])
         view = MandateView.of(mandate)

@@ -3,28 +3,26 @@ accountant (CSV, XLSX, FEC) and the bank (SEPA direct debits)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from gouvernance.domain.calls.accounting import (
+    FecContext,
+    FecOptions,
+    batch_terms,
     check_balanced,
-    encode_fec,
+    encode_fec_reporting,
     fec_filename,
     fec_lines,
+    fec_notice,
+    fec_notice_filename,
     plan_for,
     render_fec,
 )
-from gouvernance.domain.calls.ledger import CallState, call_states, payment_credits
+from gouvernance.domain.calls.ledger import CallState, call_states
 from gouvernance.domain.calls.model import (
-    Allocation,
     Call,
     CallBatch,
-    CallStatus,
-    Mandate,
-    Payment,
-    PaymentMethod,
-    Refund,
     Reminder,
 )
 from gouvernance.domain.calls.reminders import (
@@ -39,9 +37,8 @@ from gouvernance.domain.organisation import PrintedOrganisation
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services import audit, audit_chain, idempotency
 from gouvernance.services.contributions import fees
-from gouvernance.services.ledger import call_exports, letters
+from gouvernance.services.ledger import call_exports, direct_debits, letters
 from gouvernance.services.ledger.calls import (
-    LAST_DAY,
     batch_references,
     check_day,
     clean_reference,
@@ -149,7 +146,9 @@ class _LetterWriter:
             member=_member_party(self.uow.members.get(call.member_code), call),
             member_code=call.member_code,
             call_reference=call.reference,
-            kind_label=call.kind.label,
+            # « cotisation avec contrepartie » when the schedule says so (7562), as the FEC
+            kind_label=call.kind.label
+            + (" avec contrepartie" if batch_terms(batch).counterpart else ""),
             fiscal_year=call.fiscal_year,
             issued_on=call.issued_on,
             due_on=call.due_on,
@@ -425,21 +424,53 @@ def export_payments(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> Document
     return Document("paiements.xlsx", XLSX, call_exports.payments_xlsx(rows, journal), journal)
 
 
-def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) -> Document:
-    """The accounting entries from ``start`` to ``end`` as a FEC file (18 columns, « | »).
+def export_fec(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    start: date,
+    end: date,
+    options: FecOptions | None = None,
+) -> Document:
+    """The accounting entries from ``start`` to ``end`` as a FEC file (18 columns, « | »),
+    lettered from the allocations; ``options``: encoding, deferred income (487), capital.
 
     Every line of a FEC is an accounting entry: the audit log's head is not written in it, it
-    goes beside it (``Document.journal``: an HTTP header, the command's output)."""
+    goes beside it (``Document.journal``: an HTTP header, the command's output, the notice)."""
+    return export_fec_files(uows, actor, start, end, options)[0]
+
+
+def export_fec_notice(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    start: date,
+    end: date,
+    options: FecOptions | None = None,
+) -> Document:
+    """The « notice descriptive » of the same export: what the file holds, its format, the
+    accounts, journals and totals, the lettering, the options, the characters transliterated."""
+    return export_fec_files(uows, actor, start, end, options)[1]
+
+
+def export_fec_files(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    start: date,
+    end: date,
+    options: FecOptions | None = None,
+) -> tuple[Document, Document]:
+    """The FEC extract and its description note, made from one reading of the ledger."""
     actor.require(Permission.READ_LEDGER)
+    wanted = options or FecOptions()
     check_day(start, "start")
     check_day(end, "end")
     if end < start:
         raise InvalidInput("la fin de période précède son début", field="end")
     with uows() as uow:
         organisation = setup.require_organisation(uow)
-        name = fec_filename(organisation.siren, end)
+        name = fec_filename(organisation.siren, start, end)
+        plan = plan_for(organisation.legal_form)
         lines = fec_lines(
-            plan_for(organisation.legal_form),
+            plan,
             uow.ledger.batches(),
             uow.ledger.calls(CallFilter()),
             uow.ledger.credit_notes(),
@@ -448,10 +479,28 @@ def export_fec(uows: UnitOfWorkFactory, actor: Actor, start: date, end: date) ->
             end,
             member_names={m.code: m.display_name for m in uow.members.all()},
             refunds=uow.ledger.refunds(),
+            allocations=uow.ledger.allocations(),
+            options=wanted,
         )
         journal = audit_chain.head(uow)
+        context = FecContext(
+            filename=name,
+            organisation=organisation.name,
+            siren=organisation.siren or "",
+            period_start=start,
+            period_end=end,
+            made_on=today(),
+            journal=journal.text if journal is not None else "",
+        )
     check_balanced(lines)
-    return Document(name, TEXT, encode_fec(render_fec(lines)), journal)
+    content, substitutions = encode_fec_reporting(render_fec(lines), wanted.encoding)
+    notice = fec_notice(context, plan, lines, wanted, substitutions)
+    charset = "us-ascii" if wanted.encoding == "ascii" else wanted.encoding  # IANA names
+    media = f"text/plain; charset={charset}"
+    return (
+        Document(name, media, content, journal),
+        Document(fec_notice_filename(name), TEXT, notice.encode("utf-8"), journal),
+    )
 
 
 def export_sepa(
@@ -459,84 +508,8 @@ def export_sepa(
     actor: Actor,
     collection_date: date,
     batch_reference: str | None = None,
+    schema: str | None = None,
 ) -> Document:
-    """The SEPA direct-debit file (pain.008) of what members with a mandate still owe."""
-    actor.require(Permission.ISSUE_CALLS)
-    check_day(collection_date, "collection_date")
-    if collection_date < today():
-        raise InvalidInput("la date de prélèvement est passée", field="collection_date")
-    batch = clean_reference(batch_reference, "batch") if batch_reference else None
-    with uows() as uow:
-        organisation = setup.require_organisation(uow)
-        mandates = {m.member_code: m for m in uow.ledger.mandates() if m.active}
-        found = [
-            c
-            for c in uow.ledger.calls(CallFilter(batch_reference=batch))
-            if c.member_code in mandates
-        ]
-        parts = uow.ledger.allocations()
-        states = call_states(found, uow.ledger.credit_notes(), parts, LAST_DAY)
-        debits = _debits(mandates, states, uow.ledger.payments(), parts, uow.ledger.refunds())
-        if not debits:
-            raise InvalidInput(
-                "rien à prélever : aucun membre avec un mandat actif n'a d'appel restant dû",
-                field="mandates",
-            )
-        message_id = _message_id(collection_date, debits)
-        journal = audit_chain.head(uow)
-        content = call_exports.sepa_direct_debit(
-            organisation, debits, collection_date, message_id, created_at=datetime.now(UTC),
-            journal=journal,
-        )  # fmt: skip
-    return Document(f"prelevements-{collection_date.isoformat()}.xml", XML, content, journal)
-
-
-def _debits(
-    mandates: Mapping[str, Mandate],
-    states: Sequence[CallState],
-    received: Sequence[Payment],
-    parts: Sequence[Allocation],
-    refunds: Sequence[Refund] = (),
-) -> list[call_exports.SepaDebit]:
-    """What each member with a mandate still owes, call by call, less the credit they already
-    have (an overpayment not yet applied nor refunded is never debited again). A mandate's
-    first debit is FRST (no direct debit received under it yet), the next ones RCUR."""
-    credit: dict[str, int] = {}
-    debited: set[str] = set()
-    credits = payment_credits(received, parts, refunds)
-    for payment in received:
-        left = credits[payment.reference]
-        if left > 0:
-            credit[payment.member_code] = credit.get(payment.member_code, 0) + left
-        mandate = mandates.get(payment.member_code)
-        if (
-            mandate is not None
-            and payment.method is PaymentMethod.DIRECT_DEBIT
-            and payment.received_on >= mandate.signed_on
-        ):
-            debited.add(payment.member_code)
-    debits = []
-    for state in sorted(states, key=lambda s: (s.call.member_code, s.call.due_on, s.call.number)):
-        code = state.call.member_code
-        if state.outstanding <= 0 or state.status is CallStatus.CANCELLED:
-            continue
-        used = min(credit.get(code, 0), state.outstanding)
-        credit[code] = credit.get(code, 0) - used
-        if state.outstanding - used <= 0:
-            continue
-        debits.append(
-            call_exports.sepa_debit(
-                mandates[code], state.call, state.outstanding - used, first=code not in debited
-            )
-        )
-        debited.add(code)
-    return debits
-
-
-def _message_id(collection_date: date, debits: Sequence[call_exports.SepaDebit]) -> str:
-    """The same debits on the same day give the same message id (a bank refuses a file
-    whose id it has seen: sending twice the same file by mistake is caught there)."""
-    digest = hashlib.sha256(
-        "|".join(f"{d.call_reference}:{d.cents}" for d in debits).encode()
-    ).hexdigest()[:12]
-    return f"GV-{collection_date:%Y%m%d}-{digest}"
+    """The SEPA direct-debit file (pain.008.001.08, or .02) of what members with a mandate
+    still owe and was not sent yet, each debit recorded as sent (``direct_debits``)."""
+    return direct_debits.export_sepa(uows, actor, collection_date, batch_reference, schema)

@@ -1,6 +1,8 @@
 """Tables for a spreadsheet, written the same way by every export (members, fee comparisons,
 calls, payments): CSV with « ; », a BOM and French decimals so that a French Excel opens it
-as it is; XLSX with text that stays text (never a formula), amounts as numbers, dates as dates.
+as it is; XLSX with text that stays text (never a formula), amounts as numbers, dates as dates,
+and every table made to be read (``write_table``): frozen bold header, a filter, widths that
+fit, a totals row.
 """
 
 from __future__ import annotations
@@ -82,18 +84,119 @@ def write_rows(
         sheet.freeze_panes = "A2"
 
 
+TOTAL_LABEL = "Total"
+_WIDTH_BOUNDS = (8, 60)
+
+
+def is_amount_header(header: str) -> bool:
+    """A column of euros (« montant (€) », « reste dû (€) »): the ones a totals row adds up."""
+    return "€" in header
+
+
+def write_table(
+    sheet: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    amount_format: str | None = None,
+    totals: Sequence[str] | None = None,
+    totals_row: bool = True,
+) -> None:
+    """A table people like to open: a bold header that stays in view, a filter on every
+    column, widths that fit the content, and under the rows a totals row (« Total ») whose
+    cells add up the columns ``totals`` names (default: the columns in euros) with
+    ``SUBTOTAL(109, …)``, so that the total follows the filter. Without ``totals_row`` (a file
+    read back by the import), no row is added under the data."""
+    table = [list(row) for row in rows]
+    write_rows(sheet, [list(headers), *table], header=True, amount_format=amount_format)
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    last_row = len(table) + 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{last_row}"
+    wanted = set(totals) if totals is not None else {h for h in headers if is_amount_header(h)}
+    summed = [column for column, header in enumerate(headers, start=1) if header in wanted]
+    footer: list[Cell] = [None] * len(headers)
+    if totals_row and summed and table:  # an empty table: nothing to add up
+        line = last_row + 1
+        label_column = next((c for c in range(1, len(headers) + 1) if c not in summed), None)
+        if label_column is not None:
+            label = f"{TOTAL_LABEL} ({len(table)} ligne{'s' if len(table) > 1 else ''})"
+            footer[label_column - 1] = label
+            sheet.cell(row=line, column=label_column, value=label).font = Font(bold=True)
+        for column in summed:
+            letter = get_column_letter(column)
+            cell = sheet.cell(row=line, column=column)
+            cell.value = f"=SUBTOTAL(109,{letter}2:{letter}{last_row})"
+            cell.number_format = amount_format or "#,##0.00"
+            cell.font = Font(bold=True)
+    fit_widths(sheet, [list(headers), *table, footer])
+
+
+def fit_widths(sheet: Any, rows: Sequence[Sequence[Cell]]) -> None:
+    """Each column as wide as its longest shown value (between 8 and 60 characters)."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in rows:
+        for column, value in enumerate(row, start=1):
+            widths[column] = max(widths.get(column, 0), _shown_length(value))
+    low, high = _WIDTH_BOUNDS
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(high, max(low, width + 2))
+
+
+def _shown_length(value: Cell) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}") + 2  # « 1 234,50 € »
+    return max((len(part) for part in str(value).splitlines()), default=0)
+
+
+def totals_sheet(
+    book: Any,
+    title: str,
+    source: str,
+    headers: Sequence[str],
+    row_count: int,
+    columns: Sequence[str],
+) -> Any:
+    """A second sheet that adds up ``columns`` of the sheet ``source`` (a table whose rows must
+    stay rows, as the member file the import reads back): one line per column, with its sum."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    rows: list[list[Cell]] = [["colonne", "total"], ["lignes", row_count]]
+    write_rows(sheet, rows, header=True)
+    for line, name in enumerate(columns, start=3):
+        letter = get_column_letter(list(headers).index(name) + 1)
+        sheet.cell(row=line, column=1, value=name)
+        last = row_count + 1
+        formula = f"=SUM('{source}'!{letter}2:{letter}{last})" if row_count else 0
+        sheet.cell(row=line, column=2, value=formula).number_format = "#,##0.00"
+    fit_widths(sheet, [["colonne", "total"], *([name, "0 000 000,00"] for name in columns)])
+    return sheet
+
+
 def workbook_bytes(
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Cell]],
     *,
     amount_format: str | None = None,
+    totals: Sequence[str] | None = None,
+    totals_row: bool = True,
 ) -> bytes:
-    """A one-sheet workbook: a bold header row, then the rows."""
+    """A one-sheet workbook: the table of ``write_table``."""
     book = new_workbook()
     sheet = book.active
     sheet.title = title
-    write_rows(sheet, [list(headers), *rows], header=True, amount_format=amount_format)
+    write_table(
+        sheet, headers, rows, amount_format=amount_format, totals=totals, totals_row=totals_row
+    )
     return saved(book)
 
 

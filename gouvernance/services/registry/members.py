@@ -14,6 +14,7 @@ from gouvernance.domain.members import (
     DRAFT_FIELDS,
     Member,
     MemberDraft,
+    ScicKind,
     check_draft,
     has_control_characters,
 )
@@ -29,6 +30,11 @@ _REQUIRED = ("kind", "category", "joined_on", "name", "first_name", "last_name")
 
 def category_codes(uow: UnitOfWork) -> set[str]:
     return {c.code for c in uow.categories.all()}
+
+
+def volunteer_codes(uow: UnitOfWork) -> frozenset[str]:
+    """The categories of volunteers: natural persons only (loi n° 47-1775, art. 19 septies)."""
+    return frozenset(c.code for c in uow.categories.all() if c.scic_kind is ScicKind.VOLUNTEER)
 
 
 def duplicate_problems(
@@ -67,7 +73,7 @@ def create_member(
         uow.members.lock_registry()
         if key and (done := idempotency.replay(uow, key, request_hash)):
             return replace(MemberView.of(_existing(uow, done)), created=False)
-        clean = check_draft(draft, category_codes(uow))
+        clean = check_draft(draft, category_codes(uow), volunteer_codes(uow))
         if duplicates := duplicate_problems(uow, clean):
             raise Conflict(duplicates[0].message, field=duplicates[0].field, problems=duplicates)
         member = Member.from_draft(clean, code=clean.code or uow.members.next_code())
@@ -143,7 +149,7 @@ def update_member(
         if not wanted:
             return MemberView.of(member)  # nothing changes: no new version, no audit entry
         draft = replace(member.to_draft(), **wanted)
-        clean = check_draft(draft, category_codes(uow))
+        clean = check_draft(draft, category_codes(uow), volunteer_codes(uow))
         if duplicates := duplicate_problems(uow, clean, own_code=code):
             raise Conflict(duplicates[0].message, field=duplicates[0].field, problems=duplicates)
         before = MemberView.of(member)
@@ -206,7 +212,9 @@ def update_own_details(
                 "le trésorier) : rechargez la page, puis recommencez",
                 field="version",
             )
-        clean = check_draft(replace(member.to_draft(), **changes), category_codes(uow))
+        clean = check_draft(
+            replace(member.to_draft(), **changes), category_codes(uow), volunteer_codes(uow)
+        )
         before = MemberView.of(member)
         changed = {
             name: [getattr(member, name), getattr(clean, name)]

@@ -20,6 +20,7 @@ from gouvernance.domain.members import Member, ScicKind, has_control_characters
 from gouvernance.domain.money import format_amount, format_cents, from_cents, to_cents
 from gouvernance.domain.scic.capital import (
     CapitalFloor,
+    CapitalMinimum,
     CapitalOperation,
     Holding,
     OperationKind,
@@ -33,6 +34,7 @@ from gouvernance.domain.scic.capital import (
     plan_subscription,
     plan_withdrawal,
 )
+from gouvernance.domain.scic.decisions import LegalForm
 from gouvernance.domain.scic.law import LawBook, format_share
 from gouvernance.domain.scic.statutes import AssociateCategory, CapitalRules, Statutes
 from gouvernance.domain.text import clean_text
@@ -237,6 +239,31 @@ def _public_members(uow: UnitOfWork, statutes: Statutes, codes: set[str]) -> fro
 
 def _floor_share(law: LawBook, on: date) -> Fraction:
     return law.share("capital_floor", on)
+
+
+def capital_minimums(statutes: Statutes, law: LawBook, on: date) -> tuple[CapitalMinimum, ...]:
+    """The fixed least capitals a withdrawal must respect besides the art. 13 floor."""
+    found = []
+    rules = statutes.capital_rules()
+    if rules.minimum is not None and rules.minimum > 0:
+        found.append(
+            CapitalMinimum(
+                to_cents(rules.minimum),
+                "capital minimal fixé par les statuts",
+                f"statuts « {statutes.id} », capital.minimum",
+            )
+        )
+    if statutes.legal_form is LegalForm.SCIC_SA and "sa_capital_min" in {
+        value.key for value in law.in_force(on)
+    }:
+        found.append(
+            CapitalMinimum(
+                to_cents(law.euros("sa_capital_min", on)),
+                "capital minimal d'une SCIC SA",
+                law.reference("sa_capital_min"),
+            )
+        )
+    return tuple(found)
 
 
 def _totals(register: Register, public: frozenset[str], floor_share: Fraction) -> CapitalTotals:
@@ -635,7 +662,11 @@ def withdraw(
         )  # fmt: skip
         after = context.register.after(operation)
         floor_share = _floor_share(context.law, day)
-        CapitalFloor(floor_share, context.law.reference("capital_floor")).check(after)
+        CapitalFloor(
+            floor_share,
+            context.law.reference("capital_floor"),
+            capital_minimums(context.statutes, context.law, day),
+        ).check(after)
         _public_cap(context, day, code).check(context.register, after)
         return _write(
             context, actor, operation, key, request,

@@ -13,13 +13,15 @@ from datetime import date
 
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.money import format_amount, format_cents, to_cents
+from gouvernance.domain.organisation import Signatory
 from gouvernance.domain.users import Actor
 from gouvernance.services.organisation import setup
 from gouvernance.services.ports import UnitOfWorkFactory
-from gouvernance.services.printing.documents import FONT, new_pdf
+from gouvernance.services.printing.documents import FONT, MARGIN, PAGE_WIDTH, new_pdf
 from gouvernance.services.scic import capital
 
 TITLE = "Attestation de parts sociales"
+SIGNATURE_LEFT = 110.0  # millimetres: the signature block, right half of the page
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,20 @@ class Certificate:
     operations: tuple[tuple[str, str, str], ...]  # (number, day, what)
     closing: str
     on: date
+    place: str = ""  # the organisation's town: « Fait à Vallon-les-Alpilles, le … »
+    signatory: Signatory | None = None  # who signs for the organisation: its president
+
+    @property
+    def made(self) -> str:
+        where = f"Fait à {self.place}, le" if self.place else "Fait le"
+        return f"{where} {long_date(self.on)}."
+
+    @property
+    def signed_by(self) -> tuple[str, ...]:
+        """« Pour PTCE …, », the name and the title as registered (« Présidente »)."""
+        if self.signatory is None:
+            return (f"Pour {self.organisation},", "le représentant légal")
+        return (f"Pour {self.organisation},", self.signatory.name, self.signatory.title)
 
 
 def certificate(
@@ -39,7 +55,8 @@ def certificate(
     """The certificate's wording; the associate themselves, the treasurer or the board."""
     view = capital.associate_view(uows, actor, member_code, on)
     with uows() as uow:
-        name = setup.require_organisation(uow).name
+        printed = setup.printed(uow, None)
+        name = printed.name
     line = view.line
     share = format_cents(to_cents(view.share_value))
     facts = [
@@ -75,6 +92,8 @@ def certificate(
             f"dont {format_amount(line.paid_up)} libérés."
         ),
         on=view.on,
+        place=printed.city or "",
+        signatory=printed.president,
     )
 
 
@@ -91,13 +110,21 @@ def render_html(content: Certificate) -> str:
         f"<p>{e(content.organisation)}</p><h1>{e(content.title)}</h1>"
         f"<table>{facts}</table><h2>Opérations</h2>"
         f"<table><tr><th>Numéro</th><th>Date</th><th>Opération</th></tr>{rows}</table>"
-        f"<p>{e(content.closing)}</p><p>Fait le {e(long_date(content.on))}.</p></body></html>"
+        f"<p>{e(content.closing)}</p><p>{e(content.made)}</p>"
+        f"<p>{'<br>'.join(e(line) for line in content.signed_by)}</p>"
+        "<p>Signature :</p></body></html>"
     )
 
 
 def render_pdf(content: Certificate) -> bytes:
     """The certificate as an A4 PDF; the same certificate always gives the same bytes."""
-    pdf = new_pdf(f"{content.title} — {content.associate}", content.on, author=content.organisation)
+    pdf = new_pdf(
+        f"{content.title} — {content.associate}",
+        content.on,
+        author=content.organisation,
+        footer=f"{content.organisation} — {content.title.lower()} de {content.associate} au "
+        f"{content.on:%d/%m/%Y}",
+    )
     pdf.add_page()
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 6, content.organisation, new_x="LMARGIN", new_y="NEXT")
@@ -109,7 +136,7 @@ def render_pdf(content: Certificate) -> bytes:
         pdf.set_font(FONT, "B", 10)
         pdf.cell(55, 6, label)
         pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, value, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 7, "Opérations inscrites au registre", new_x="LMARGIN", new_y="NEXT")
@@ -117,10 +144,23 @@ def render_pdf(content: Certificate) -> bytes:
     for number, day, what in content.operations:
         pdf.cell(32, 5, number)
         pdf.cell(22, 5, day)
-        pdf.multi_cell(0, 5, what, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, what, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 6, content.closing, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, content.closing, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.cell(0, 6, f"Fait le {long_date(content.on)}.", new_x="LMARGIN", new_y="NEXT")
+    if pdf.will_page_break(6 + 5.5 * len(content.signed_by) + 30):
+        pdf.add_page()  # the place, the signatory and the line to sign stay together
+    pdf.cell(0, 6, content.made, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for position, line in enumerate(content.signed_by):
+        pdf.set_x(SIGNATURE_LEFT)
+        pdf.set_font(FONT, "B" if position == 1 else "", 10)
+        pdf.multi_cell(0, 5.5, line, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(18)  # room for the hand-written signature, above its line
+    line_y = pdf.get_y()
+    pdf.line(SIGNATURE_LEFT, line_y, PAGE_WIDTH - MARGIN, line_y)
+    pdf.set_x(SIGNATURE_LEFT)
+    pdf.set_font(FONT, "", 8)
+    pdf.cell(0, 5, "Signature", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

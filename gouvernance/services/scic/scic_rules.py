@@ -99,8 +99,13 @@ def _statutes_files() -> list[Path]:
 
 
 def _source(path: Path) -> str:
+    """The file as a person finds it: « rules/statuts/… » in the project's own folder, the
+    real path when ``GOUVERNANCE_STATUTES_DIR`` names another one."""
+    folder = statutes_folder()
+    if os.environ.get(STATUTES_VARIABLE, "").strip() and folder != _RULES / "statuts":
+        return path.as_posix()
     try:
-        return f"rules/statuts/{path.relative_to(statutes_folder()).as_posix()}"
+        return f"rules/statuts/{path.relative_to(folder).as_posix()}"
     except ValueError:  # pragma: no cover - rglob stays under the folder
         return str(path)
 

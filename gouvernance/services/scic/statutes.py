@@ -92,11 +92,14 @@ def list_statutes() -> list[Statutes]:
     return scic_rules.list_statutes()
 
 
-def show(statutes_id: str, on: date | None = None) -> StatutesView:
-    """The statutes written out in French, the assembly rules as they apply on ``on``."""
+def show(
+    statutes_id: str, on: date | None = None, fiscal_year_start: tuple[int, int] = (1, 1)
+) -> StatutesView:
+    """The statutes written out in French, the assembly rules as they apply on ``on`` to an
+    organisation whose fiscal year starts on ``fiscal_year_start`` (day, month)."""
     day = on or clock.today()
     statutes = scic_rules.load_statutes(statutes_id)
-    presets, _, _ = scic_rules.load_presets()
+    presets = scic_rules.load_presets()[0].for_fiscal_year(*fiscal_year_start)
     decisions = tuple(
         DecisionView(
             kind,
@@ -129,14 +132,18 @@ def show(statutes_id: str, on: date | None = None) -> StatutesView:
 
 
 def check(
-    statutes_id: str, on: date | None = None, capital: CapitalPicture | None = None
+    statutes_id: str,
+    on: date | None = None,
+    capital: CapitalPicture | None = None,
+    employees: bool | None = None,
 ) -> ComplianceReport:
-    """The compliance report of the statutes under the law in force on ``on``."""
+    """The compliance report of the statutes under the law in force on ``on``; ``employees``
+    says whether the organisation has employees (``None``: not said, a warning instead)."""
     day = on or clock.today()
     statutes = scic_rules.load_statutes(statutes_id)
     law = scic_rules.load_law()
     presets, _, _ = scic_rules.load_presets()
-    findings = compliance.check(statutes, law, presets, day, capital)
+    findings = compliance.check(statutes, law, presets, day, capital, employees)
     return ComplianceReport(
         statutes_id=statutes.id,
         label=statutes.label,

@@ -70,14 +70,18 @@ def simulate(
     fiscal_year: int,
     surplus: Decimal,
     reserves_before: Decimal,
-    public_subsidies: Decimal,
+    public_support: Decimal,
     interest_rate: Fraction | None = None,
     assembly_day: date | None = None,
+    losses_brought_forward: Decimal = Decimal("0.00"),
 ) -> SurplusView:
     """The allocation of ``fiscal_year``'s surplus on the register at 31 December.
 
     ``interest_rate`` ``None``: the statutes' rate; ``Fraction(0)``: no interest. The assembly
-    is held on 30 June of the next year unless ``assembly_day`` says otherwise."""
+    is held on 30 June of the next year unless ``assembly_day`` says otherwise. ``public_support``:
+    the subsidies, encouragements and other financial means of public bodies, their groupements
+    and associations (art. 19 nonies); ``losses_brought_forward``: losses not yet absorbed, which
+    forbid any interest."""
     _require(actor)
     year_end = _year_end(fiscal_year)
     with uows() as uow:
@@ -87,8 +91,8 @@ def simulate(
     with uows() as uow:
         names = {code: _name(uow.members.get(code)) for code in paid_up}
     return _simulate(
-        statutes, fiscal_year, surplus, reserves_before, public_subsidies, totals.subscribed,
-        paid_up, names, interest_rate, assembly_day,
+        statutes, fiscal_year, surplus, reserves_before, public_support, totals.subscribed,
+        paid_up, names, interest_rate, assembly_day, losses_brought_forward,
     )  # fmt: skip
 
 
@@ -97,12 +101,13 @@ def _simulate(
     fiscal_year: int,
     surplus: Decimal,
     reserves_before: Decimal,
-    public_subsidies: Decimal,
+    public_support: Decimal,
     subscribed_capital: Decimal,
     paid_up: Mapping[str, Decimal],
     names: Mapping[str, str],
     interest_rate: Fraction | None,
     assembly_day: date | None,
+    losses_brought_forward: Decimal = Decimal("0.00"),
 ) -> SurplusView:
     day = assembly_day or date(fiscal_year + 1, 6, 30)
     if day <= date(fiscal_year, 12, 31):
@@ -117,7 +122,8 @@ def _simulate(
         reserves_before=reserves_before,
         subscribed_capital=subscribed_capital,
         paid_up=paid_up,
-        public_subsidies=public_subsidies,
+        public_support=public_support,
+        losses_brought_forward=losses_brought_forward,
         policy=statutes.surplus,
         law=scic_rules.load_law(),
         assembly_day=day,

@@ -73,7 +73,11 @@ class SimulationOut(BaseModel):
     statutes_label: str
     interest_rate: str = Field(description="« 2 % », ou « aucun intérêt »")
     reserves_before: Money
-    public_subsidies: Money
+    public_support: Money = Field(
+        description="subventions, encouragements et autres moyens financiers des collectivités "
+        "publiques, de leurs groupements et des associations (hors base de l'intérêt)"
+    )
+    losses_brought_forward: Money = Field(description="pertes antérieures non apurées")
     subscribed_capital: Money = Field(description="capital souscrit au 31 décembre")
     paid_up_capital: Money = Field(description="capital libéré au 31 décembre")
     lines: list[LineOut]
@@ -91,7 +95,8 @@ class SimulationOut(BaseModel):
             statutes_label=view.statutes_label,
             interest_rate=view.rate_text,
             reserves_before=Money.of(result.reserves_before),
-            public_subsidies=Money.of(result.public_subsidies),
+            public_support=Money.of(result.public_support),
+            losses_brought_forward=Money.of(result.losses_brought_forward),
             subscribed_capital=Money.of(result.subscribed_capital),
             paid_up_capital=Money.of(result.paid_up_total),
             lines=[LineOut.of(line) for line in result.lines],

@@ -155,8 +155,8 @@ def _capital(report: TransitionReport) -> Table:
         ("Valeur nominale d'une part", format_amount(capital.share_value)),
         ("Parts aux souscriptions minimales", str(capital.shares)),
         ("Capital projeté", format_amount(capital.total)),
-        ("dont collectivités publiques", format_amount(capital.public_bodies)),
-        ("Part des collectivités publiques", capital.public_share_text),
+        ("dont collectivités territoriales", format_amount(capital.public_bodies)),
+        ("Part des collectivités territoriales", capital.public_share_text),
         ("Plafond légal des collectivités", format_share(capital.public_max)),
     )
     note = ""
@@ -185,7 +185,7 @@ def render_html(result: TransitionResult) -> str:
 def render_pdf(result: TransitionResult) -> bytes:
     """The report as an A4 PDF; the same report always gives the same bytes."""
     content = compose(result)
-    pdf = new_pdf(content.title, result.report.on, bottom=18)
+    pdf = new_pdf(content.title, result.report.on, bottom=20, footer=content.footer)
     pdf.add_page()
     paragraph(pdf, content.title, bold=True, size=14)
     paragraph(pdf, content.subtitle)

@@ -185,6 +185,7 @@ def _export(uows: UnitOfWorkFactory, actor: Actor, fmt: str) -> tuple[bytes, int
     if wanted not in FORMATS:
         raise InvalidInput(f"format d'export inconnu « {fmt} » : csv ou xlsx", field="format")
     with uows() as uow:
-        table = member_table(uow.members.all())
+        labels = {category.code: category.label for category in uow.categories.all()}
+        table = member_table(uow.members.all(), labels)
     data = render_csv(table) if wanted == "csv" else render_xlsx(table)
     return data, len(table.rows)

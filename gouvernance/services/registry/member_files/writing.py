@@ -7,7 +7,7 @@ Excel cannot mistake for formulas.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,8 +28,13 @@ class Table:
     rows: list[list[ExportCell]]
 
 
-def member_table(members: Sequence[Member]) -> Table:
-    """One row per member by code (sorted here: collations differ), then one column per fact."""
+def member_table(
+    members: Sequence[Member], category_labels: Mapping[str, str] | None = None
+) -> Table:
+    """One row per member by code (sorted here: collations differ), then one column per fact.
+    The category is written by its French label (« producteurs », never ``producer``) when
+    ``category_labels`` gives it: the import reads a label as well as a code."""
+    labels = category_labels or {}
     members = sorted(members, key=lambda member: member.code)
     fact_keys = sorted(
         {(fact.fiscal_year, fact.kind) for member in members for fact in member.facts},
@@ -37,13 +42,16 @@ def member_table(members: Sequence[Member]) -> Table:
     )
     headers = [*MEMBER_COLUMNS.values(), *(fact_header(kind, year) for year, kind in fact_keys)]
     rows = [
-        [*_member_cells(member), *(_fact_cell(member, kind, year) for year, kind in fact_keys)]
+        [
+            *_member_cells(member, labels),
+            *(_fact_cell(member, kind, year) for year, kind in fact_keys),
+        ]
         for member in members
     ]
     return Table(headers, rows)
 
 
-def _member_cells(member: Member) -> list[ExportCell]:
+def _member_cells(member: Member, labels: Mapping[str, str]) -> list[ExportCell]:
     legal = member.kind is PersonKind.LEGAL
     cells: dict[str, ExportCell] = {
         "code": member.code,
@@ -52,7 +60,7 @@ def _member_cells(member: Member) -> list[ExportCell]:
         "prenom": None if legal else member.first_name,
         "raison_sociale": member.name if legal else None,
         "siren": member.siren,
-        "categorie": member.category,
+        "categorie": labels.get(member.category, member.category),
         "date_adhesion": member.joined_on,
         "date_sortie": member.left_on,
         "motif_sortie": member.leave_reason,
@@ -76,5 +84,19 @@ def render_csv(table: Table) -> bytes:
     return spreadsheets.csv_bytes(table.headers, table.rows)
 
 
+MEMBERS_SHEET = "Membres"
+TOTALS_SHEET = "Totaux"
+
+
 def render_xlsx(table: Table) -> bytes:
-    return spreadsheets.workbook_bytes("Membres", table.headers, table.rows)
+    """The members on the first sheet (frozen header, filter, widths) and no row under them:
+    the import reads that sheet back. The figures are added up on a second sheet « Totaux »."""
+    book = spreadsheets.new_workbook()
+    sheet = book.active
+    sheet.title = MEMBERS_SHEET
+    spreadsheets.write_table(sheet, table.headers, table.rows, totals_row=False)
+    figures = table.headers[len(MEMBER_COLUMNS) :]
+    spreadsheets.totals_sheet(
+        book, TOTALS_SHEET, MEMBERS_SHEET, table.headers, len(table.rows), figures
+    )
+    return spreadsheets.saved(book)
