@@ -228,7 +228,7 @@ def export_fec_notice(
     return document_response(treasury.export_fec_notice(app.uows, actor, start, end, options))
 
 
-@router.get(
+@router.post(
     "/exports/sepa",
     response_class=Response,
     summary="Exporter les prélèvements SEPA des membres avec un mandat (pain.008)",

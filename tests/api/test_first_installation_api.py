@@ -97,7 +97,7 @@ def test_a_new_association_registers_itself_and_issues_its_calls_without_the_dem
         headers=admin,
     )  # fmt: skip
     assert mandate.status_code == 200, mandate.text
-    sepa = client.get("/exports/sepa?collection_date=2027-01-11", headers=admin)
+    sepa = client.post("/exports/sepa?collection_date=2027-01-11", headers=admin)
     assert sepa.status_code == 200, sepa.text
     assert b"FR72ZZZ123456" in sepa.content
     assert b"Pole Cooperatif du Ventoux" in sepa.content  # the SEPA character set: no accents

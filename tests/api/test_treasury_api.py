@@ -324,7 +324,7 @@ def test_the_sepa_file_debits_what_members_with_a_mandate_still_owe(
 ) -> None:
     _pay(client, treasurer, "MISTRAL", "262.50")
     assert client.put("/members/VALLON/mandate", json=MANDATE, headers=treasurer).status_code == 200
-    response = client.get(
+    response = client.post(
         "/exports/sepa",
         params={"collection_date": "2027-03-05", "batch": "LOT-2027-01"},
         headers=treasurer,
@@ -339,7 +339,7 @@ def test_the_sepa_file_debits_what_members_with_a_mandate_still_owe(
     assert MEMBER_IBAN in xml
     assert ">1000.00<" in xml  # what MISTRAL still owes after paying 262,50 €
     assert "FR72ZZZ123456" in xml
-    past = client.get("/exports/sepa", params={"collection_date": "2027-02-01"}, headers=treasurer)
+    past = client.post("/exports/sepa", params={"collection_date": "2027-02-01"}, headers=treasurer)
     assert (past.status_code, _error(past)["field"]) == (422, "collection_date")
 
 
@@ -348,11 +348,11 @@ def test_without_an_active_mandate_there_is_nothing_to_debit(
 ) -> None:
     for code in ("MISTRAL", "GARRIGUE"):
         assert client.delete(f"/members/{code}/mandate", headers=treasurer).status_code == 200
-    response = client.get(
+    response = client.post(
         "/exports/sepa", params={"collection_date": "2027-03-05"}, headers=treasurer
     )
     assert (response.status_code, _error(response)["field"]) == (422, "mandates")
-    board = client.get(
+    board = client.post(
         "/exports/sepa", params={"collection_date": "2027-03-05"}, headers=demo("bureau")
     )
     assert board.status_code == 403

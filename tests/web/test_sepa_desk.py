@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from navigateur import SignIn, csrf_of
 from sepa_xsd import debits, validate
 
@@ -16,6 +17,12 @@ from gouvernance.domain.users import SYSTEM
 from gouvernance.services.ledger import calls
 
 PAGE = "/tresorerie/exports/sepa"
+
+
+def _export(client: TestClient, **fields: str) -> Response:
+    """The form of the exports page, posted as its button does (with its CSRF proof)."""
+    form = client.get("/tresorerie/exports").text
+    return client.post(PAGE, data={"csrf": csrf_of(form), **fields})
 
 
 def _plain(page: str) -> str:
@@ -32,16 +39,16 @@ def test_a_sunday_is_refused_next_to_its_field_and_a_second_download_debits_noth
     treasurer: TestClient = sign_in("tresorier")
     form = treasurer.get("/tresorerie/exports").text
     assert 'value="pain.008.001.02"' in form and "pain.008.001.08 (actuel)" in form
-    sunday = treasurer.get(PAGE, params={"prelevement": "2026-12-20"})
+    sunday = _export(treasurer, **{"prelevement": "2026-12-20"})
     assert sunday.status_code == 422 and 'id="erreur-prelevement"' in sunday.text
     assert (
         "le 20/12/2026 est un dimanche, pas un jour ouvré TARGET2 ; prochain jour ouvré "
         "possible : lundi 21/12/2026" in _plain(sunday.text)
     )
-    first = treasurer.get(PAGE, params={"prelevement": "2026-12-21", "schema": "pain.008.001.02"})
+    first = _export(treasurer, **{"prelevement": "2026-12-21", "schema": "pain.008.001.02"})
     assert first.status_code == 200, first.text
     assert validate(first.content) == "pain.008.001.02"
-    second = treasurer.get(PAGE, params={"prelevement": "2026-12-22"})
+    second = _export(treasurer, **{"prelevement": "2026-12-22"})
     assert second.status_code == 422
     assert "rien à prélever" in _plain(second.text)
 
@@ -54,7 +61,7 @@ def test_a_debit_the_bank_gave_back_is_entered_on_its_call_and_sent_again(
         due_on=date(2026, 12, 31), exclude_incomplete=True,
     )  # fmt: skip
     treasurer: TestClient = sign_in("tresorier")
-    sent = treasurer.get(PAGE, params={"prelevement": "2026-12-16"})
+    sent = _export(treasurer, **{"prelevement": "2026-12-16"})
     assert sent.status_code == 200, sent.text
     first = debits(sent.content)[0]
     page = treasurer.get(f"/tresorerie/appels/{first.end_to_end}")
@@ -73,7 +80,7 @@ def test_a_debit_the_bank_gave_back_is_entered_on_its_call_and_sent_again(
     )  # fmt: skip
     assert given_back.status_code == 303, given_back.text
     assert "Prélèvement SEPA en cours" not in treasurer.get(given_back.headers["location"]).text
-    again = treasurer.get(PAGE, params={"prelevement": "2026-12-17"})
+    again = _export(treasurer, **{"prelevement": "2026-12-17"})
     assert again.status_code == 200, again.text
     (resent,) = debits(again.content)
     assert (resent.end_to_end, resent.sequence) == (first.end_to_end, "RCUR")

@@ -419,7 +419,6 @@ def test_the_reminders_due_are_sent_in_the_background_with_their_letters(
          "text/plain; charset=iso-8859-15", "JournalCode|JournalLib|EcritureNum"),
         ("/tresorerie/exports/fec?debut=2026-01-01&fin=2026-12-31&fichier=notice",
          "text/plain; charset=utf-8", "Notice descriptive du fichier"),
-        ("/tresorerie/exports/sepa?prelevement=2026-12-21", "application/xml", "<?xml"),
     ],
 )  # fmt: skip
 def test_the_exports_download_with_the_right_content_type(
@@ -436,6 +435,23 @@ def test_the_exports_download_with_the_right_content_type(
     assert response.content.decode("utf-8", errors="replace").startswith(start)
 
 
+def test_the_sepa_order_downloads_from_a_posted_form_and_never_from_a_link(
+    treasurer: TestClient, web_demo: Application
+) -> None:
+    """Exporting records each debit as sent: a link a browser could prefetch must not do it."""
+    _issue(web_demo)
+    assert treasurer.get("/tresorerie/exports/sepa?prelevement=2026-12-21").status_code == 405
+    form = treasurer.get("/tresorerie/exports").text
+    assert '<form method="post" action="/tresorerie/exports/sepa"' in form
+    response = treasurer.post(
+        "/tresorerie/exports/sepa", data={"csrf": csrf_of(form), "prelevement": "2026-12-21"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/xml"
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    assert response.content.startswith(b"<?xml")
+
+
 def test_an_export_the_service_refuses_comes_back_in_french_next_to_its_field(
     treasurer: TestClient, web_demo: Application
 ) -> None:
@@ -443,7 +459,13 @@ def test_an_export_the_service_refuses_comes_back_in_french_next_to_its_field(
     fec = treasurer.get("/tresorerie/exports/fec?debut=2026-12-31&fin=2026-01-01")
     assert fec.status_code == 422 and 'id="erreur-fin"' in fec.text
     assert "la fin de période précède son début" in fec.text
-    sepa = treasurer.get("/tresorerie/exports/sepa?prelevement=2026-12-01")
+    sepa = treasurer.post(
+        "/tresorerie/exports/sepa",
+        data={
+            "csrf": csrf_of(treasurer.get("/tresorerie/exports").text),
+            "prelevement": "2026-12-01",
+        },
+    )
     assert sepa.status_code == 422 and "la date de prélèvement est passée" in sepa.text
     exported = treasurer.get("/tresorerie/exports/appels?format=csv").content
     rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig")), delimiter=";"))

@@ -1151,15 +1151,11 @@ def export_fec(
     return download(notice if fichier == "notice" else document)
 
 
-@router.get("/tresorerie/exports/sepa", include_in_schema=False)
-def export_sepa(
-    request: Request,
-    app: App,
-    actor: Treasurer,
-    prelevement: str = "",
-    lot: str = "",
-    schema: str = "pain.008.001.08",
-) -> Response:
+@router.post("/tresorerie/exports/sepa", include_in_schema=False)
+def export_sepa(request: Request, app: App, actor: Treasurer, form: Form) -> Response:
+    """A POST: the export records each debit as sent (a prefetched link must never do it)."""
+    prelevement, lot = _text(form, "prelevement"), _text(form, "lot")
+    schema = _text(form, "schema") or "pain.008.001.08"
     try:
         document = treasury.export_sepa(
             app.uows, actor, parse_day(prelevement, "collection_date"), lot.strip() or None,
