@@ -4,10 +4,12 @@ organisation's bank details. A member may fetch the letters of their own calls."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from api.ledger_schemas import (
     BankIn,
@@ -183,6 +185,28 @@ _FEC_DEFER = "porter au 487 la part des cotisations appelées pour une période 
 _FEC_CAPITAL = "inclure les appels et la libération de parts sociales (4562, 1012, 1013)"
 
 
+@dataclass(frozen=True)
+class _FecQuery:
+    start: date
+    end: date
+    options: FecOptions
+
+
+def _fec_query(
+    start: Annotated[Day, Query(description="premier jour de la période")],
+    end: Annotated[Day, Query(description="dernier jour de la période")],
+    encoding: Annotated[str, Query(description=_FEC_ENCODING)] = "utf-8",
+    defer: Annotated[bool, Query(description=_FEC_DEFER)] = False,
+    capital: Annotated[bool, Query(description=_FEC_CAPITAL)] = False,
+) -> _FecQuery:
+    """The period and options of an FEC, the same for the file and for its notice."""
+    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
+    return _FecQuery(start, end, options)
+
+
+FecQuery = Annotated[_FecQuery, Depends(_fec_query)]
+
+
 @router.get(
     "/exports/fec",
     response_class=Response,
@@ -196,17 +220,10 @@ _FEC_CAPITAL = "inclure les appels et la libération de parts sociales (4562, 10
         }
     },
 )
-def export_fec(
-    app: App,
-    actor: CurrentActor,
-    start: Annotated[Day, Query(description="premier jour de la période")],
-    end: Annotated[Day, Query(description="dernier jour de la période")],
-    encoding: Annotated[str, Query(description=_FEC_ENCODING)] = "utf-8",
-    defer: Annotated[bool, Query(description=_FEC_DEFER)] = False,
-    capital: Annotated[bool, Query(description=_FEC_CAPITAL)] = False,
-) -> Response:
-    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
-    return document_response(treasury.export_fec(app.uows, actor, start, end, options))
+def export_fec(app: App, actor: CurrentActor, query: FecQuery) -> Response:
+    return document_response(
+        treasury.export_fec(app.uows, actor, query.start, query.end, query.options)
+    )
 
 
 @router.get(
@@ -215,17 +232,10 @@ def export_fec(
     summary="Télécharger la notice descriptive du FEC (même période, mêmes options)",
     responses={200: {"content": {"text/plain": {}}, "headers": _JOURNAL}},
 )
-def export_fec_notice(
-    app: App,
-    actor: CurrentActor,
-    start: Annotated[Day, Query(description="premier jour de la période")],
-    end: Annotated[Day, Query(description="dernier jour de la période")],
-    encoding: Annotated[str, Query(description=_FEC_ENCODING)] = "utf-8",
-    defer: Annotated[bool, Query(description=_FEC_DEFER)] = False,
-    capital: Annotated[bool, Query(description=_FEC_CAPITAL)] = False,
-) -> Response:
-    options = FecOptions(encoding=encoding, defer_next_year=defer, include_capital=capital)
-    return document_response(treasury.export_fec_notice(app.uows, actor, start, end, options))
+def export_fec_notice(app: App, actor: CurrentActor, query: FecQuery) -> Response:
+    return document_response(
+        treasury.export_fec_notice(app.uows, actor, query.start, query.end, query.options)
+    )
 
 
 @router.post(
