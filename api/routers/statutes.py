@@ -22,6 +22,13 @@ from gouvernance.services.scic import statutes
 router = APIRouter(tags=["statuts"])
 
 StatutesId = Annotated[str, Path(max_length=80, description="identifiant des statuts")]
+Employees = Annotated[
+    bool | None,
+    Query(
+        description="l'organisation a-t-elle des salariés ? Sans réponse, des statuts où les "
+        "producteurs tiennent lieu de salariés reçoivent un avertissement (19 septies)"
+    ),
+]
 OnDay = Annotated[
     Day | None, Query(description="jour de référence (AAAA-MM-JJ) ; défaut : aujourd'hui")
 ]
@@ -42,8 +49,10 @@ def show_statutes(_: CurrentActor, statutes_id: StatutesId, on: OnDay = None) ->
     response_model=ComplianceOut,
     summary="Contrôler la conformité des statuts à la loi",
 )
-def check_statutes(_: CurrentActor, statutes_id: StatutesId, on: OnDay = None) -> ComplianceOut:
-    return ComplianceOut.of(statutes.check(statutes_id, on))
+def check_statutes(
+    _: CurrentActor, statutes_id: StatutesId, on: OnDay = None, employees: Employees = None
+) -> ComplianceOut:
+    return ComplianceOut.of(statutes.check(statutes_id, on, employees=employees))
 
 
 @router.get(

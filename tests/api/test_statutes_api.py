@@ -74,6 +74,35 @@ def test_the_demo_statutes_are_lawful(client: TestClient, as_admin: Headers) -> 
     assert (reserve["value"], reserve["text"]) == ("3/20", "15\u00a0%")
 
 
+@pytest.mark.parametrize(
+    ("employees", "expected"),
+    [({}, [("missing_employees_category", "warning")]),
+     ({"employees": "true"}, [("missing_employees_category", "error")]),
+     ({"employees": "false"}, [])],
+)  # fmt: skip
+def test_whether_the_organisation_has_employees_decides_if_producers_may_stand_for_them(
+    client: TestClient, as_admin: Headers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    employees: dict[str, str], expected: list[tuple[str, str]],
+) -> None:  # fmt: skip
+    """Statutes with producers and no employee category: lawful only for a SCIC that has no
+    employees (loi n° 47-1775, art. 19 septies, since 02/08/2014)."""
+    text = DEMO.read_text(encoding="utf-8").replace("kind: employee", "kind: partner")
+    (tmp_path / "statuts.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(scic_rules.STATUTES_VARIABLE, str(tmp_path))
+    response = client.get(
+        "/statutes/demo-statuts-scic/compliance",
+        params={"on": "2027-01-01", **employees},
+        headers=as_admin,
+    )
+    assert response.status_code == 200, response.text
+    found = [
+        (f["code"], f["severity"])
+        for f in response.json()["findings"]
+        if f["code"] == "missing_employees_category"
+    ]
+    assert found == expected
+
+
 def test_unlawful_statutes_give_200_with_the_findings(
     client: TestClient, as_admin: Headers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
