@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -26,7 +27,7 @@ from api.routers import (
     verification,
 )
 from gouvernance import __version__
-from gouvernance.bootstrap import Application, bootstrap
+from gouvernance.bootstrap import Application, bootstrap, reading
 
 DESCRIPTION = """
 API de **Gouvernance** : registre des membres d'un PTCE ou d'une SCIC, cotisations (barèmes,
@@ -71,6 +72,29 @@ TAGS = [
 ]
 
 
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadsOnly:
+    """A GET reads: its transactions are marked so (``bootstrap.reading``), which lets SQLite
+    serve readers side by side instead of one at a time. Wraps the web pages mounted behind
+    the API too (``gouvernance.server``)."""
+
+    def __init__(self, app: Asgi) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in READS:
+            with reading():
+                await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def create_app(application: Application | None = None) -> FastAPI:
     """Build the app on ``application`` (tests) or on the configured database (server)."""
 
@@ -81,6 +105,8 @@ def create_app(application: Application | None = None) -> FastAPI:
         yield
         if owned:
             app.state.application.close()
+        else:
+            app.state.application.stop_ballot_writer()
 
     app = FastAPI(
         title="Gouvernance",
@@ -93,6 +119,7 @@ def create_app(application: Application | None = None) -> FastAPI:
     )
     if application is not None:
         app.state.application = application
+    app.add_middleware(ReadsOnly)
     errors.install(app)
     docs.install(app)
     openapi.install(app)

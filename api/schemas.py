@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -175,7 +176,10 @@ class FactOut(BaseModel):
 
     @classmethod
     def of(cls, view: FactView) -> FactOut:
-        return cls(fiscal_year=view.fiscal_year, kind=view.kind, value=view.value, label=view.label)
+        # A view holds checked values already: built without validating them again.
+        return cls.model_construct(
+            fiscal_year=view.fiscal_year, kind=view.kind, value=view.value, label=view.label
+        )
 
 
 class MemberOut(BaseModel):
@@ -200,8 +204,15 @@ class MemberOut(BaseModel):
 
     @classmethod
     def of(cls, view: MemberView) -> Self:
-        data = {k: getattr(view, k) for k in cls.model_fields if k != "facts"}
-        return cls(**data, facts=[FactOut.of(f) for f in view.facts])
+        """From a view (checked values already): built without validating them again."""
+        data = {k: getattr(view, k) for k in _fields(cls)}
+        return cls.model_construct(**data, facts=[FactOut.of(f) for f in view.facts])
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields a member's answer copies from its view (all but the figures)."""
+    return tuple(name for name in model.model_fields if name != "facts")
 
 
 class MemberCreatedOut(MemberOut):

@@ -9,9 +9,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.engine import URL, make_url
+
+# A script run from bench/ has this folder first on its import path, where bench/api.py would
+# hide the project's package ``api``: the project's root goes first (no bench module shares a
+# name with anything there).
+_ROOT = str(Path(__file__).resolve().parents[1])
+if sys.path[:1] != [_ROOT]:
+    sys.path.insert(0, _ROOT)
 
 
 def postgres_url() -> URL | None:

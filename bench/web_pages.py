@@ -1,18 +1,22 @@
 """Pages web sous charge : 20 clients simultanés, un registre de 10 000 membres.
 
-Un serveur réel (uvicorn, un processus, 127.0.0.1, base SQLite temporaire, ``create_server`` :
-l'API et les pages) sert la démonstration à laquelle s'ajoutent 10 000 membres synthétiques
-(ceux de ``bench/calls.py`` : structures avec chiffre d'affaires, collectivités avec
-population, personnes), avec le lot d'appels 2027 émis (barème ``demo-bareme-ca``). Le jour est
-le 12 décembre 2026, celui de l'assemblée ouverte ``AG-2026-02``.
+Un serveur réel (uvicorn, un processus, 127.0.0.1, ``create_server`` : l'API et les pages) sert
+la démonstration à laquelle s'ajoutent 10 000 membres synthétiques (ceux de ``bench/calls.py`` :
+structures avec chiffre d'affaires, collectivités avec population, personnes), avec le lot
+d'appels 2027 émis (barème ``demo-bareme-ca``), sur SQLite (un fichier temporaire) puis sur
+PostgreSQL quand une base de banc d'essai est donnée (``GOUVERNANCE_BENCH_DATABASE_URL``, voir
+``bench/shared.py`` : elle est vidée). Les membres synthétiques entrent avant les assemblées de la
+démonstration : les deux listes d'émargement comptent 10 043 inscrits, et un tiers des
+synthétiques émarge (présent, à distance ou par correspondance) à chacune, avant la clôture de
+``AG-2026-01``. Le jour est le 12 décembre 2026, celui de l'assemblée ouverte ``AG-2026-02``.
 
-Vingt clients (des fils, chacun son ``httpx.Client`` et ses deux sessions, ``adherent`` et
-``bureau``, par le cookie de session) demandent chaque page à tour de rôle pendant ``--duree``
-secondes (15 par défaut). Pour chaque page : le nombre de requêtes, la médiane et le 95ᵉ
-centile du temps vu par le client (sur la boucle locale : attente comprise), et ceux du temps
-passé dans le serveur (en-tête ``Server-Timing`` qu'ajoute ici une enveloppe ASGI du banc, de
-l'arrivée de la requête à l'envoi des en-têtes de la réponse ; l'application n'est pas
-modifiée).
+Vingt clients (des fils, chacun son ``httpx.Client``, connectés comme ``adherent``, ``bureau``,
+``tresorier`` et ``scrutateur`` par le cookie de session, une session par compte partagée par
+les clients) demandent chaque page de chaque rôle à tour de rôle pendant ``--duree`` secondes
+(15 par défaut). Pour chaque page : le nombre de requêtes, la médiane, le 95ᵉ et le 99ᵉ centile
+du temps vu par le client (sur la boucle locale : attente comprise), et ceux du temps passé dans
+le serveur (en-tête ``Server-Timing`` qu'ajoute ici une enveloppe ASGI du banc, de l'arrivée de
+la requête à l'envoi des en-têtes de la réponse ; l'application n'est pas modifiée).
 
 **Référence**, dans la même exécution et mesurée de la même façon : une application FastAPI
 minimale (un processus uvicorn, le même moteur SQLAlchemy sur la même base) dont la seule page
@@ -22,11 +26,14 @@ lit un membre par une requête SQL et renvoie quelques lignes de HTML. Cible, co
 **La simulation du conseil** (``/conseil/simulation`` : 10 043 membres × les 3 barèmes
 candidats, totaux, graphiques et une table de tous les membres) est un calcul, mesuré à part :
 seule (un client, 3 requêtes à la suite), puis demandée par les 20 clients à la fois (une fois
-chacun).
+chacun ; pas avec ``--rapide``).
 
-Lancer : ``.venv/bin/python bench/web_pages.py`` (``--duree 30`` pour mesurer plus longtemps).
-Dernière ligne : un objet JSON (``seconds`` : le plus mauvais 95ᵉ centile client des pages hors
-simulation ; ``reference_seconds`` : celui de la référence).
+Lancer : ``.venv/bin/python bench/web_pages.py`` (``--duree 30`` pour mesurer plus longtemps ;
+``--rapide`` : 5 s par mesure, sans les 20 simulations simultanées ; ``--sqlite`` : SQLite
+seul ; ``--sauf CHEMIN``, autant de fois qu'il faut : sans cette page). Dernière ligne :
+un objet JSON (``seconds`` : le plus mauvais 95ᵉ centile client des pages hors simulation, sur
+la base la plus lente ; ``reference_seconds`` : celui de la référence sur cette base ; le
+détail par base sous ``databases``).
 """
 
 from __future__ import annotations
@@ -50,23 +57,38 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from shared import count
+from shared import count, postgres_url
 
 MEMBERS = 10_000
 SEED = 20261212
 CLIENTS = 20
 DEFAULT_SECONDS = 15.0
+QUICK_SECONDS = 5.0
 TODAY = "2026-12-12"
 TARGET_P95 = 0.100
-ACCOUNTS = ("adherent", "bureau")
+ACCOUNTS = ("adherent", "bureau", "tresorier", "scrutateur")
 EXPLAINED = "MISTRAL"
-PAGES: list[tuple[str, str]] = [  # (path, account)
+OPEN = "AG-2026-02"  # the demo's open assembly, on the bench's day
+CLOSED = "AG-2026-01"  # the demo's closed one
+ATTENDING_SHARE = 3  # one synthetic associate in three signs the sheet of each assembly
+PAGES: list[tuple[str, str]] = [  # (path, account), by role
     ("/", "adherent"),
     ("/mon-espace", "adherent"),
     ("/mon-espace/appels", "adherent"),
+    ("/mon-espace/pouvoirs", "adherent"),
     ("/assemblees", "adherent"),
-    ("/assemblees/AG-2026-02/voter", "adherent"),
+    (f"/assemblees/{OPEN}/voter", "adherent"),
     (f"/conseil/simulation/membres/{EXPLAINED}", "bureau"),
+    (f"/assemblees/{OPEN}/bureau", "bureau"),
+    ("/tresorerie", "tresorier"),
+    ("/tresorerie/appels", "tresorier"),
+    (f"/tresorerie/membres/{EXPLAINED}", "tresorier"),
+    ("/tresorerie/paiements", "tresorier"),
+    (f"/assemblees/{OPEN}/emargement", "scrutateur"),
+    (f"/assemblees/{OPEN}/emargement?q=nom12", "scrutateur"),
+    (f"/assemblees/{OPEN}/cloture", "scrutateur"),
+    (f"/assemblees/{OPEN}/proces-verbal", "scrutateur"),
+    (f"/assemblees/{CLOSED}/proces-verbal", "scrutateur"),
 ]
 SIMULATION = "/conseil/simulation"
 REFERENCE = "/reference"
@@ -81,22 +103,49 @@ Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 # --- the database (not timed) ----------------------------------------------------------------
 
 
-def prepare(database: Path) -> int:
-    """The demo, 10 000 synthetic members and the 2027 calls; returns the number of members."""
+def wipe_postgres(url: str) -> None:
+    """The bench's PostgreSQL database, created when missing, emptied (schema dropped)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    server = create_engine(parsed.set(database="postgres"))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+    engine = create_engine(parsed)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare(url: str) -> int:
+    """The demo, 10 000 synthetic members on both assemblies' rolls (a third of them signed
+    in), and the 2027 calls; returns the number of members."""
     import calls as bench_calls  # bench/calls.py: its synthetic registry
 
     from gouvernance.bootstrap import bootstrap
     from gouvernance.domain.users import SYSTEM
     from gouvernance.persistence.database import make_engine
     from gouvernance.persistence.orm import member_facts, members
+    from gouvernance.services.demo_data import demo_assemblies
     from gouvernance.services.demo_data.demo import load_demo
     from gouvernance.services.ledger import calls
 
-    url = f"sqlite:///{database}"
     application = bootstrap(url)
-    load_demo(application.uows)
-    people, figures = bench_calls.synthetic_registry(MEMBERS, SEED)
     engine = make_engine(url)
+    hold, attend = demo_assemblies.load_demo_assemblies, demo_assemblies._attend
+    demo_assemblies.load_demo_assemblies = lambda uows: False  # after the synthetic members
+    try:
+        load_demo(application.uows)
+    finally:
+        demo_assemblies.load_demo_assemblies = hold
+    people, figures = bench_calls.synthetic_registry(MEMBERS, SEED)
     with engine.begin() as connection:
         offset = int(connection.exec_driver_sql("SELECT max(id) FROM members").scalar() or 0)
         for person in people:
@@ -105,14 +154,75 @@ def prepare(database: Path) -> int:
             figure["member_id"] += offset
         connection.execute(members.insert(), people)
         connection.execute(member_facts.insert(), figures)
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('members', 'id'), max(id)) FROM members"
+            )
         total = int(connection.exec_driver_sql("SELECT count(*) FROM members").scalar() or 0)
+
+    def attend_with_synthetic(uows: Any, code: str, demo: Any) -> bool:
+        written: bool = attend(uows, code, demo)
+        _sign_synthetic(engine, code)
+        return written
+
+    demo_assemblies._attend = attend_with_synthetic
+    try:
+        demo_assemblies.load_demo_assemblies(application.uows)
+    finally:
+        demo_assemblies._attend = attend
     engine.dispose()
     calls.issue_calls(
         application.uows, SYSTEM, "demo-bareme-ca", issued_on=date(2026, 12, 1),
         due_on=date(2026, 12, 31), exclude_incomplete=True,
     )  # fmt: skip
     application.close()
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        # As autovacuum does within a minute of a bulk load: without statistics, PostgreSQL
+        # plans the roll's EXISTS searches as nested loops over 10 000 lines (seconds).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
     return total
+
+
+def _sign_synthetic(engine: Any, code: str) -> None:
+    """One synthetic associate in three on the sheet of assembly ``code`` (present, remote or
+    postal, in turn), written directly: thousands of use-case calls would take minutes."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from gouvernance.domain.assembly.model import Attendance
+    from gouvernance.persistence.orm import assemblies, assembly_attendance, assembly_roll
+
+    modes = (Attendance.PRESENT, Attendance.REMOTE, Attendance.POSTAL)
+    moment = datetime(2026, 11, 14, 9, tzinfo=UTC)
+    with engine.begin() as connection:
+        assembly_id = connection.scalar(select(assemblies.c.id).where(assemblies.c.code == code))
+        roll = connection.execute(
+            select(assembly_roll.c.member_code, assembly_roll.c.college)
+            .where(
+                assembly_roll.c.assembly_id == assembly_id,
+                assembly_roll.c.entitled.is_(True),
+                assembly_roll.c.member_code.like("M0%"),
+            )
+            .order_by(assembly_roll.c.member_code)
+        ).all()
+        rows = [
+            {
+                "assembly_id": assembly_id,
+                "member_code": member,
+                "college": college,
+                "mode": modes[number % len(modes)],
+                "holder_code": None,
+                "recorded_at": moment,
+                "recorded_by": "scrutateur",
+            }
+            for number, (member, college) in enumerate(roll[::ATTENDING_SHARE])
+        ]
+        if rows:
+            connection.execute(assembly_attendance.insert(), rows)
 
 
 # --- the servers (child processes) -----------------------------------------------------------
@@ -143,21 +253,26 @@ def server_timing(app: Asgi) -> Asgi:
     return timed
 
 
-def serve(port: int, database: str) -> None:
+def serve(port: int, url: str) -> None:
     """Gouvernance: the API and the web pages, on the prepared database."""
     import uvicorn
+
+    # bench/ is first on the import path of a script run from it, and bench/api.py would hide
+    # the package ``api`` that the server imports.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
 
     from gouvernance.bootstrap import bootstrap
     from gouvernance.server import create_server
 
-    application = bootstrap(f"sqlite:///{database}", migrate=False)
+    application = bootstrap(url, migrate=False)
     uvicorn.run(
         server_timing(create_server(application)), host="127.0.0.1", port=port,
         log_level="warning", access_log=False,
     )  # fmt: skip
 
 
-def serve_reference(port: int, database: str) -> None:
+def serve_reference(port: int, url: str) -> None:
     """The least a page can cost: FastAPI, one SQL query on the same engine, a little HTML."""
     from html import escape
 
@@ -168,7 +283,7 @@ def serve_reference(port: int, database: str) -> None:
 
     from gouvernance.persistence.database import make_engine
 
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(url)
     app = FastAPI()
     query = text("SELECT code, name, first_name, last_name FROM members WHERE code = :code")
 
@@ -194,12 +309,10 @@ def _free_port() -> int:
         return port
 
 
-def start(role: str, database: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start(role: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     environment = {**os.environ, "GOUVERNANCE_TODAY": TODAY}
-    child = subprocess.Popen(
-        [sys.executable, __file__, role, str(port), str(database)], env=environment
-    )
+    child = subprocess.Popen([sys.executable, __file__, role, str(port), url], env=environment)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -327,7 +440,7 @@ def _ms(seconds: float) -> str:
 def _row(label: str, timings: Timings) -> str:
     return (
         f"  {label:<44} {count(len(timings.client)):>8}   {_ms(_p(timings.client, 0.5)):>10} "
-        f"{_ms(_p(timings.client, 0.95)):>10}   {_ms(_p(timings.server, 0.5)):>10} "
+        f"{_ms(_p(timings.client, 0.95)):>10} {_ms(_p(timings.client, 0.99)):>10}   "
         f"{_ms(_p(timings.server, 0.95)):>10}"
     )
 
@@ -337,9 +450,147 @@ def _figures(timings: Timings) -> dict[str, Any]:
         "requests": len(timings.client),
         "p50": round(_p(timings.client, 0.5), 4),
         "p95": round(_p(timings.client, 0.95), 4),
+        "p99": round(_p(timings.client, 0.99), 4),
         "server_p50": round(_p(timings.server, 0.5), 4),
         "server_p95": round(_p(timings.server, 0.95), 4),
     }
+
+
+@dataclass
+class Measured:
+    """One database's run: the reference, the pages under load and alone, the simulation."""
+
+    database: str
+    members: int
+    reference: Timings
+    quiet: Load
+    pages: Load
+    alone: Load
+    crowd: Load | None
+
+    @property
+    def worst_page(self) -> str:
+        return max((path for path, _ in PAGES), key=lambda path: self.p95(path))
+
+    def p95(self, path: str) -> float:
+        return _p(self.pages.pages[path].client, 0.95) if path in self.pages.pages else 1e9
+
+    @property
+    def seconds(self) -> float:
+        return self.p95(self.worst_page)
+
+    @property
+    def reference_seconds(self) -> float:
+        return _p(self.reference.client, 0.95)
+
+    @property
+    def errors(self) -> Counter[str]:
+        loads = (self.quiet, self.pages, self.alone, self.crowd, self.reference_load)
+        return sum((load.errors for load in loads if load is not None), Counter())
+
+    reference_load: Load | None = None
+
+
+def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
+    started = time.perf_counter()
+    members = prepare(url)
+    print(
+        f"{database} : démonstration + {count(MEMBERS)} membres synthétiques = {count(members)} "
+        f"membres (sur les deux listes d'émargement, un tiers émargé), appels 2027 émis "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+    reference, reference_base = start("--reference", url)
+    try:
+        sessions: list[dict[str, str]] = [{} for _ in range(CLIENTS)]
+        synthetic = [f"M{n:06d}" for n in range(1, MEMBERS + 1)]
+        codes = [EXPLAINED, *random.Random(SEED).sample(synthetic, 9)]
+        plan_reference = [(f"{REFERENCE}?code={code}", None) for code in codes]
+        measured_reference = load(reference_base, plan_reference, sessions, seconds)
+    finally:
+        reference.terminate()
+        reference.wait(timeout=30)
+    server, base = start("--serveur", url)
+    try:
+        # Real argon2: one sign-in per account (not timed), its session shared by the clients.
+        tokens = {account: _sign_in(base, account) for account in ACCOUNTS}
+        sessions = [dict(tokens) for _ in range(CLIENTS)]
+        quiet = load(base, PAGES, sessions[:1], None, rounds=10)
+        pages = load(base, PAGES, sessions, seconds)
+        alone = load(base, [(SIMULATION, "bureau")], sessions[:1], None, rounds=3)
+        together = load(base, [(SIMULATION, "bureau")], sessions, None, rounds=1) if crowd else None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    reference_timings = next(iter(_merge(measured_reference).values()))
+    return Measured(
+        database, members, reference_timings, quiet, pages, alone, together, measured_reference
+    )
+
+
+def report(measured: Measured, seconds: float) -> None:
+    print(
+        f"{measured.database} — {CLIENTS} clients simultanés, {seconds:.0f} s par mesure ; "
+        "temps en millisecondes (client : vu sur la boucle locale, attente comprise ; serveur : "
+        "Server-Timing)"
+    )
+    print(
+        f"  {'page (compte)':<44} {'requêtes':>8}   {'p50 client':>10} {'p95 client':>10} "
+        f"{'p99 client':>10}   {'p95 serveur':>10}   {'à vide':>9}"
+    )
+    print(_row("référence : FastAPI + une requête SQL", measured.reference))
+    for path, account in PAGES:
+        timings = measured.pages.pages.get(path, Timings())
+        quiet = measured.quiet.pages.get(path, Timings())
+        if not timings.client or not quiet.client:
+            print(f"  {path} ({account}) : aucune réponse 200")
+            continue
+        alone_p50 = _ms(_p(quiet.client, 0.5))
+        print(f"{_row(f'{path} ({account})', timings)}   {alone_p50:>9}")
+    print("  simulation du conseil (un calcul : 10 043 membres × 3 barèmes) :")
+    if SIMULATION in measured.alone.pages:
+        print(_row("  seule (1 client, 3 requêtes)", measured.alone.pages[SIMULATION]))
+    if measured.crowd is not None and SIMULATION in measured.crowd.pages:
+        label = f"  {CLIENTS} clients à la fois (1 requête chacun)"
+        print(_row(label, measured.crowd.pages[SIMULATION]))
+    loads = (measured.quiet, measured.pages, measured.alone, measured.crowd,
+             measured.reference_load)  # fmt: skip
+    messages = {k: v for one in loads if one is not None for k, v in one.messages.items()}
+    for kind, times in measured.errors.items():
+        print(f"  réponses en erreur : {kind} × {times} — « {messages.get(kind, '')} »")
+    within = measured.seconds <= TARGET_P95
+    print(
+        f"  pire 95ᵉ centile (hors simulation) : {_ms(measured.seconds)} "
+        f"({measured.worst_page}) ; cible {_ms(TARGET_P95)} : "
+        f"{'tenue' if within else 'NON TENUE'} ; référence {_ms(measured.reference_seconds)}",
+        flush=True,
+    )
+
+
+def details(measured: Measured) -> dict[str, Any]:
+    return {
+        "seconds": round(measured.seconds, 4),
+        "reference_seconds": round(measured.reference_seconds, 4),
+        "ratio": round(measured.seconds / measured.reference_seconds, 3),
+        "worst_page": measured.worst_page,
+        "within_target": measured.seconds <= TARGET_P95,
+        "reference": _figures(measured.reference),
+        "pages": {
+            path: {
+                **_figures(measured.pages.pages[path]),
+                "alone_p50": round(_p(measured.quiet.pages[path].client, 0.5), 4),
+            }
+            for path, _ in PAGES
+            if path in measured.pages.pages and path in measured.quiet.pages
+        },
+        "simulation": {
+            "alone": _figures(measured.alone.pages[SIMULATION])
+            if SIMULATION in measured.alone.pages else None,
+            "concurrent": _figures(measured.crowd.pages[SIMULATION])
+            if measured.crowd is not None and SIMULATION in measured.crowd.pages else None,
+        },
+        "errors": dict(measured.errors),
+    }  # fmt: skip
 
 
 def main(argv: Sequence[str]) -> None:
@@ -349,99 +600,39 @@ def main(argv: Sequence[str]) -> None:
     if argv[:1] == ["--reference"]:
         serve_reference(int(argv[1]), argv[2])
         return
-    seconds = float(argv[argv.index("--duree") + 1]) if "--duree" in argv else DEFAULT_SECONDS
+    quick = "--rapide" in argv
+    default = QUICK_SECONDS if quick else DEFAULT_SECONDS
+    seconds = float(argv[argv.index("--duree") + 1]) if "--duree" in argv else default
     os.environ["GOUVERNANCE_TODAY"] = TODAY
+    pg = None if "--sqlite" in argv else postgres_url()
+    left_out = {argv[i + 1] for i, word in enumerate(argv[:-1]) if word == "--sauf"}
+    if left_out:  # these pages are not asked for
+        PAGES[:] = [(path, account) for path, account in PAGES if path not in left_out]
+        print(f"pages laissées de côté : {', '.join(sorted(left_out))}")
+    results: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "pages.sqlite3"
-        started = time.perf_counter()
-        members = prepare(database)
-        print(
-            f"base : démonstration + {count(MEMBERS)} membres synthétiques = {count(members)} "
-            f"membres, appels 2027 émis ({time.perf_counter() - started:.1f} s)"
-        )
-
-        reference, reference_base = start("--reference", database)
-        try:
-            sessions: list[dict[str, str]] = [{} for _ in range(CLIENTS)]
-            synthetic = [f"M{n:06d}" for n in range(1, MEMBERS + 1)]
-            codes = [EXPLAINED, *random.Random(SEED).sample(synthetic, 9)]
-            plan_reference = [(f"{REFERENCE}?code={code}", None) for code in codes]
-            measured_reference = load(reference_base, plan_reference, sessions, seconds)
-        finally:
-            reference.terminate()
-            reference.wait(timeout=30)
-
-        server, base = start("--serveur", database)
-        try:
-            with ThreadPoolExecutor(4) as pool:  # real argon2: 40 sign-ins, not timed
-                tokens = list(pool.map(lambda a: _sign_in(base, a), ACCOUNTS * CLIENTS))
-            sessions = [
-                dict(zip(ACCOUNTS, tokens[i * 2 : i * 2 + 2], strict=True)) for i in range(CLIENTS)
-            ]
-            quiet = load(base, PAGES, sessions[:1], None, rounds=10)
-            pages = load(base, PAGES, sessions, seconds)
-            alone = load(base, [(SIMULATION, "bureau")], sessions[:1], None, rounds=3)
-            crowd = load(base, [(SIMULATION, "bureau")], sessions, None, rounds=1)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-    reference_timings = next(iter(_merge(measured_reference).values()))
-    print(
-        f"{CLIENTS} clients simultanés, {seconds:.0f} s par mesure ; temps en millisecondes "
-        "(client : vu sur la boucle locale, attente comprise ; serveur : Server-Timing)"
-    )
-    print(
-        f"  {'page':<44} {'requêtes':>8}   {'p50 client':>10} {'p95 client':>10}   "
-        f"{'p50 serveur':>10} {'p95 serveur':>10}   {'à vide':>9}"
-    )
-    print(_row("référence : FastAPI + une requête SQL", reference_timings))
-    for path, _account in PAGES:
-        alone_p50 = _ms(_p(quiet.pages[path].client, 0.5))
-        print(f"{_row(path, pages.pages[path])}   {alone_p50:>9}")
-    print("  simulation du conseil (un calcul : 10 043 membres × 3 barèmes) :")
-    print(_row("  seule (1 client, 3 requêtes)", alone.pages[SIMULATION]))
-    print(_row(f"  {CLIENTS} clients à la fois (1 requête chacun)", crowd.pages[SIMULATION]))
-    errors = quiet.errors + pages.errors + alone.errors + crowd.errors + measured_reference.errors
-    messages = {
-        **quiet.messages, **pages.messages, **alone.messages, **crowd.messages,
-        **measured_reference.messages,
-    }  # fmt: skip
-    for kind, times in errors.items():
-        print(f"réponses en erreur : {kind} × {times} — « {messages.get(kind, '')} »")
-    worst_path = max(
-        (path for path, _ in PAGES), key=lambda path: _p(pages.pages[path].client, 0.95)
-    )
-    worst = _p(pages.pages[worst_path].client, 0.95)
-    reference_p95 = _p(reference_timings.client, 0.95)
-    within = worst <= TARGET_P95
-    print(
-        f"pire 95ᵉ centile (hors simulation) : {_ms(worst)} ({worst_path}) ; cible "
-        f"{_ms(TARGET_P95)} : {'tenue' if within else 'NON TENUE'} ; référence {_ms(reference_p95)}"
-    )
+        sqlite = f"sqlite:///{Path(folder) / 'pages.sqlite3'}"
+        results["sqlite"] = measure("sqlite", sqlite, seconds, crowd=not quick)
+        report(results["sqlite"], seconds)
+    if pg is not None:
+        url = pg.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        wipe_postgres(url)
+        results["postgresql"] = measure("postgresql", url, seconds, crowd=not quick)
+        report(results["postgresql"], seconds)
+    worst = max(results.values(), key=lambda m: m.seconds)
     summary = {
-        "seconds": round(worst, 4),
-        "reference_seconds": round(reference_p95, 4),
-        "ratio": round(worst / reference_p95, 3),
+        "seconds": round(worst.seconds, 4),
+        "reference_seconds": round(worst.reference_seconds, 4),
+        "ratio": round(worst.seconds / worst.reference_seconds, 3),
         "target_p95_seconds": TARGET_P95,
-        "within_target": within,
-        "worst_page": worst_path,
+        "within_target": all(m.seconds <= TARGET_P95 for m in results.values()),
+        "worst_database": worst.database,
+        "worst_page": worst.worst_page,
         "clients": CLIENTS,
-        "members": members,
+        "members": worst.members,
+        "pages": len(PAGES),
         "duration_seconds": seconds,
-        "reference": _figures(reference_timings),
-        "pages": {
-            path: {
-                **_figures(pages.pages[path]),
-                "alone_p50": round(_p(quiet.pages[path].client, 0.5), 4),
-            }
-            for path, _ in PAGES
-        },
-        "simulation": {
-            "alone": _figures(alone.pages[SIMULATION]),
-            "concurrent": _figures(crowd.pages[SIMULATION]),
-        },
-        "errors": dict(errors),
+        "databases": {name: details(m) for name, m in results.items()},
     }
     print(json.dumps(summary, ensure_ascii=False))
 

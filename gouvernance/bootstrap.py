@@ -5,11 +5,13 @@ The API and the CLI call this and the services; they never touch the persistence
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
 from gouvernance.persistence.database import make_engine, parse_database_url
+from gouvernance.persistence.database import reading as reading  # the API marks its reads
 from gouvernance.persistence.faults import connection_failure
 from gouvernance.persistence.migrate import (
     current_revision,
@@ -27,6 +29,7 @@ from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
 from gouvernance.services.access import accounts
 from gouvernance.services.access.sign_in_gate import SignInGate
 from gouvernance.services.access.sign_in_limits import SignInLimits
+from gouvernance.services.assembly.ballot_writer import BallotWriter
 from gouvernance.services.ports import UnitOfWorkFactory
 
 
@@ -37,6 +40,8 @@ class Application:
     # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     _gate: SignInGate | None = field(default=None, repr=False)
+    _writer: BallotWriter | None = field(default=None, repr=False)
+    _writer_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def sign_in_gate(self) -> SignInGate:
         """The bound on password checks of this process, shared by the API and the web pages;
@@ -45,7 +50,24 @@ class Application:
             self._gate = SignInGate(accounts.argon2_slots())
         return self._gate
 
+    def ballot_writer(self) -> BallotWriter:
+        """The group commit of this process's online ballots (``services/assembly/
+        ballot_writer.py``), made on first use; its thread runs only while ballots wait."""
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = BallotWriter(self.uows)
+            return self._writer
+
+    def stop_ballot_writer(self) -> None:
+        """Wait for the ballots handed over to be written (the server stops); a later ballot
+        starts a new writer."""
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+
     def close(self) -> None:
+        self.stop_ballot_writer()
         engine = getattr(self.uows, "engine", None)
         if engine is not None:
             engine.dispose()

@@ -8,14 +8,16 @@ process's ``Application`` through ``get_application`` and never imports the API.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import GouvernanceError
@@ -43,21 +45,34 @@ def create_web(get_application: Callable[[], Application]) -> FastAPI:
     for module in (home, member, voting, screen, board, treasury, desk, bank):
         web.include_router(module.router)
     _install_errors(web)
-
-    @web.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
-        else:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    web.add_middleware(SecurityHeaders)
     return web
+
+
+class SecurityHeaders:
+    """Every response's security headers, and its caching: an hour for the static files, never
+    for a page. Plain ASGI: Starlette's ``@middleware("http")`` runs each response through an
+    extra task and stream, a cost on every page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+        caching = "public, max-age=3600" if static else "no-store"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", caching)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _wants_html(request: Request) -> bool:

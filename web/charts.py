@@ -14,6 +14,7 @@ The narrow ``viewBox`` (400 units) keeps labels legible once the drawing is scal
 from __future__ import annotations
 
 import html
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -313,6 +314,19 @@ def _edges(smallest: int, largest: int, steps: tuple[int, ...]) -> list[int]:
     return ladder[start : end + 1]
 
 
+def _counts(ranges: Sequence[Band], amounts: Sequence[int]) -> list[int]:
+    """How many amounts each band holds (as ``Band.holds``), by bisection of the sorted
+    amounts: 10 000 members × 10 bands one by one cost a tenth of a second per scenario."""
+    ordered = sorted(amounts)
+    found = []
+    for band in ranges:
+        if band.high is None:
+            found.append(bisect_right(ordered, band.low) - bisect_left(ordered, band.low))
+        else:
+            found.append(bisect_left(ordered, band.high) - bisect_left(ordered, band.low))
+    return found
+
+
 def distribution_chart(chart_id: str, series: Sequence[Series]) -> Chart:
     """Per scenario, how many members pay an amount in each range (0 €, 20,00 € à 49,99 €…),
     and how many have no amount for lack of data (hatched)."""
@@ -320,10 +334,7 @@ def distribution_chart(chart_id: str, series: Sequence[Series]) -> Chart:
     drawing = _Drawing(chart_id)
     ranges = bands([cents for one in series for cents in one.amounts])
     labels = [band.label for band in ranges] + ["sans données"]
-    counts = [
-        [sum(1 for cents in one.amounts if band.holds(cents)) for band in ranges] + [one.missing]
-        for one in series
-    ]
+    counts = [[*_counts(ranges, one.amounts), one.missing] for one in series]
     largest = max((count for row in counts for count in row), default=0)
     label_room = max(_width(label, 13) for label in labels) + 8
     start = MARGIN + label_room

@@ -17,11 +17,14 @@ from gouvernance.domain.users import Actor, Permission, Role
 from web.session import CSRF_FIELD, csrf_for, session_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Templates are compiled once per process and never looked at again on disk (no file check
+# per page: they change with a new version, which restarts the server).
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,
 )
 environment.filters["euros"] = format_cents
 

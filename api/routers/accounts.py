@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.account_schemas import AccountOut, PasswordChangeIn, PasswordResetIn, RevokedOut
 from api.audit_schemas import AuditChainOut
+from api.responses import json_of
 from api.schemas import AuditOut, CategoryIn, CategoryOut, MeOut, TokenOut, UserIn, UserOut
 from api.security import App, CurrentActor, CurrentToken, client_address
 from gouvernance.services import audit, audit_chain
@@ -71,12 +72,15 @@ def sign_out(app: App, actor: CurrentActor, token: CurrentToken) -> Response:
     tags=["authentification"],
     summary="Lire le compte connecté : identifiant, rôle, membre rattaché",
 )
-def me(actor: CurrentActor) -> MeOut:
-    return MeOut(
-        username=actor.username,
-        role=actor.role,
-        member_code=actor.member_code,
-        role_label=actor.role.label,
+async def me(actor: CurrentActor) -> Response:
+    # No database: nothing for a thread-pool trip to wait on.
+    return json_of(
+        MeOut(
+            username=actor.username,
+            role=actor.role,
+            member_code=actor.member_code,
+            role_label=actor.role.label,
+        )
     )
 
 

@@ -61,7 +61,7 @@ IdempotencyKey = Annotated[
 DocumentFormat = Annotated[
     str, Query(alias="format", max_length=10, description="pdf (à imprimer) ou html (à l'écran)")
 ]
-POLL_SECONDS = 1.0  # how often the live stream looks for a change (tests shorten it)
+POLL_SECONDS = 0.5  # how often the live stream looks for a change (tests shorten it)
 
 
 def _already(model: type[Any], what: str) -> dict[int | str, dict[str, Any]]:
@@ -188,8 +188,9 @@ def vote(
     app: App, actor: CurrentActor, code: Code, number: Number, body: BallotIn,
     response: Response, idempotency_key: IdempotencyKey = None,
 ) -> ReceiptOut:  # fmt: skip
-    receipt = assemblies.cast_ballot(
-        app.uows, actor, code, number, body.voter, body.choice, idempotency_key=idempotency_key
+    # Written with the ballots arriving at the same time: one commit for all (group commit).
+    receipt = app.ballot_writer().submit(
+        actor, code, number, body.voter, body.choice, idempotency_key=idempotency_key
     )
     _status(receipt.created, response)
     return ReceiptOut.of(receipt)

@@ -16,6 +16,7 @@ from api.fee_schemas import (
     ScheduleOut,
     SimulationIn,
 )
+from api.responses import json_of
 from api.security import App, CurrentActor
 from gouvernance.services.contributions import fees
 
@@ -98,12 +99,14 @@ def explain(
     actor: CurrentActor,
     member_code: Annotated[str, Path(max_length=20)],
     schedules: ScheduleIds = None,
-) -> ExplanationsOut:
+) -> Response:
     assessments = fees.explain(app.uows, actor, member_code, schedules or [])
     labels = {s.id: s.label for s in fees.load_schedules([a.schedule_id for a in assessments])}
     first = assessments[0]
-    return ExplanationsOut(
-        member_code=first.member_code,
-        member_name=first.member_name,
-        explanations=[ExplanationOut.of(a, labels[a.schedule_id]) for a in assessments],
+    return json_of(
+        ExplanationsOut(
+            member_code=first.member_code,
+            member_name=first.member_name,
+            explanations=[ExplanationOut.of(a, labels[a.schedule_id]) for a in assessments],
+        )
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Path, Query, Response, UploadFile, status
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
+from api.responses import json_of
 from api.routers.treasury import document_response
 from api.schemas import (
     Day,
@@ -26,11 +30,25 @@ from gouvernance.services.ledger.ledger_views import Document
 from gouvernance.services.ledger.treasury import CSV, XLSX
 from gouvernance.services.ports import MemberFilter
 from gouvernance.services.registry import member_files, members
+from gouvernance.services.registry.views import MemberView
 
 router = APIRouter(prefix="/members", tags=["membres"])
 MAX_IMPORT_BYTES = 20_000_000  # a register of 100 000 members in CSV is about 15 Mo
 
 Code = Annotated[str, Path(max_length=20, description="code du membre, ex. M0001")]
+
+
+class _PageOfViews(TypedDict):
+    items: list[MemberView]
+    total: int
+    offset: int
+    limit: int
+
+
+_PAGE = TypeAdapter(_PageOfViews)
+_VIEW_ONLY = {f.name for f in dataclasses.fields(MemberView)} - set(MemberOut.model_fields)
+_NOT_SHOWN = {"items": {"__all__": _VIEW_ONLY}}
+assert set(MemberOut.model_fields) <= {f.name for f in dataclasses.fields(MemberView)}
 
 
 @router.get("", response_model=MemberPage, summary="Lister les membres")
@@ -44,7 +62,7 @@ def list_members(
     include_former: bool = True,
     offset: Annotated[int, Query(ge=0, le=members.MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=members.MAX_PAGE)] = 50,
-) -> MemberPage:
+) -> Response:
     filters = MemberFilter(
         category=category,
         kind=kind,
@@ -53,12 +71,12 @@ def list_members(
         include_former=include_former,
     )
     page = members.list_members(app.uows, actor, filters, offset, limit)
-    return MemberPage(
-        items=[MemberOut.of(v) for v in page.items],
-        total=page.total,
-        offset=page.offset,
-        limit=page.limit,
+    # The views written as JSON straight away: the same document as a ``MemberPage`` (a test
+    # compares them), without building 50 answers and their figures first (≈ 0.4 ms a page).
+    found = _PageOfViews(
+        items=list(page.items), total=page.total, offset=page.offset, limit=page.limit
     )
+    return Response(_PAGE.dump_json(found, exclude=_NOT_SHOWN), media_type="application/json")
 
 
 @router.post(
@@ -127,8 +145,8 @@ def export_members(
 
 
 @router.get("/{code}", response_model=MemberOut, summary="Lire la fiche d'un membre")
-def get_member(app: App, actor: CurrentActor, code: Code) -> MemberOut:
-    return MemberOut.of(members.get_member(app.uows, actor, code.upper()))
+def get_member(app: App, actor: CurrentActor, code: Code) -> Response:
+    return json_of(MemberOut.of(members.get_member(app.uows, actor, code.upper())))
 
 
 @router.patch("/{code}", response_model=MemberOut, summary="Modifier la fiche d'un membre")

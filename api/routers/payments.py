@@ -16,6 +16,7 @@ from api.ledger_schemas import (
     RefundIn,
     RefundOut,
 )
+from api.responses import json_of
 from api.schemas import Day
 from api.security import App, CurrentActor
 from gouvernance.services.ledger import payments, refunds
@@ -128,8 +129,8 @@ def list_refunds(app: App, actor: CurrentActor, code: Code) -> list[RefundOut]:
     response_model=BalanceOut,
     summary="Lire le solde d'un membre et ses appels",
 )
-def member_balance(app: App, actor: CurrentActor, code: Code, on: On = None) -> BalanceOut:
-    return BalanceOut.of(payments.member_balance(app.uows, actor, code, on))
+def member_balance(app: App, actor: CurrentActor, code: Code, on: On = None) -> Response:
+    return json_of(BalanceOut.of(payments.member_balance(app.uows, actor, code, on)))
 
 
 @router.get("/balances", response_model=list[BalanceOut], summary="Lister les soldes des membres")

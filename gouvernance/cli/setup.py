@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.table import Table
 
 from gouvernance.cli.shell import (
@@ -16,6 +17,7 @@ from gouvernance.cli.shell import (
     console,
     opened,
 )
+from gouvernance.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from gouvernance.services.demo_data.demo import DemoAccount
@@ -24,6 +26,39 @@ app = FrenchErrorsTyper()
 
 DEFAULT_HOST = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("GOUVERNANCE_PORT", "8000"))
+WORKERS_VARIABLE = "GOUVERNANCE_WORKERS"
+MAX_WORKERS = 32
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=MAX_WORKERS,
+        metavar="N",
+        help=(
+            "Nombre de processus du serveur (défaut : $GOUVERNANCE_WORKERS, sinon 1). "
+            "Plusieurs processus servent plus de lectures à la fois sur PostgreSQL ; voir "
+            "docs/installation.md pour ce que chaque processus garde pour lui."
+        ),
+    ),
+]
+
+
+def default_workers(database: str | None = None) -> int:
+    """The number of server processes when ``--workers`` is not given: ``$GOUVERNANCE_WORKERS``,
+    else 1. One process is right for SQLite (a single writer, WAL readers in threads) and is
+    the safe default for PostgreSQL too: the background jobs of the web pages, the failed
+    sign-in counters and the sign-ins of a read-only database live in a process's memory."""
+    configured = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if not configured:
+        return 1
+    if not configured.isdigit() or not 1 <= int(configured) <= MAX_WORKERS:
+        raise InvalidInput(
+            f"nombre de processus invalide « {configured} » (1 à {MAX_WORKERS})",
+            field=WORKERS_VARIABLE,
+        )
+    return int(configured)
 
 
 @app.command()
@@ -61,13 +96,17 @@ def serve(
     host: HostOption = DEFAULT_HOST,
     port: PortOption = DEFAULT_PORT,
     database: DatabaseOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Servir l'application web (sur /) et l'API (documentation sur /docs)."""
     with opened(database) as application:
         console.print(f"Base : {application.database}")
+        processes = workers or default_workers(application.database)
     console.print(f"Application web : http://{host}:{port}/", style="bold")
     console.print(f"API : http://{host}:{port}  —  documentation : http://{host}:{port}/docs")
-    _serve(host, port, database)
+    if processes > 1:
+        console.print(f"{processes} processus serveurs.")
+    _serve(host, port, database, processes)
 
 
 @app.command()
@@ -113,14 +152,22 @@ def run(
     _serve(host, port, database)
 
 
-def _serve(host: str, port: int, database: str | None) -> None:
-    """Uvicorn builds the API from its import path: the CLI never imports the API package."""
+def _serve(host: str, port: int, database: str | None, workers: int = 1) -> None:
+    """Uvicorn builds the API from its import path: the CLI never imports the API package.
+    With uvloop and httptools installed (dependencies), uvicorn takes them: its fastest event
+    loop and HTTP parser. Several workers are several processes, each with its own pool of
+    connections (``persistence/database.py``)."""
     import uvicorn
 
     if database:
         os.environ[DATABASE_VARIABLE] = database
     uvicorn.run(
-        "gouvernance.server:create_server", factory=True, host=host, port=port, log_level="info"
+        "gouvernance.server:create_server",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        workers=workers,
     )
 
 

@@ -6,6 +6,7 @@ missing rather than silently charging zero; hence ``MissingFact``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -125,7 +126,15 @@ class Fact:
     value: Decimal
 
     def describe(self) -> str:
-        return f"{self.kind.label} {self.fiscal_year} : {self.kind.render(self.value)}"
+        return describe(self.kind, self.fiscal_year, self.value)
+
+
+@functools.lru_cache(maxsize=8192)
+def describe(kind: FactKind, fiscal_year: int, value: Decimal) -> str:
+    """« chiffre d'affaires 2026 : 1 262,50 € » (also for a figure read without its record).
+    Kept for the figures seen last: formatting a number in French is the dearest part of
+    showing a page of the register."""
+    return f"{kind.label} {fiscal_year} : {kind.render(value)}"
 
 
 def check_fact(fiscal_year: int, kind: FactKind, value: Decimal) -> None:

@@ -218,6 +218,13 @@ class MemberDraft:
 DRAFT_FIELDS = frozenset(f.name for f in fields(MemberDraft))
 
 
+def display_name(kind: PersonKind, name: str, first_name: str, last_name: str) -> str:
+    """How a member is named: a legal person by its name, a person by first and last name."""
+    if kind is PersonKind.LEGAL:
+        return name
+    return f"{first_name} {last_name}".strip()
+
+
 @dataclass(eq=False)
 class Member:
     """A member of the network (adhérent), later an associate of the SCIC."""
@@ -263,9 +270,7 @@ class Member:
 
     @property
     def display_name(self) -> str:
-        if self.kind is PersonKind.LEGAL:
-            return self.name
-        return f"{self.first_name} {self.last_name}".strip()
+        return display_name(self.kind, self.name, self.first_name, self.last_name)
 
     def is_member_on(self, day: date) -> bool:
         """Member on ``day``: joined on or before it, not yet left (the leaving day is the last)."""

@@ -20,7 +20,6 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     and_,
-    case,
     func,
     insert,
     or_,
@@ -37,6 +36,7 @@ from gouvernance.domain.assembly.model import (
     Choice,
     CountSource,
     Resolution,
+    RollDraft,
     RollEntry,
     SealedBallot,
     Signatory,
@@ -48,7 +48,9 @@ from gouvernance.persistence.database import ACCENTED, LIGATURES, UNACCENTED, pl
 from gouvernance.persistence.orm import (
     assemblies,
     assembly_attendance,
+    assembly_attendance_totals,
     assembly_ballot_box,
+    assembly_ballot_totals,
     assembly_counts,
     assembly_resolutions,
     assembly_roll,
@@ -57,13 +59,15 @@ from gouvernance.persistence.orm import (
     assembly_votes,
 )
 from gouvernance.persistence.repositories import LIKE_ESCAPE, like_escaped
-from gouvernance.services.ports import RollQuery
+from gouvernance.services.ports import RollQuery, SheetLine, VoterStanding
 
 _roll = assembly_roll.c
 _attendance = assembly_attendance.c
 _resolutions = assembly_resolutions.c
 _votes = assembly_votes.c
 _counts = assembly_counts.c
+_totals = assembly_ballot_totals.c
+_closings = assembly_vote_closings.c
 
 
 class SqlAssemblyStore:
@@ -94,13 +98,29 @@ class SqlAssemblyStore:
 
     # --- the roll and the attendance sheet ---------------------------------------------
 
-    def add_roll(self, entries: Sequence[RollEntry]) -> None:
-        """The whole roll, once, in one multi-row INSERT (the entries' ``id`` stay None: read
-        them back with ``roll``); its entitled associates per college are counted now, on the
-        assembly row, since the roll never changes."""
+    def add_roll(self, entries: Sequence[RollEntry | RollDraft]) -> None:
+        """The whole roll, once, in one multi-row INSERT — COPY on PostgreSQL, where 65 000
+        rows take seconds otherwise — (the entries' ``id`` stay None: read them back with
+        ``roll``); its entitled associates per college are counted now, on the assembly row,
+        since the roll never changes."""
         if not entries:
             return
-        self.session.execute(insert(assembly_roll), [_values(e) for e in entries])
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.flush()
+            driver = self.session.connection().connection.driver_connection
+            assert driver is not None
+            names = "assembly_id, member_code, name, category, college, entitled, reason"
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f"COPY assembly_roll ({names}) FROM STDIN") as copy,
+            ):
+                for e in entries:
+                    copy.write_row(
+                        (e.assembly_id, e.member_code, e.name, e.category, e.college,
+                         e.entitled, e.reason)
+                    )  # fmt: skip
+        else:
+            self.session.execute(insert(assembly_roll), [_values(e) for e in entries])
         entitled = Counter(e.college for e in entries if e.entitled)
         self.session.execute(
             update(assemblies)
@@ -117,6 +137,81 @@ class SqlAssemblyStore:
             _roll.assembly_id == assembly_id, _roll.member_code == member_code
         )
         return self.session.scalars(query).one_or_none()
+
+    def roll_size(self, assembly_id: int) -> int:
+        query = select(func.count()).select_from(assembly_roll)
+        return int(self.session.scalar(query.where(_roll.assembly_id == assembly_id)) or 0)
+
+    def roll_keys(self, assembly_id: int) -> Sequence[tuple[str, str, bool]]:
+        """What the verification file hashes of the roll, as plain rows (no mapped object per
+        associate: 35 000 of them cost a tenth of a second each time)."""
+        query = (
+            select(_roll.member_code, _roll.college, _roll.entitled)
+            .where(_roll.assembly_id == assembly_id)
+            .order_by(_roll.member_code)
+        )
+        return [
+            (code, college, bool(entitled))
+            for code, college, entitled in self.session.execute(query)
+        ]
+
+    def sheet_lines(self, assembly_id: int, limit: int | None = None) -> Sequence[SheetLine]:
+        """The associates on the attendance sheet and those who may not vote, with their roll
+        line, as plain columns, by member code: what the minutes list, never the whole roll.
+        ``limit``: the first ones of each list only (a page shows a few hundred)."""
+        self._flush()
+        columns = (
+            _roll.member_code,
+            _roll.name,
+            _roll.category,
+            _roll.college,
+            _roll.entitled,
+            _roll.reason,
+            _attendance.mode,
+            _attendance.holder_code,
+        )
+        same = and_(
+            _attendance.assembly_id == _roll.assembly_id,
+            _attendance.member_code == _roll.member_code,
+        )
+        attending = (
+            select(*columns)
+            .select_from(assembly_attendance.join(assembly_roll, same))
+            .where(_attendance.assembly_id == assembly_id)
+            .order_by(_attendance.member_code)
+            .limit(limit)
+        )
+        excluded = (
+            select(*columns)
+            .select_from(assembly_roll.outerjoin(assembly_attendance, same))
+            .where(_roll.assembly_id == assembly_id, _roll.entitled.is_(False))
+            .order_by(_roll.member_code)
+            .limit(limit)
+        )
+        found: dict[str, SheetLine] = {}
+        for statement in (attending, excluded):
+            for row in self.session.execute(statement):
+                code, name, category, college, entitled, reason, mode, holder = row
+                found[code] = SheetLine(
+                    code, name, category, college, bool(entitled), reason,
+                    Attendance(mode) if mode is not None else None, holder,
+                )  # fmt: skip
+        return [found[code] for code in sorted(found)]
+
+    def proxies(self, assembly_id: int) -> Sequence[tuple[str, str]]:
+        """(represented associate, holder) of every proxy on the sheet, by member code; a blank
+        proxy has no holder and is not one of them."""
+        self._flush()
+        query = (
+            select(_attendance.member_code, _attendance.holder_code)
+            .where(
+                _attendance.assembly_id == assembly_id,
+                _attendance.holder_code.is_not(None),
+                _attendance.mode == Attendance.REPRESENTED,
+            )
+            .order_by(_attendance.member_code)
+        )
+        return [(code, holder) for code, holder in self.session.execute(query)]
 
     def add_attendance(self, record: AttendanceRecord) -> None:
         self.session.add(record)
@@ -250,9 +345,44 @@ class SqlAssemblyStore:
     # --- ballots and counts --------------------------------------------------------------
 
     def add_vote(self, vote: Vote) -> None:
-        """Flushed at once: a second ballot of the same voter raises Conflict (field voter)."""
+        """Flushed at once: a second ballot of the same voter raises Conflict (field voter);
+        its trigger raises the running total (migration 0013)."""
         self.session.add(vote)
         self._flush()
+
+    def voter_standing(
+        self, assembly_id: int, resolution_id: int, voter_code: str
+    ) -> VoterStanding | None:
+        """One query by unique keys, whatever the size of the roll: the roll line, the
+        attendance line, a ballot already cast on this resolution, its vote closed."""
+        voted = (
+            select(_votes.id)
+            .where(_votes.resolution_id == resolution_id, _votes.voter_code == voter_code)
+            .exists()
+        )
+        closed = select(_closings.id).where(_closings.resolution_id == resolution_id).exists()
+        query = (
+            select(
+                _roll.name, _roll.entitled, _roll.reason, _attendance.mode,
+                _attendance.holder_code, _attendance.college, voted, closed,
+            )
+            .select_from(assembly_roll)
+            .outerjoin(
+                assembly_attendance,
+                and_(
+                    _attendance.assembly_id == _roll.assembly_id,
+                    _attendance.member_code == _roll.member_code,
+                ),
+            )
+            .where(_roll.assembly_id == assembly_id, _roll.member_code == voter_code)
+        )  # fmt: skip
+        row = self.session.execute(query).first()
+        if row is None:
+            return None
+        mode = None if row[3] is None else Attendance(row[3])
+        return VoterStanding(
+            row[0], bool(row[1]), row[2], mode, row[4], row[5], bool(row[6]), bool(row[7])
+        )
 
     def has_voted(self, resolution_id: int, voter_code: str) -> bool:
         query = select(_votes.id).where(
@@ -269,7 +399,8 @@ class SqlAssemblyStore:
         return self.session.scalar(query.limit(1)) is not None
 
     def votes_recorded(self, assembly_id: int) -> Mapping[int, int]:
-        """Ballots recorded (open and secret) per resolution id, 0 for one without any."""
+        """Ballots recorded (open and secret) per resolution id, 0 for one without any: from
+        the running totals (a few rows per resolution, migration 0013), not the ballots."""
         self._flush()
         recorded = dict.fromkeys(
             self.session.scalars(
@@ -278,11 +409,11 @@ class SqlAssemblyStore:
             0,
         )
         query = (
-            select(_votes.resolution_id, func.count())
-            .where(_votes.assembly_id == assembly_id)
-            .group_by(_votes.resolution_id)
+            select(_totals.resolution_id, func.sum(_totals.ballots))
+            .where(_totals.assembly_id == assembly_id)
+            .group_by(_totals.resolution_id)
         )
-        recorded.update({row[0]: row[1] for row in self.session.execute(query)})
+        recorded.update({row[0]: int(row[1]) for row in self.session.execute(query)})
         return recorded
 
     def votes_of(self, assembly_id: int, voter_codes: Sequence[str]) -> Sequence[Vote]:
@@ -402,13 +533,18 @@ class SqlAssemblyStore:
             select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
         )
         entitled: dict[str, int] = json.loads(frozen or "{}")
-        blank = case((_attendance.mode == Attendance.BLANK_PROXY, 1), else_=0)
-        present = (
-            select(_attendance.college, func.count(), func.sum(blank))
-            .where(_attendance.assembly_id == assembly_id)
-            .group_by(_attendance.college)
+        # The running totals of the sheet (migration 0013): a few rows, not every line.
+        totals = assembly_attendance_totals.c
+        present = select(totals.college, totals.mode, totals.members).where(
+            totals.assembly_id == assembly_id, totals.members > 0
         )
-        attending = {row[0]: (row[1], int(row[2] or 0)) for row in self.session.execute(present)}
+        attending: dict[str, tuple[int, int]] = {}
+        for college, mode, members in self.session.execute(present):
+            signed, blank = attending.get(college, (0, 0))
+            attending[college] = (
+                signed + members,
+                blank + (members if mode == Attendance.BLANK_PROXY.value else 0),
+            )
         return {
             college: CollegeTurnout(
                 college, entitled.get(college, 0), *attending.get(college, (0, 0))
@@ -417,23 +553,23 @@ class SqlAssemblyStore:
         }
 
     def ballot_counts(self, assembly_id: int) -> Mapping[int, Mapping[str, Counts]]:
-        """Open ballots by GROUP BY plus the stored counts. Secret ballots' rows (no choice)
-        are grouped too and skipped here: filtering them in SQL would keep PostgreSQL off the
-        covering index and cost a full scan."""
+        """Open ballots from their running totals (migration 0013: the database counts them
+        as they are cast, the tally reads a few rows, not 35 000 per resolution) plus the
+        stored counts. Secret ballots' totals (choice ``''``) are participation only: skipped
+        here, counted by their counters once the vote is closed."""
         self._flush()
         cells: dict[int, dict[str, dict[Choice, int]]] = defaultdict(
             lambda: defaultdict(lambda: dict.fromkeys(Choice, 0))
         )
-        ballots = (
-            select(_votes.resolution_id, _votes.college, _votes.choice, func.count())
-            .where(_votes.assembly_id == assembly_id)
-            .group_by(_votes.resolution_id, _votes.college, _votes.choice)
-        )
+        ballots = select(_totals.resolution_id, _totals.college, _totals.choice, _totals.ballots)
         counted = select(_counts.resolution_id, _counts.college, _counts.choice, _counts.count)
-        for statement in (ballots, counted.where(_counts.assembly_id == assembly_id)):
+        for statement in (
+            ballots.where(_totals.assembly_id == assembly_id),
+            counted.where(_counts.assembly_id == assembly_id),
+        ):
             for resolution_id, college, choice, count in self.session.execute(statement):
-                if choice is not None:  # a secret ballot's row: counted by its counter
-                    cells[resolution_id][college][choice] += count
+                if choice:  # '' or None: a secret ballot, counted by its counter
+                    cells[resolution_id][college][Choice(choice)] += count
         return {
             resolution_id: {college: Counts.of(counts) for college, counts in colleges.items()}
             for resolution_id, colleges in cells.items()
@@ -465,7 +601,7 @@ def _plain(column: ColumnElement[str], sqlite: bool) -> ColumnElement[str]:
     return func.lower(expression)
 
 
-def _values(row: RollEntry | BallotCount) -> dict[str, Any]:
+def _values(row: RollEntry | RollDraft | BallotCount) -> dict[str, Any]:
     """The columns of a dataclass row for a multi-row INSERT (the database numbers it)."""
     return {
         name: value

@@ -6,7 +6,10 @@ only known once every transaction that wrote before has committed. Taking the lo
 first entry is recorded would serialise whole transactions (an online vote writes one entry
 per ballot); taking it at commit holds it only for one read of the head, one insert and the
 commit itself. PostgreSQL takes a transaction-scoped advisory lock (released by the commit,
-after the rows are visible to the next reader, who reads in READ COMMITTED); SQLite's
+after the rows are visible to the next reader, who reads in READ COMMITTED) inside
+``gv_audit_append`` (migration 0013), which also reads the head, numbers, hashes and inserts:
+one round trip, then the commit, while every other writer waits (the digests are checked
+again here before the commit); SQLite's
 transactions already hold the write lock from their BEGIN IMMEDIATE (``database.py``).
 Taken last, and followed by nothing but an insert into a table without foreign keys, this lock
 cannot close a cycle with the registry's or the ledger's locks taken earlier; only reading the
@@ -19,13 +22,14 @@ insert that bypasses this store is refused there; under SQLite it would show in 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, insert, select, text
 from sqlalchemy.orm import Session
 
-from gouvernance.domain.audit import GENESIS, AuditEntry, seal
+from gouvernance.domain.audit import GENESIS, AuditEntry, entry_digest, seal, utc_text
 from gouvernance.persistence.orm import audit_log
 
 AUDIT_LOCK = 7_203_020  # an arbitrary, stable advisory-lock key for the audit chain's head
@@ -60,7 +64,8 @@ class SqlAuditLog:
             return
         entries, self._pending = self._pending, []
         if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
+            self._append_postgres(entries)
+            return
         last = self.session.execute(
             select(audit_log.c.id, audit_log.c.digest).order_by(audit_log.c.id.desc()).limit(1)
         ).first()
@@ -70,8 +75,44 @@ class SqlAuditLog:
             seal(entries, last.id, last.digest)
         self.session.execute(insert(audit_log), [_values(entry) for entry in entries])
 
+    def _append_postgres(self, entries: Sequence[AuditEntry]) -> None:
+        """Lock, head, numbering, digests and insert in one round trip (``gv_audit_append``,
+        migration 0013): every writer queues for this lock, so the time it is held is kept to
+        one call and the commit. Each digest the database computed is computed again here
+        (the canonical form is ``domain/audit.py``'s): a difference aborts the transaction."""
+        payload = [
+            {"at_text": utc_text(entry.at), "actor": entry.actor,
+             "action": entry.action, "entity": entry.entity, "entity_key": entry.entity_key,
+             "detail": entry.detail}
+            for entry in entries
+        ]  # fmt: skip
+        rows = self.session.execute(
+            text(
+                "SELECT entry_id, entry_previous, entry_digest "
+                "FROM gv_audit_append(:key, CAST(:entries AS jsonb))"
+            ),
+            {"key": AUDIT_LOCK, "entries": json.dumps(payload, ensure_ascii=False)},
+        ).all()
+        if len(rows) != len(entries):
+            raise RuntimeError("journal d'audit : entrées écrites en nombre inattendu")
+        for entry, (number, previous, digest) in zip(entries, rows, strict=True):
+            entry.id, entry.previous_digest = number, previous
+            if entry_digest(entry, previous) != digest:
+                raise RuntimeError(
+                    f"journal d'audit : l'empreinte de l'entrée n° {number} calculée par la base "
+                    "diffère de celle du programme ; rien n'est enregistré"
+                )
+            entry.digest = digest
+
     def discard_pending(self) -> None:
         self._pending.clear()
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def forget_after(self, count: int) -> None:
+        """Drop the entries kept after the first ``count`` (their savepoint was rolled back)."""
+        del self._pending[count:]
 
     def recent(self, limit: int) -> Sequence[AuditEntry]:
         """The latest entries, newest first (this transaction's own entries written first)."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -30,7 +33,52 @@ ENCODING = "un caractère spécial du mot de passe s'écrit encodé (@ → %40, 
 _BACKENDS = ("sqlite", "postgresql")
 _TRUE = {"true", "1", "yes", "on", "y", "t"}
 
-__all__ = ["DEFAULT_PATH", "URL_VARIABLE", "database_url", "make_engine", "parse_database_url"]
+__all__ = [
+    "DEFAULT_PATH",
+    "URL_VARIABLE",
+    "database_url",
+    "make_engine",
+    "parse_database_url",
+    "reading",
+]
+
+# Connections kept per process. Twenty clients at once each hold one for their request (the
+# token check and the request's own work take it in turn); PostgreSQL keeps fewer open per
+# process, since ``gouvernance serve --workers N`` multiplies them (max_connections: 100).
+SQLITE_POOL = {"pool_size": 20, "max_overflow": 20}
+POSTGRESQL_POOL = {"pool_size": 10, "max_overflow": 20}
+
+# PostgreSQL on this machine (loopback, Unix socket): no ping before each checkout, a round trip
+# per unit of work (two per API request) for a connection that only a server restart ends; then
+# one unit of work meets the French « injoignable » (503), SQLAlchemy drops the pool's older
+# connections, and the next request reconnects. A remote server, behind firewalls that cut idle
+# connections, keeps the ping. Either way a connection is renewed after an hour.
+RECYCLE = 3600
+_LOOPBACK = {"localhost", "::1", "[::1]"}
+
+
+def _local(url: URL) -> bool:
+    host = url.host or ""
+    return host == "" or host.startswith(("/", "127.")) or host in _LOOPBACK
+
+
+# Set while a request that only reads is served (``reading``): on SQLite its transactions
+# begin DEFERRED and run side by side; a writer's begin IMMEDIATE (below).
+_READING: ContextVar[bool] = ContextVar("gouvernance_reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside (in this thread, or in threads started from this context,
+    as the API's request threads are) are expected to read only. On SQLite they begin
+    deferred: readers no longer wait for each other, nor for a writer (WAL). A write there
+    still works (SQLite takes the lock then), but may meet « la base est occupée » if
+    another writer committed in between: code that writes opens its own transaction."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def database_url(url: str | None = None) -> str:
@@ -121,7 +169,9 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(
+            parsed, pool_pre_ping=not _local(parsed), pool_recycle=RECYCLE, **POSTGRESQL_POOL
+        )
     except (ArgumentError, NoSuchModuleError, ValueError, TypeError):
         raise _invalid(f"adresse de base de données invalide : « {redact(parsed)} »") from None
 
@@ -132,7 +182,9 @@ def _sqlite_engine(url: URL) -> Engine:
     if path is not None and creates:
         _create_private(path)
     connect_args: dict[str, Any] = {} if "timeout" in url.query else {"timeout": 30}
-    engine = create_engine(url, connect_args=connect_args)
+    # A file gets a pool of connections; in memory, SQLAlchemy keeps one per thread.
+    pool: dict[str, Any] = SQLITE_POOL if path is not None else {}
+    engine = create_engine(url, connect_args=connect_args, **pool)
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         _sqlite_pragmas(dbapi_connection)
@@ -223,9 +275,28 @@ def _plain(text: str | None) -> str | None:
     return None if text is None else plain_text(text)
 
 
+# What a member search looks in: the names, then the code and the SIREN on lines of their own,
+# lower-cased and unaccented by the database, as ``plain_text`` does a search term. PostgreSQL
+# indexes this very expression (GIN, pg_trgm: migration 0011, where SQLite's twin lives).
+SEARCH_KEY_TEXT = (
+    "members.name || ' ' || members.first_name || ' ' || members.last_name || E'\\n' || "
+    "members.code || E'\\n' || coalesce(members.siren, '')"
+)
+
+
+def postgresql_search_key() -> str:
+    """The SQL of the key on PostgreSQL, as migration 0011 wrote it in ``ix_members_search``."""
+    expression = f"translate(lower({SEARCH_KEY_TEXT}), '{ACCENTED}', '{UNACCENTED}')"
+    for ligature, letters in LIGATURES.items():
+        if ligature.islower():
+            expression = f"replace({expression}, '{ligature}', '{letters}')"
+    return expression
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    """BEGIN IMMEDIATE: a transaction that will write waits for the lock instead of failing."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE: a transaction that will write waits for the lock instead of failing.
+    Inside ``reading()``, a plain (deferred) BEGIN: a reader takes no lock at all."""
+    connection.exec_driver_sql("BEGIN" if _READING.get() else "BEGIN IMMEDIATE")
 
 
 def is_postgresql(engine: Engine) -> bool:

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any, cast
+from itertools import islice
+from operator import itemgetter, lt
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from gouvernance.domain.calls.ledger import CallFigures, figures
 from gouvernance.domain.calls.model import (
     NEW_CALL_COLUMNS,
     Allocation,
@@ -28,11 +44,12 @@ from gouvernance.domain.calls.model import (
     Reminder,
 )
 from gouvernance.domain.calls.sepa import DebitReturn, SentDebit, SepaFile
-from gouvernance.domain.facts import FactKind
-from gouvernance.domain.fees.engine import Payer
-from gouvernance.domain.members import Category, Member, PersonKind
+from gouvernance.domain.facts import FactKind, describe
+from gouvernance.domain.members import Category, Member, PersonKind, display_name
 from gouvernance.domain.organisation import Organisation
-from gouvernance.domain.users import ApiToken, Role, User
+from gouvernance.domain.users import Actor, ApiToken, Role, User
+from gouvernance.persistence import orm
+from gouvernance.persistence.database import plain_text, postgresql_search_key
 from gouvernance.persistence.orm import (
     allocations,
     api_tokens,
@@ -42,6 +59,7 @@ from gouvernance.persistence.orm import (
     idempotency_keys,
     ledger_sequences,
     mandates,
+    member_facts,
     members,
     organisation_snapshots,
     payments,
@@ -53,6 +71,10 @@ from gouvernance.persistence.orm import (
     users,
 )
 from gouvernance.services.ports import CallFilter, MemberFilter, StoredResponse
+from gouvernance.services.registry.views import FactView, MemberView, fact_order
+
+if TYPE_CHECKING:  # numpy is loaded by the fee paths only, not by every start
+    from gouvernance.domain.fees.vector import PayerTable
 
 _GENERATED_CODE = re.compile(r"^M(\d+)$")
 _REGISTRY_LOCK = 7_203_001  # an arbitrary, stable advisory-lock key for the member registry
@@ -95,6 +117,10 @@ def _lock(session: Session, key: int) -> None:
     writers; PostgreSQL takes a transaction-scoped advisory lock."""
     if not _is_sqlite(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+# The expression PostgreSQL's index ix_members_search holds (migration 0011).
+_SEARCH_KEY: ColumnElement[str] = literal_column(f"({postgresql_search_key()})", String)
 
 
 class SqlMemberRepository:
@@ -143,72 +169,173 @@ class SqlMemberRepository:
     def search(
         self, filters: MemberFilter, offset: int, limit: int
     ) -> tuple[Sequence[Member], int]:
-        query = select(Member)
-        if filters.category:
-            query = query.where(members.c.category == filters.category)
-        if filters.kind:
-            query = query.where(members.c.kind == filters.kind)
-        if filters.active_on:
-            day = filters.active_on
-            query = query.where(
-                members.c.joined_on <= day,
-                or_(members.c.left_on.is_(None), members.c.left_on >= day),
-            )
-        if not filters.include_former:
-            query = query.where(members.c.left_on.is_(None))
-        if filters.search:
-            fold = func.gv_fold if self._is_sqlite else func.lower
-            pattern = f"%{like_escaped(filters.search.casefold())}%"
-            query = query.where(
-                or_(
-                    fold(members.c.name).like(pattern, escape=LIKE_ESCAPE),
-                    fold(members.c.last_name).like(pattern, escape=LIKE_ESCAPE),
-                    fold(members.c.first_name).like(pattern, escape=LIKE_ESCAPE),
-                    fold(members.c.code).like(pattern, escape=LIKE_ESCAPE),
-                    members.c.siren.like(pattern, escape=LIKE_ESCAPE),
-                )
-            )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        conditions = self._conditions(filters)
+        total = self._count(conditions)
         page = self.session.scalars(
-            query.order_by(members.c.code).offset(offset).limit(limit)
+            select(Member).where(*conditions).order_by(members.c.code).offset(offset).limit(limit)
         ).all()
         return page, total
+
+    def search_views(
+        self, filters: MemberFilter, offset: int, limit: int
+    ) -> tuple[Sequence[MemberView], int]:
+        """Plain rows made into views: no ORM record, nor one for each figure (a page of 50
+        members costs a third of what loading them does)."""
+        conditions = self._conditions(filters)
+        total = self._count(conditions)
+        query = select(members).where(*conditions).order_by(members.c.code)
+        return self._views(query.offset(offset).limit(limit)), total
+
+    def view(self, code: str) -> MemberView | None:
+        found = self._views(select(members).where(members.c.code == code))
+        return found[0] if found else None
+
+    def display_name(self, code: str) -> str | None:
+        query = select(
+            members.c.kind, members.c.name, members.c.first_name, members.c.last_name
+        ).where(members.c.code == code)
+        row = self.session.connection().execute(query).first()
+        return None if row is None else display_name(*row)
+
+    def _conditions(self, filters: MemberFilter) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if filters.category:
+            conditions.append(members.c.category == filters.category)
+        if filters.kind:
+            conditions.append(members.c.kind == filters.kind)
+        if filters.active_on:
+            day = filters.active_on
+            conditions.append(members.c.joined_on <= day)
+            conditions.append(or_(members.c.left_on.is_(None), members.c.left_on >= day))
+        if not filters.include_former:
+            conditions.append(members.c.left_on.is_(None))
+        if filters.search:
+            conditions.append(self._found_by(filters.search))
+        return conditions
+
+    def _count(self, conditions: list[ColumnElement[bool]]) -> int:
+        return (
+            self.session.scalar(select(func.count()).select_from(members).where(*conditions)) or 0
+        )
+
+    def _views(self, query: Select[Any]) -> list[MemberView]:
+        connection = self.session.connection()
+        rows = connection.execute(query).all()
+        figures: dict[int, list[FactView]] = {}
+        if rows:
+            wanted = member_facts.c.member_id.in_([row.id for row in rows])
+            for member_id, year, kind, value in connection.execute(
+                select(
+                    member_facts.c.member_id,
+                    member_facts.c.fiscal_year,
+                    member_facts.c.kind,
+                    member_facts.c.value,
+                ).where(wanted)
+            ):
+                figures.setdefault(member_id, []).append(
+                    FactView(year, kind, value, describe(kind, year, value))
+                )
+        return [
+            MemberView(
+                code=row.code,
+                kind=row.kind,
+                display_name=display_name(row.kind, row.name, row.first_name, row.last_name),
+                category=row.category,
+                joined_on=row.joined_on,
+                name=row.name,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                siren=row.siren,
+                email=row.email,
+                phone=row.phone,
+                address=row.address,
+                postal_code=row.postal_code,
+                city=row.city,
+                left_on=row.left_on,
+                leave_reason=row.leave_reason,
+                version=row.version,
+                facts=tuple(sorted(figures.get(row.id, ()), key=fact_order)),
+            )
+            for row in rows
+        ]
+
+    def _found_by(self, search: str) -> ColumnElement[bool]:
+        """Members whose name (company, first or last), code or SIREN contains ``search``,
+        accents and capitals aside, through the index of migration 0011: trigrams of the
+        folded key (GIN, pg_trgm) on PostgreSQL, the FTS5 trigram table ``members_search`` on
+        SQLite. Neither reads the whole table for a term of three letters or more."""
+        term = plain_text(search)
+        if not self._is_sqlite:
+            return _SEARCH_KEY.like(f"%{like_escaped(term)}%", escape=LIKE_ESCAPE)
+        if any(wildcard in term for wildcard in (LIKE_ESCAPE, "%", "_")):
+            # FTS5 hands LIKE … ESCAPE to no index: rare, and still right.
+            found = text("SELECT rowid FROM members_search WHERE key LIKE :term ESCAPE '\\'")
+            term = like_escaped(term)
+        else:
+            found = text("SELECT rowid FROM members_search WHERE key LIKE :term")
+        return members.c.id.in_(found.bindparams(term=f"%{term}%").columns(rowid=members.c.id.type))
 
     def all(self) -> Sequence[Member]:
         return self.session.scalars(select(Member).order_by(members.c.code)).all()
 
-    def payers(self, facts: set[tuple[FactKind, int]]) -> list[Payer]:
-        """Two plain queries (members with their category, then only the figures named), read
-        with the driver's cursor: issuing 100 000 calls must not pay for 100 000 ORM records,
-        nor for SQLAlchemy's per-value conversions (the values are plain: codes, ISO dates on
-        SQLite, integer hundredths)."""
-        kinds = {kind.value: kind for kind in FactKind}
+    def registry_version(self) -> int | None:
+        """The registry's version (migration 0014), moved forward by the database itself at any
+        change to members, their figures or the categories; None if its row is missing."""
+        query = select(orm.registry_version.c.version).where(orm.registry_version.c.id == 1)
+        found = self.session.connection().execute(query).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def payer_table(self, facts: set[tuple[FactKind, int]]) -> PayerTable:
+        """Two plain queries (members with their category, by code, then only the figures
+        named), read with the driver's cursor straight into the columns of a ``PayerTable``:
+        issuing 100 000 calls must pay neither for 100 000 ORM records nor for a ``Payer``
+        each, nor for SQLAlchemy's per-value conversions (the values are plain: codes, ISO
+        dates on SQLite, integer hundredths)."""
+        from gouvernance.domain.fees.vector import PayerColumns, PayerTable
+
         labels = {c.code: c.label for c in self.session.scalars(select(Category))}
-        figures: dict[int, dict[tuple[FactKind, int], Decimal]] = {}
+        rows = self._raw(
+            # The display name (Member.display_name), worked out by the database.
+            f"SELECT id, code, CASE WHEN kind = '{PersonKind.LEGAL.value}' THEN name "
+            "ELSE trim(first_name || ' ' || last_name) END, category, joined_on, left_on "
+            "FROM members ORDER BY code"
+        )
+        # By code in Python's order (code points), as the calls are numbered: SQLite's binary
+        # order is that one, PostgreSQL's collation (read through the index) most often too;
+        # else sorted here (``COLLATE "C"`` would bypass the index: a sort on disk, slower).
+        codes = list(map(itemgetter(1), rows))
+        if not all(map(lt, codes, islice(codes, 1, None))):
+            rows.sort(key=itemgetter(1))
+        # One column at a time: zip(*rows) would hold an iterator per row, 100 000 objects
+        # for the garbage collector to go through.
+        ids, codes, names, categories, joined, left = (
+            list(map(itemgetter(column), rows)) for column in range(6)
+        )  # codes again: they may have been sorted
+        if self._is_sqlite:  # ISO text, as SQLAlchemy stores a Date there: few distinct days
+            days: dict[str | None, date | None] = {None: None}
+            days.update((iso, date.fromisoformat(iso)) for iso in {*joined, *left} if iso)
+            joined = list(map(days.__getitem__, joined))
+            left = list(map(days.__getitem__, left))
+        row_of = dict(zip(ids, range(len(ids)), strict=True))
+        figures: dict[tuple[str, int], tuple[list[int], list[int]]] = {
+            (kind.value, year): ([], []) for kind, year in facts
+        }
         for member_id, kind, year, hundredths in self._fact_rows(facts):
-            figures.setdefault(member_id, {})[(kinds[kind], year)] = Decimal(hundredths).scaleb(-2)
-        none: dict[tuple[FactKind, int], Decimal] = {}
-        # ISO text on SQLite (as SQLAlchemy stores a Date there), a date on PostgreSQL.
-        day: Callable[[Any], date] = date.fromisoformat if self._is_sqlite else _same
-        found = [
-            Payer(
-                code,
-                name,
-                category,
-                day(joined),
-                None if left is None else day(left),
-                figures.get(member_id, none),
-                labels.get(category, category),
+            at, values = figures[kind, year]
+            at.append(row_of[member_id])
+            values.append(hundredths)
+        label_of = {code: labels.get(code) or code for code in set(categories)}
+        return PayerTable.from_columns(
+            PayerColumns(
+                codes=codes,
+                names=names,
+                categories=categories,
+                labels=[label_of[code] for code in categories],
+                joined=joined,
+                left=left,
+                figures={(FactKind(kind), year): found for (kind, year), found in figures.items()},
             )
-            for member_id, code, name, category, joined, left in self._raw(
-                # The display name (Member.display_name), worked out by the database.
-                f"SELECT id, code, CASE WHEN kind = '{PersonKind.LEGAL.value}' THEN name "
-                "ELSE trim(first_name || ' ' || last_name) END, category, joined_on, left_on "
-                "FROM members"
-            )
-        ]
-        found.sort(key=lambda payer: payer.code)
-        return found
+        )
 
     def _fact_rows(self, facts: set[tuple[FactKind, int]]) -> list[tuple[Any, ...]]:
         if not facts:
@@ -230,10 +357,6 @@ class SqlMemberRepository:
             cursor.close()
 
 
-def _same(value: date) -> date:
-    return value
-
-
 class SqlCategoryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -246,6 +369,10 @@ class SqlCategoryRepository:
 
     def all(self) -> Sequence[Category]:
         return self.session.scalars(select(Category)).all()
+
+    def labels(self) -> Mapping[str, str]:
+        query = select(orm.categories.c.code, orm.categories.c.label)
+        return {code: label for code, label in self.session.connection().execute(query)}
 
 
 class SqlUserRepository:
@@ -272,6 +399,15 @@ class SqlUserRepository:
         return self.session.scalars(query).all()
 
 
+_HOLDER = (
+    select(
+        api_tokens.c.expires_at, users.c.username, users.c.role, users.c.member_code, users.c.active
+    )
+    .join_from(api_tokens, users, api_tokens.c.username == users.c.username)
+    .where(api_tokens.c.token_hash == bindparam("token_hash"))
+)
+
+
 class SqlTokenRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -282,6 +418,15 @@ class SqlTokenRepository:
     def get(self, token_hash: str) -> ApiToken | None:
         query = select(ApiToken).where(api_tokens.c.token_hash == token_hash)
         return self.session.scalars(query).one_or_none()
+
+    def holder(self, token_hash: str) -> tuple[datetime, Actor, bool] | None:
+        """The token's expiry, its account as an actor, and whether the account is active:
+        one plain query (no ORM object), since every authenticated request asks it."""
+        row = self.session.connection().execute(_HOLDER, {"token_hash": token_hash}).first()
+        if row is None:
+            return None
+        expires_at, username, role, member_code, active = row
+        return expires_at, Actor(username=username, role=role, member_code=member_code), active
 
     def delete(self, token_hash: str) -> bool:
         return self._delete(api_tokens.c.token_hash == token_hash) > 0
@@ -381,6 +526,22 @@ class SqlIdempotencyStore:
         )
 
 
+_LEDGER_TABLES = ("calls", "credit_notes", "allocations", "payments", "refunds")
+_MEMBER_ENTRIES = select(
+    members.c.kind,
+    members.c.name,
+    members.c.first_name,
+    members.c.last_name,
+    *(
+        select(table.c.member_code)
+        .where(table.c.member_code == members.c.code)
+        .exists()
+        .label(table.name)
+        for table in (calls, credit_notes, allocations, payments, refunds)
+    ),
+).where(members.c.code == bindparam("code"))
+
+
 class SqlLedger:
     """The treasurer's records. Calls are inserted in bulk (one batch may hold 100 000)."""
 
@@ -413,13 +574,13 @@ class SqlLedger:
         self.session.add(batch)
         self.session.flush()
 
-    def add_calls(self, batch: CallBatch, new: Sequence[NewCall]) -> None:
-        """Straight to the driver: executemany on SQLite, COPY on PostgreSQL (the ORM would
-        spend most of the time building objects it never needs again)."""
-        if not new:
-            return
+    def add_calls(self, batch: CallBatch, new: Iterable[NewCall]) -> None:
+        """Straight to the driver's cursor: executemany on SQLite, COPY on PostgreSQL (the ORM
+        would spend most of the time building objects it never needs again). ``new`` may be
+        an iterator: the rows are then never all held at once."""
         self.session.flush()
-        connection = self.session.connection()
+        driver = self.session.connection().connection.driver_connection
+        assert driver is not None
         if self._is_sqlite:
             # What the whole batch shares is written once into the statement (our own values:
             # an id, an enumeration, a year, ISO dates as SQLAlchemy stores them on SQLite),
@@ -428,22 +589,37 @@ class SqlLedger:
                 f"{int(batch.id or 0)}, '{batch.kind.value}', {int(batch.fiscal_year)}, "
                 f"'{batch.issued_on.isoformat()}', '{batch.due_on.isoformat()}'"
             )
-            connection.exec_driver_sql(
-                f"INSERT INTO calls ({', '.join(NEW_CALL_COLUMNS)}, batch_id, kind, fiscal_year, "
-                f"issued_on, due_on) VALUES ({', '.join('?' for _ in NEW_CALL_COLUMNS)}, {shared})",
-                new,
-            )
+            cursor = driver.cursor()
+            try:
+                cursor.executemany(
+                    f"INSERT INTO calls ({', '.join(NEW_CALL_COLUMNS)}, batch_id, kind, "
+                    f"fiscal_year, issued_on, due_on) "
+                    f"VALUES ({', '.join('?' for _ in NEW_CALL_COLUMNS)}, {shared})",
+                    new,
+                )
+            finally:
+                cursor.close()
             return
         names = ", ".join(_CALL_COLUMNS)
-        shared_values = (batch.kind.value, batch.fiscal_year)
-        driver = connection.connection.driver_connection
-        assert driver is not None
+        # Read once: each is a mapped attribute, costly to read 100 000 times.
+        batch_id, kind, year = batch.id, batch.kind.value, batch.fiscal_year
+        issued_on, due_on = batch.issued_on, batch.due_on
         with driver.cursor() as cursor, cursor.copy(f"COPY calls ({names}) FROM STDIN") as copy:
+            write = copy.write_row
             for ref, number, code, name, cents, basis in new:
-                copy.write_row(
-                    (ref, batch.id, number, *shared_values, code, name, cents,
-                     batch.issued_on, batch.due_on, basis)
-                )  # fmt: skip
+                write(
+                    (ref, batch_id, number, kind, year, code, name, cents, issued_on, due_on, basis)
+                )
+
+    def member_entries(self, member_code: str) -> tuple[str, frozenset[str]] | None:
+        """The member's display name and which of their ledger tables hold a row (« calls »,
+        « credit_notes », « allocations », « payments », « refunds »), by one indexed query;
+        None for an unknown member. A balance then reads only the tables that count."""
+        row = self.session.connection().execute(_MEMBER_ENTRIES, {"code": member_code}).first()
+        if row is None:
+            return None
+        held = frozenset(name for name, found in zip(_LEDGER_TABLES, row[4:], strict=True) if found)
+        return display_name(*row[:4]), held
 
     def batches(
         self, kind: CallKind | None = None, fiscal_year: int | None = None
@@ -589,3 +765,197 @@ class SqlLedger:
         if member_code is not None:
             query = query.where(sepa_debit_returns.c.member_code == member_code)
         return self.session.scalars(query).all()
+
+    def version(self) -> tuple[int, ...]:
+        """Where the calls, credit notes and allocations stand: the number of rows and the
+        highest id of each. They are append-only (migration 0009), so any insert moves it —
+        even one committed after a higher id, which the count still sees."""
+        values: list[Any] = []
+        for table in (calls, credit_notes, allocations):
+            values.append(select(func.count()).select_from(table).scalar_subquery())
+            values.append(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery())
+        return tuple(int(value) for value in self.session.execute(select(*values)).one())
+
+    def call_figures(
+        self, filters: CallFilter, on: date, *, category: str | None = None
+    ) -> Sequence[CallFigures]:
+        """One query: the calls' columns with their credit notes and allocations dated by
+        ``on`` summed per call (GROUP BY), not a record per call, note or allocation."""
+        credited = (
+            select(credit_notes.c.call_reference, func.sum(credit_notes.c.cents).label("cents"))
+            .where(credit_notes.c.issued_on <= on)
+            .group_by(credit_notes.c.call_reference)
+            .subquery()
+        )
+        paid = (
+            select(allocations.c.call_reference, func.sum(allocations.c.cents).label("cents"))
+            .where(allocations.c.on <= on)
+            .group_by(allocations.c.call_reference)
+            .subquery()
+        )
+        columns: list[Any] = [
+            calls.c.id,
+            calls.c.reference,
+            calls.c.batch_id,
+            calls.c.member_code,
+            calls.c.member_name,
+            calls.c.cents,
+            calls.c.due_on,
+            func.coalesce(credited.c.cents, 0),
+            func.coalesce(paid.c.cents, 0),
+        ]
+        if category is not None:
+            columns.append(calls.c.basis)
+        query = (
+            select(*columns)
+            .outerjoin(credited, credited.c.call_reference == calls.c.reference)
+            .outerjoin(paid, paid.c.call_reference == calls.c.reference)
+            .where(calls.c.issued_on <= on)
+        )
+        if filters.member_code is not None:
+            query = query.where(calls.c.member_code == filters.member_code)
+        if filters.fiscal_year is not None:
+            query = query.where(calls.c.fiscal_year == filters.fiscal_year)
+        if filters.kind is not None:
+            query = query.where(calls.c.kind == filters.kind)
+        if filters.batch_reference is not None:
+            query = query.join(call_batches, call_batches.c.id == calls.c.batch_id).where(
+                call_batches.c.reference == filters.batch_reference
+            )
+        if category is not None and category.isascii() and '"' not in category:
+            # A first sieve (a basis naming the category somewhere); the JSON decides below.
+            query = query.where(
+                calls.c.basis.like(f'%"{like_escaped(category)}"%', escape=LIKE_ESCAPE)
+            )
+        rows = self.session.execute(query.order_by(calls.c.id)).all()
+        if category is None:
+            return [
+                figures(i, r, b, m, n, int(c), d, int(cr), int(p), on)
+                for i, r, b, m, n, c, d, cr, p in rows
+            ]
+        return [
+            figures(i, r, b, m, n, int(c), d, int(cr), int(p), on)
+            for i, r, b, m, n, c, d, cr, p, basis in rows
+            if _basis_category(basis) == category
+        ]
+
+    def calls_by_id(self, ids: Sequence[int]) -> Sequence[Call]:
+        found: dict[int | None, Call] = {}
+        for start in range(0, len(ids), 5000):  # within SQLite's limit of bound parameters
+            chunk = ids[start : start + 5000]
+            found.update(
+                (c.id, c) for c in self.session.scalars(select(Call).where(calls.c.id.in_(chunk)))
+            )
+        return [found[i] for i in ids if i in found]
+
+    def payment_figures(
+        self, member_code: str | None = None
+    ) -> Sequence[tuple[str, str, int, date, int]]:
+        used = (
+            select(allocations.c.payment_reference, func.sum(allocations.c.cents).label("cents"))
+            .group_by(allocations.c.payment_reference)
+            .subquery()
+        )
+        query = (
+            select(
+                payments.c.reference,
+                payments.c.member_code,
+                payments.c.cents,
+                payments.c.received_on,
+                func.coalesce(used.c.cents, 0),
+            )
+            .outerjoin(used, used.c.payment_reference == payments.c.reference)
+            .order_by(payments.c.id)
+        )
+        if member_code is not None:
+            query = query.where(payments.c.member_code == member_code)
+        return [(r, m, int(c), d, int(u)) for r, m, c, d, u in self.session.execute(query)]
+
+    def payments_with_allocations(
+        self, references: Sequence[str]
+    ) -> Sequence[tuple[Payment, Sequence[Allocation]]]:
+        """Two queries, whatever the number of payments: a page of ``payment_figures``."""
+        if not references:
+            return []
+        found = {
+            p.reference: p
+            for p in self.session.scalars(
+                select(Payment).where(payments.c.reference.in_(references))
+            )
+        }
+        parts: dict[str, list[Allocation]] = {}
+        query = (
+            select(Allocation)
+            .where(allocations.c.payment_reference.in_(references))
+            .order_by(allocations.c.id)
+        )
+        for allocation in self.session.scalars(query):
+            parts.setdefault(allocation.payment_reference, []).append(allocation)
+        return [(found[r], parts.get(r, [])) for r in references if r in found]
+
+    def refunded(self) -> Mapping[str, int]:
+        query = select(refunds.c.member_code, func.sum(refunds.c.cents)).group_by(
+            refunds.c.member_code
+        )
+        return {code: int(cents) for code, cents in self.session.execute(query)}
+
+    def last_reminders(self) -> Mapping[str, tuple[int, date]]:
+        highest = (
+            select(reminders.c.call_reference, func.max(reminders.c.level).label("level"))
+            .group_by(reminders.c.call_reference)
+            .subquery()
+        )
+        query = select(reminders.c.call_reference, reminders.c.level, reminders.c.sent_on).join(
+            highest,
+            and_(
+                highest.c.call_reference == reminders.c.call_reference,
+                highest.c.level == reminders.c.level,
+            ),
+        )
+        return {ref: (int(level), sent_on) for ref, level, sent_on in self.session.execute(query)}
+
+    def member_totals(self, on: date) -> Mapping[str, tuple[str | None, int, int, int, int]]:
+        """For every member with a call or a payment (of any date): the name on their latest
+        call (None without one), and what was called, credited, received and refunded by the
+        end of ``on``; one GROUP BY per table, no record per entry."""
+
+        def summed(table: Any, day: Any) -> dict[str, int]:
+            query = (
+                select(table.c.member_code, func.sum(table.c.cents))
+                .where(day <= on)
+                .group_by(table.c.member_code)
+            )
+            return {code: int(cents) for code, cents in self.session.execute(query)}
+
+        latest = select(func.max(calls.c.id).label("id")).group_by(calls.c.member_code).subquery()
+        names = dict(
+            self.session.execute(
+                select(calls.c.member_code, calls.c.member_name).join(
+                    latest, latest.c.id == calls.c.id
+                )
+            ).all()
+        )
+        payers = set(self.session.scalars(select(payments.c.member_code).distinct()))
+        called = summed(calls, calls.c.issued_on)
+        credited = summed(credit_notes, credit_notes.c.issued_on)
+        received = summed(payments, payments.c.received_on)
+        refunded = summed(refunds, refunds.c.refunded_on)
+        return {
+            code: (
+                names.get(code),
+                called.get(code, 0),
+                credited.get(code, 0),
+                received.get(code, 0),
+                refunded.get(code, 0),
+            )
+            for code in set(names) | payers
+        }
+
+
+def _basis_category(basis: str) -> str:
+    """The category a call's basis names ("" if none): what ``desk`` filters calls by."""
+    try:
+        found = json.loads(basis).get("category")
+    except (ValueError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""

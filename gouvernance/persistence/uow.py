@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gouvernance.domain.errors import Conflict, InvalidInput
+from gouvernance.domain.errors import Conflict, GouvernanceError, InvalidInput
 from gouvernance.persistence.assemblies import SqlAssemblyStore
 from gouvernance.persistence.audit_log import SqlAuditLog
 from gouvernance.persistence.ballot_keys import FileBallotKeys, directory_for
@@ -43,6 +43,7 @@ from gouvernance.services.ports import (
     MemberRepository,
     OrganisationRepository,
     TokenRepository,
+    TransactionAborted,
     UserRepository,
 )
 
@@ -105,14 +106,14 @@ def _conflicts_explained(session: Session) -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        session.rollback()
+        _undo(session)
         text = str(exc.orig)
         for constraint, (field, message) in _CONSTRAINT_FIELDS.items():
             if constraint in text:
                 raise Conflict(message, field=field) from exc
         raise Conflict("l'enregistrement contredit une donnée existante") from exc
     except DataError as exc:
-        session.rollback()
+        _undo(session)
         raise InvalidInput(
             "une valeur ne tient pas dans la base (trop longue ou hors limites)"
         ) from exc
@@ -141,12 +142,27 @@ def _raise_if_infrastructure(session: Session, exc: DBAPIError) -> None:
     raise fault from None
 
 
+def _undo(session: Session) -> None:
+    """After a refused write: the whole transaction, unless it ran inside a savepoint, which
+    ``SqlAlchemyUnitOfWork.savepoint`` rolls back alone (the rest of the batch is kept)."""
+    if not session.in_nested_transaction():
+        session.rollback()
+
+
 def _rollback_quietly(session: Session) -> None:
     """Roll back; a connection already lost cannot, and must not hide the first error."""
     try:
         session.rollback()
     except DBAPIError:
         session.close()
+
+
+_FLUSHED = "gouvernance_flushed"
+
+
+def _mark_flushed(session: Session, _context: object) -> None:
+    """A flush wrote to the transaction (explicit, or before a query): it must be rolled back."""
+    session.info[_FLUSHED] = True
 
 
 class SqlAlchemyUnitOfWork:
@@ -191,7 +207,12 @@ class SqlAlchemyUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            self.rollback()
+            if self._wrote_nothing():
+                # Nothing to undo: closing hands the connection back (the pool ends its
+                # transaction) without first expiring every object read, as rollback does.
+                self._audit.discard_pending()
+            else:
+                self.rollback()
         except DBAPIError:
             if not isinstance(exc, DBAPIError):
                 raise  # nothing went wrong before: the rollback's own failure is the news
@@ -201,6 +222,10 @@ class SqlAlchemyUnitOfWork:
             # A query (not only a commit) hit a database limit: same French error, no 500.
             with _conflicts_explained(self.session):
                 raise exc
+
+    def _wrote_nothing(self) -> bool:
+        session = self.session
+        return not (session.new or session.dirty or session.deleted or session.info.get(_FLUSHED))
 
     def commit(self) -> None:
         """Flush the changes, then chain and write the audit entries last (their lock is held
@@ -222,7 +247,32 @@ class SqlAlchemyUnitOfWork:
             with _conflicts_explained(self.session):
                 self.session.flush()
         except BaseException:
-            self._audit.discard_pending()  # rolled back with the transaction
+            if not self.session.in_nested_transaction():
+                self._audit.discard_pending()  # rolled back with the transaction
+            raise
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A SAVEPOINT: what is done inside and raises a ``GouvernanceError`` (a ballot refused
+        within a batch) is undone alone, its audit entries with it, and the rest of the
+        transaction goes on. An error that cost the whole transaction (the database failed)
+        comes out as ``TransactionAborted``: nothing of the batch may be committed."""
+        session = self.session
+        kept = self._audit.pending_count()
+        nested = session.begin_nested()
+        outer = nested.parent
+        try:
+            with _conflicts_explained(session):  # a constraint met inside: this ballot's conflict
+                yield
+                nested.commit()
+        except BaseException as error:
+            if outer is None or not outer.is_active or not isinstance(error, GouvernanceError):
+                _rollback_quietly(session)
+                self._audit.discard_pending()
+                raise TransactionAborted(error) from error
+            if session.get_nested_transaction() is nested:  # open, or failed in a flush
+                nested.rollback()
+            self._audit.forget_after(kept)
             raise
 
 
@@ -233,6 +283,7 @@ class SqlAlchemyUnitOfWorkFactory:
         start_mappers()
         self.engine = engine
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        event.listen(self.session_factory, "after_flush", _mark_flushed)
         self.ballot_keys = ballot_keys or FileBallotKeys(directory_for(engine.url))
 
     def __call__(self) -> SqlAlchemyUnitOfWork:

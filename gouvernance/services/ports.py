@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import TYPE_CHECKING, Literal, Protocol, Self
 
 from gouvernance.domain.assembly.model import (
     Assembly,
@@ -16,6 +17,7 @@ from gouvernance.domain.assembly.model import (
     Choice,
     CountSource,
     Resolution,
+    RollDraft,
     RollEntry,
     SealedBallot,
     Signatory,
@@ -25,6 +27,7 @@ from gouvernance.domain.assembly.model import (
 from gouvernance.domain.assembly.tally import CollegeTurnout, Counts
 from gouvernance.domain.audit import AuditEntry
 from gouvernance.domain.bank.model import BankLine, BankStatement, LineStatus
+from gouvernance.domain.calls.ledger import CallFigures
 from gouvernance.domain.calls.model import (
     Allocation,
     Call,
@@ -39,12 +42,15 @@ from gouvernance.domain.calls.model import (
 )
 from gouvernance.domain.calls.sepa import DebitReturn, SentDebit, SepaFile
 from gouvernance.domain.facts import FactKind
-from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.mail import MailKind, OutboxMessage
 from gouvernance.domain.members import Category, Member, PersonKind
 from gouvernance.domain.organisation import Organisation
-from gouvernance.domain.scic.capital import CapitalOperation
-from gouvernance.domain.users import ApiToken, User
+from gouvernance.domain.scic.capital import Associate, CapitalOperation, RegisterTotals
+from gouvernance.domain.users import Actor, ApiToken, User
+from gouvernance.services.registry.views import MemberView
+
+if TYPE_CHECKING:  # numpy: loaded by the fee paths only
+    from gouvernance.domain.fees.vector import PayerTable
 
 
 @dataclass(frozen=True)
@@ -70,10 +76,31 @@ class MemberRepository(Protocol):
     def search(
         self, filters: MemberFilter, offset: int, limit: int
     ) -> tuple[Sequence[Member], int]: ...
+    def search_views(
+        self, filters: MemberFilter, offset: int, limit: int
+    ) -> tuple[Sequence[MemberView], int]:
+        """As ``search``, read straight into views, without a member record each: the pages
+        of the register are the most asked reads."""
+        ...
+
+    def view(self, code: str) -> MemberView | None:
+        """One member as a view (``get`` without the record), or None."""
+        ...
+
+    def display_name(self, code: str) -> str | None:
+        """The member's name as shown (``Member.display_name``), or None: no such member."""
+        ...
+
     def all(self) -> Sequence[Member]: ...
-    def payers(self, facts: set[tuple[FactKind, int]]) -> list[Payer]:
-        """Every member as the fee rules see it, with only the figures named (fast: issuing
-        100 000 calls reads the registry once, without building full member records)."""
+
+    def registry_version(self) -> int | None:
+        """Moved forward at any change to members, their figures or the categories."""
+        ...
+
+    def payer_table(self, facts: set[tuple[FactKind, int]]) -> PayerTable:
+        """Every member as the fee rules see it, by code, with only the figures named (fast:
+        issuing 100 000 calls reads the registry once, straight into the table's columns,
+        without a member record nor a ``Payer`` each)."""
         ...
 
 
@@ -89,13 +116,17 @@ class Ledger(Protocol):
     """Calls, credit notes, payments, allocations, reminders and mandates (append-only)."""
 
     def lock(self) -> None: ...
+    def version(self) -> tuple[int, ...]:
+        """Moved by any call, credit note or allocation recorded (the tables are append-only)."""
+        ...
+
     def next_numbers(self, name: str, count: int) -> int:
         """Reserve ``count`` consecutive numbers of the sequence ``name``; returns the first.
         Within the caller's transaction, so a rollback leaves no gap."""
         ...
 
     def add_batch(self, batch: CallBatch) -> None: ...
-    def add_calls(self, batch: CallBatch, calls: Sequence[NewCall]) -> None: ...
+    def add_calls(self, batch: CallBatch, calls: Iterable[NewCall]) -> None: ...
     def batches(
         self, kind: CallKind | None = None, fiscal_year: int | None = None
     ) -> Sequence[CallBatch]: ...
@@ -104,6 +135,10 @@ class Ledger(Protocol):
     def called_members(self, kind: CallKind, fiscal_year: int) -> set[str]: ...
     def calls(self, filters: CallFilter) -> Sequence[Call]: ...
     def call(self, reference: str) -> Call | None: ...
+    def member_entries(self, member_code: str) -> tuple[str, frozenset[str]] | None:
+        """The member's display name and the ledger tables holding a row of theirs."""
+        ...
+
     def add_credit_note(self, note: CreditNote) -> None: ...
     def credit_notes(self, member_code: str | None = None) -> Sequence[CreditNote]: ...
     def add_payment(self, payment: Payment) -> None: ...
@@ -133,12 +168,55 @@ class Ledger(Protocol):
     ) -> Sequence[SentDebit]: ...
     def add_debit_return(self, debit_return: DebitReturn) -> None: ...
     def debit_returns(self, member_code: str | None = None) -> Sequence[DebitReturn]: ...
+    def call_figures(
+        self, filters: CallFilter, on: date, *, category: str | None = None
+    ) -> Sequence[CallFigures]:
+        """The calls issued by ``on`` matching ``filters`` (and whose basis names the category
+        ``category``), with what was credited and allocated by ``on`` summed by the database,
+        in the order of ``calls``: no record per call, per credit note nor per allocation."""
+        ...
+
+    def calls_by_id(self, ids: Sequence[int]) -> Sequence[Call]:
+        """The calls of these ids (a page of ``call_figures``), in that order."""
+        ...
+
+    def payment_figures(
+        self, member_code: str | None = None
+    ) -> Sequence[tuple[str, str, int, date, int]]:
+        """(reference, member code, cents, received on, allocated) of every payment (of the
+        member), in the order recorded, the allocations summed by the database."""
+        ...
+
+    def payments_with_allocations(
+        self, references: Sequence[str]
+    ) -> Sequence[tuple[Payment, Sequence[Allocation]]]:
+        """These payments (in that order) with their allocations, in the order recorded."""
+        ...
+
+    def refunded(self) -> Mapping[str, int]:
+        """What was refunded to each member, in all."""
+        ...
+
+    def last_reminders(self) -> Mapping[str, tuple[int, date]]:
+        """For each call reminded, the highest level sent and the day it was sent."""
+        ...
+
+    def member_totals(self, on: date) -> Mapping[str, tuple[str | None, int, int, int, int]]:
+        """For each member with a call or a payment: the name on their latest call (None
+        without one), and what was called, credited, received and refunded by ``on``."""
+        ...
 
 
 class CapitalRegister(Protocol):
-    """The register of shares (append-only); writers hold ``Ledger.lock()``."""
+    """The register of shares (append-only); writers hold ``Ledger.lock()``. Its running
+    totals let a write read neither the whole register nor every associate."""
 
-    def add(self, operation: CapitalOperation) -> None: ...
+    def add(self, operation: CapitalOperation, totals: RegisterTotals | None = None) -> None: ...
+    def totals(self) -> RegisterTotals: ...  # now; rebuilt from the operations when stale
+    def subscribed_by_categories(self, categories: Collection[str]) -> int: ...  # indexed sum
+    def associates(  # holding shares at the end of ``until``, by code
+        self, until: date, *, holding_only: bool = True
+    ) -> list[Associate]: ...
     def operation(self, number: str) -> CapitalOperation | None: ...
     def operations(
         self, *, until: date | None = None, member_code: str | None = None
@@ -155,6 +233,38 @@ class RollQuery:
     holders: bool = False  # only the entitled attending in person or remotely (proxy holders)
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """A line of an assembly's roll with its attendance (``mode`` None: not signed), read as
+    plain columns: the minutes list those who signed and those who may not vote, never the
+    whole roll as mapped objects."""
+
+    member_code: str
+    name: str
+    category: str
+    college: str
+    entitled: bool
+    reason: str
+    mode: Attendance | None
+    holder_code: str | None
+
+
+@dataclass(frozen=True)
+class VoterStanding:
+    """What casting a ballot checks about the voter, read in one indexed query: the roll line,
+    the attendance line (None: not signed), a ballot already on this resolution, and whether
+    the vote on it is closed."""
+
+    name: str
+    entitled: bool
+    reason: str
+    mode: Attendance | None
+    holder_code: str | None
+    college: str | None
+    voted: bool
+    closed: bool
+
+
 class AssemblyStore(Protocol):
     """General assemblies. Writers first take the assembly row with ``get(code, lock=…)``:
     ``"share"`` for attendance, resolutions, ballots and counts, ``"update"`` to close, so that
@@ -166,9 +276,16 @@ class AssemblyStore(Protocol):
     ) -> Assembly | None: ...
     def all(self) -> Sequence[Assembly]: ...  # newest first (held_on, then id, descending)
 
-    def add_roll(self, entries: Sequence[RollEntry]) -> None: ...  # bulk insert
+    def add_roll(self, entries: Sequence[RollEntry | RollDraft]) -> None: ...  # bulk insert
     def roll(self, assembly_id: int) -> Sequence[RollEntry]: ...  # by member code
     def roll_entry(self, assembly_id: int, member_code: str) -> RollEntry | None: ...
+    def roll_size(self, assembly_id: int) -> int: ...  # entitled or not
+    # (member code, college, entitled) of every line, by member code: plain columns
+    def roll_keys(self, assembly_id: int) -> Sequence[tuple[str, str, bool]]: ...
+    # The lines on the attendance sheet and those not entitled (the first ``limit`` of each)
+    def sheet_lines(self, assembly_id: int, limit: int | None = None) -> Sequence[SheetLine]: ...
+    # (represented associate, holder) of every proxy, by member code
+    def proxies(self, assembly_id: int) -> Sequence[tuple[str, str]]: ...
 
     def add_attendance(self, record: AttendanceRecord) -> None: ...
     def attendance(self, assembly_id: int) -> Sequence[AttendanceRecord]: ...  # by member code
@@ -189,6 +306,9 @@ class AssemblyStore(Protocol):
 
     def add_vote(self, vote: Vote) -> None: ...  # flushed: a second vote raises Conflict
     def has_voted(self, resolution_id: int, voter_code: str) -> bool: ...
+    def voter_standing(
+        self, assembly_id: int, resolution_id: int, voter_code: str
+    ) -> VoterStanding | None: ...  # None: not on the roll
     def voted(self, assembly_id: int, voter_code: str) -> bool: ...  # on any resolution
     def votes_recorded(self, assembly_id: int) -> Mapping[int, int]: ...  # resolution id → n
     def votes_of(
@@ -224,6 +344,9 @@ class CategoryRepository(Protocol):
     def add(self, category: Category) -> None: ...
     def get(self, code: str) -> Category | None: ...
     def all(self) -> Sequence[Category]: ...
+    def labels(self) -> Mapping[str, str]:
+        """Each category's label by its code (plain rows: what a read for a person needs)."""
+        ...
 
 
 class UserRepository(Protocol):
@@ -241,6 +364,10 @@ class TokenRepository(Protocol):
 
     def add(self, token: ApiToken) -> None: ...
     def get(self, token_hash: str) -> ApiToken | None: ...
+    def holder(self, token_hash: str) -> tuple[datetime, Actor, bool] | None:
+        """The token's expiry, its account's actor and whether that account is active."""
+        ...
+
     def delete(self, token_hash: str) -> bool: ...  # False when there was no such token
     def delete_for_user(self, username: str, *, keep: str | None = None) -> int:
         """Every token of ``username`` but the one whose hash is ``keep``; how many."""
@@ -360,6 +487,16 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
     def flush(self) -> None: ...
+    def savepoint(self) -> AbstractContextManager[None]: ...
+
+
+class TransactionAborted(Exception):
+    """Raised by ``UnitOfWork.savepoint`` when the failure inside cost the whole transaction
+    (a database fault, not a refusal): ``error`` is the original, for every caller of a batch."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class UnitOfWorkFactory(Protocol):

@@ -149,7 +149,8 @@ def guards(url: str) -> dict[str, set[str]]:
     engine = make_engine(url)
     postgresql = engine.dialect.name == "postgresql"
     query = (
-        "SELECT c.relname, t.tgname, (t.tgtype & 24) <> 0 FROM pg_trigger t "
+        "SELECT c.relname, t.tgname, (t.tgtype & 2) <> 0 AND (t.tgtype & 24) <> 0 "
+        "FROM pg_trigger t "  # BEFORE UPDATE or DELETE: an AFTER trigger refuses nothing
         "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
         if postgresql
         else "SELECT tbl_name, name, sql LIKE '% BEFORE UPDATE %' OR sql LIKE '% BEFORE DELETE %' "

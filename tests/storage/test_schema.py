@@ -16,14 +16,16 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import MemberDraft, PersonKind
 from gouvernance.domain.users import Actor
 from gouvernance.persistence.database import make_engine
-from gouvernance.persistence.orm import metadata
+from gouvernance.persistence.orm import described, metadata
 from gouvernance.services.registry import members
 
 
 def test_the_migrations_build_exactly_the_mapped_tables(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": described}
+        )
         differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []

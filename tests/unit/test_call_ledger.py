@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,11 @@ from gouvernance.domain.calls.ledger import (
     balance,
     call_state,
     call_states,
+    call_status,
+    credits_left,
+    figures,
     oldest_first,
+    payment_credits,
     plan_allocations,
 )
 from gouvernance.domain.calls.model import (
@@ -26,6 +30,7 @@ from gouvernance.domain.calls.model import (
     CreditNote,
     Payment,
     PaymentMethod,
+    Refund,
     parse_method,
     reference,
 )
@@ -247,3 +252,83 @@ def test_the_explanation_rebuilt_from_the_basis_is_the_one_of_the_day_of_issue()
     assert rebuilt.cents == cents == 12346
     assert (code, name) == ("A", "Membre A")
     assert rebuilt.explain() == assess(schedule, member).explain()
+
+
+def _status_as_it_was(net: int, paid: int, due_on: date, on: date) -> CallStatus:
+    """``CallState.status`` before the rule became ``call_status``, word for word."""
+    outstanding = max(net - paid, 0)
+    if net <= 0:
+        return CallStatus.CANCELLED
+    if outstanding == 0:
+        return CallStatus.PAID
+    if on > due_on:
+        return CallStatus.OVERDUE
+    return CallStatus.PARTLY_PAID if paid > 0 else CallStatus.DUE
+
+
+AMOUNTS = st.integers(min_value=0, max_value=10**9)
+DAYS = st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31))
+
+
+@given(
+    cents=AMOUNTS,
+    credits=st.lists(st.tuples(st.integers(min_value=1, max_value=10**8), DAYS), max_size=3),
+    allocations=st.lists(st.tuples(st.integers(min_value=1, max_value=10**8), DAYS), max_size=4),
+    due_on=DAYS,
+    on=DAYS,
+)
+def test_the_figures_a_query_sums_give_the_state_of_the_call_read_whole(
+    cents: int,
+    credits: list[tuple[int, date]],
+    allocations: list[tuple[int, date]],
+    due_on: date,
+    on: date,
+) -> None:
+    """The treasurer's lists read ``CallFigures`` (credit notes and allocations summed by the
+    database up to ``on``): same net, outstanding, status as ``call_state`` over the records."""
+    the_call = call(1, cents, due_on=due_on)
+    notes = [credited(the_call, c, day) for c, day in credits]
+    parts = [paid(the_call, c, day) for c, day in allocations]
+    state = call_state(the_call, notes, parts, on)
+    found = figures(
+        1, the_call.reference, 1, "M0001", "Ressourcerie", cents, due_on,
+        sum(c for c, day in credits if day <= on), sum(c for c, day in allocations if day <= on),
+        on,
+    )  # fmt: skip
+    assert (found.net, found.outstanding, found.paid) == (state.net, state.outstanding, state.paid)
+    assert found.status is state.status is call_status(state.net, state.paid, due_on, on)
+    assert state.status is _status_as_it_was(state.net, state.paid, due_on, on)
+
+
+@given(
+    payments=st.lists(
+        st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 10**6), st.integers(0, 10**6)),
+        max_size=6,
+    ),
+    refunded=st.dictionaries(st.sampled_from(["A", "B"]), st.integers(1, 10**6)),
+)
+def test_credits_from_sums_are_the_credits_from_records(
+    payments: list[tuple[str, int, int]], refunded: dict[str, int]
+) -> None:
+    """The desk's home sums each payment's allocations in SQL: ``credits_left`` on those sums
+    is ``payment_credits`` on the records."""
+    moment = datetime(2027, 2, 1, tzinfo=UTC)
+    transfer = PaymentMethod.TRANSFER
+    records = [
+        Payment(f"RG-2027-{n:04d}", code, cents, NOW, transfer, "", "t", moment)
+        for n, (code, cents, _) in enumerate(payments)
+    ]
+    parts = [
+        Allocation(p.reference, "AC-2027-0001", p.member_code, used, NOW)
+        for p, (_, _, used) in zip(records, payments, strict=True)
+        if used
+    ]
+    backs = [
+        Refund(f"RB-2027-{n:04d}", code, cents, NOW, transfer, "", "", "t", moment)
+        for n, (code, cents) in enumerate(refunded.items())
+    ]
+    sums = [
+        (p.reference, p.member_code, p.cents, used)
+        for p, (_, _, used) in zip(records, payments, strict=True)
+    ]
+    assert credits_left(sums, refunded) == payment_credits(records, parts, backs)

@@ -8,6 +8,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.comparison import compare
 from gouvernance.domain.fees.documents import parse_schedule_text
@@ -20,6 +23,7 @@ from web.charts import (
     Moves,
     Series,
     Total,
+    _counts,
     bands,
     changes_chart,
     comparison_charts,
@@ -213,4 +217,12 @@ def test_a_single_scenario_has_no_winners_and_losers_chart() -> None:
     assert [chart.title for chart in comparison_charts(only)] == [
         "Total appelé par barème",
         "Répartition des montants par barème",
+    ]
+
+
+@given(st.lists(st.integers(min_value=-(10**6), max_value=10**9), max_size=60))
+def test_the_counts_by_band_are_those_of_band_holds(amounts: list[int]) -> None:
+    ranges = bands(amounts)
+    assert _counts(ranges, amounts) == [
+        sum(1 for cents in amounts if band.holds(cents)) for band in ranges
     ]

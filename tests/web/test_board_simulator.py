@@ -11,6 +11,7 @@ from html import unescape
 from io import BytesIO
 from urllib.parse import unquote
 
+import pytest
 from navigateur import SignIn
 from openpyxl import load_workbook
 
@@ -19,6 +20,7 @@ from gouvernance.domain.fees.comparison import format_cents
 from gouvernance.domain.money import from_cents
 from gouvernance.domain.users import Actor, Role
 from gouvernance.services.contributions import fees
+from web.routes import board
 
 BOARD = Actor("bureau", Role.BOARD)
 DEMO = ("demo-forfait", "demo-bareme-ca", "demo-quote-part")
@@ -215,3 +217,30 @@ def test_the_board_simulates_the_ptce_quote_part_and_reads_a_producers_share(
     mistral = _text(client.get("/conseil/simulation/membres/MISTRAL", params=wanted).text)
     assert "quote-part de 1\u202f000,00\u00a0€ répartie entre" in mistral
     assert "de bénéfices, soit " in mistral
+
+
+def test_a_large_member_table_is_shown_a_page_at_a_time(
+    sign_in: SignIn, web_demo: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10 000 members would be 10 000 rows: the table goes by pages, the totals and charts
+    stay those of the whole registry, the spreadsheet keeps every member."""
+    monkeypatch.setattr(board, "ROWS_PER_PAGE", 10)
+    monkeypatch.setattr(board, "MISSING_SHOWN", 1)
+    client = sign_in("bureau")
+    whole = fees.simulate(web_demo.uows, BOARD, [], None)
+    count = len(whole.members)
+    first = client.get("/conseil/simulation").text
+    second = client.get("/conseil/simulation", params={"page": "2"}).text
+    members = re.compile(r'<th scope="row"><a href="/conseil/simulation/membres/([^?"]+)\?')
+    shown = [members.findall(page) for page in (first, second)]
+    assert all(len(found) >= 10 for found in shown)  # the table's page, then the other lists
+    assert not set(shown[0][:10]) & set(shown[1][:10])
+    assert f"Membres 11 à 20 sur {count} (page 2 sur {-(-count // 10)})" in _text(second)
+    assert 'rel="next"' in second and 'rel="prev"' in second and 'rel="prev"' not in first
+    assert _row(first, "Total appelé") == _row(second, "Total appelé")
+    for wrong in ("abc", "0", "99999999999", "²"):
+        page = client.get("/conseil/simulation", params={"page": wrong})
+        assert page.status_code == 200
+    last = client.get("/conseil/simulation", params={"page": "999"}).text
+    assert f"à {count} sur {count}" in _text(last)
+    assert "autre membre sans données, non listé ici" in _text(first)  # B misses 2

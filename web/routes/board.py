@@ -39,6 +39,8 @@ router = APIRouter()
 MAX_SCENARIOS = 26  # one letter each
 MAX_ID_LENGTH = 80
 MAX_CODE_LENGTH = 40
+ROWS_PER_PAGE = 200  # members per page of the member table
+MISSING_SHOWN = 200  # members without figures listed per scenario (all in the spreadsheet)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIELDS = {"schedules", "reference"}
 
@@ -145,8 +147,29 @@ def _cell(cell: Cell, is_reference: bool) -> CellView:
     )
 
 
-def _rows(comparison: Comparison) -> list[Row]:
-    """Members by category, the categories that pay most first (as in the terminal)."""
+@dataclass(frozen=True)
+class Pager:
+    """Which slice of the member table is shown: a registry of 10 000 members is 10 000 rows
+    (7 MB of HTML, seconds to write and to display); the spreadsheet holds them all."""
+
+    number: int  # from 1
+    pages: int
+    first: int  # position (from 1) of the first member shown, 0 when none
+    last: int
+    members: int
+
+    @classmethod
+    def of(cls, wanted: int, members: int) -> Pager:
+        pages = max(1, -(-members // ROWS_PER_PAGE))
+        number = min(max(wanted, 1), pages)
+        first = (number - 1) * ROWS_PER_PAGE
+        last = min(first + ROWS_PER_PAGE, members)
+        return cls(number, pages, first + 1 if members else 0, last, members)
+
+
+def _rows(comparison: Comparison, pager: Pager | None = None) -> list[Row]:
+    """Members by category, the categories that pay most first (as in the terminal); only
+    the page's members are formatted."""
     groups: dict[str, list[MemberLine]] = {}
     for line in comparison.members:
         groups.setdefault(line.category_label, []).append(line)
@@ -155,14 +178,16 @@ def _rows(comparison: Comparison) -> list[Row]:
         return max((cell.cents or 0 for line in group for cell in line.cells), default=0)
 
     ordered = sorted(groups.values(), key=lambda group: (-largest(group), group[0].category_label))
+    lines = [line for group in ordered for line in group]
+    if pager is not None:
+        lines = lines[pager.first - 1 : pager.last] if pager.first else []
     references = [s.id == comparison.reference_id for s in comparison.scenarios]
     return [
         Row(
             line.code, line.name, line.category_label,
             tuple(_cell(c, r) for c, r in zip(line.cells, references, strict=True)),
         )
-        for group in ordered
-        for line in group
+        for line in lines
     ]  # fmt: skip
 
 
@@ -187,18 +212,32 @@ def _totals(comparison: Comparison) -> list[tuple[str, list[str]]]:
     return [(label, [value(s) for s in comparison.scenarios]) for label, value in rows]
 
 
-def _results(comparison: Comparison) -> dict[str, object]:
+def _page_number(text: str) -> int:
+    """The page asked for; anything else than a number is the first page (a link, not a form:
+    nothing for the person to correct), a number past the end is the last one."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
+
+
+def _results(comparison: Comparison, page: int = 1) -> dict[str, object]:
+    pager = Pager.of(page, len(comparison.members))
     return {
+        "pager": pager,
         "names": scenario_names(comparison),
         "letters": [letter(i) for i in range(len(comparison.scenarios))],
         "reference_letter": letter(comparison.index(comparison.reference_id)),
         "totals": _totals(comparison),
         "charts": comparison_charts(comparison),
-        "rows": _rows(comparison),
+        "rows": _rows(comparison, pager),
         "missing": [
             (letter(position), member)
             for position, scenario in enumerate(comparison.scenarios)
-            for member in scenario.missing
+            for member in scenario.missing[:MISSING_SHOWN]
+        ],
+        "missing_more": [
+            (letter(position), len(scenario.missing) - MISSING_SHOWN)
+            for position, scenario in enumerate(comparison.scenarios)
+            if len(scenario.missing) > MISSING_SHOWN
         ],
         "changes": [
             (letter(position), change, format_difference(change.difference))
@@ -215,9 +254,10 @@ def _results(comparison: Comparison) -> dict[str, object]:
 @router.get("/conseil/simulation", include_in_schema=False)
 def simulation(
     request: Request, app: App, actor: CurrentActor, baremes: Ids = None,
-    reference: str = "", comparer: str = "",
+    reference: str = "", comparer: str = "", page: str = "1",
 ) -> Response:  # fmt: skip
-    """The form and, below it, the comparison of what it selects (the defaults at first)."""
+    """The form and, below it, the comparison of what it selects (the defaults at first);
+    ``page``: which members of the member table (``ROWS_PER_PAGE`` a page)."""
     actor.require(Permission.SIMULATE_FEES)
     selection = Selection.read(baremes, reference, comparer)
     schedules: list[FeeSchedule] = []
@@ -252,7 +292,7 @@ def simulation(
         "query": selection.query(comparison),
     }
     if comparison is not None:
-        context.update(_results(comparison))
+        context.update(_results(comparison, _page_number(page)))
     return render(request, "conseil_simulation.html", status=status, **context)
 
 

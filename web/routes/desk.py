@@ -481,8 +481,7 @@ def _minutes(
     errors: FormErrors | None = None,
 ) -> Response:  # fmt: skip
     desk.require_desk(actor)
-    view = assemblies.assembly_view(app.uows, actor, code)
-    content = minutes.content(app.uows, actor, code)
+    view, content = minutes.preview(app.uows, actor, code, rows=PREVIEW_ROWS)
     signed = {s.role for s in view.signatures}
     waiting = next((r for r in SignatoryRole if r not in signed), SignatoryRole.SCRUTINEER)
     typed = typed or {"role": waiting.value, "name": ""}

@@ -160,12 +160,11 @@ def plain_amount(cents: int) -> str:
 @router.get("/tresorerie", include_in_schema=False)
 def desk_home(request: Request, app: App, actor: Treasurer) -> Response:
     summary = desk.week_at_a_glance(app.uows, actor)
-    due = treasury.reminders_due(app.uows, actor, summary.on)
     return render(
         request,
         "tresorerie_accueil.html",
         summary=summary,
-        reminders_due=len(due),
+        reminders_due=summary.reminders_due,
         on=long_date(summary.on),
         bank=_bank_lines_to_match(app, actor),
     )
@@ -651,22 +650,21 @@ PAYMENT_FIELDS = {
 def payments_page(request: Request, app: App, actor: Treasurer, membre: str = "") -> Response:
     code = membre.strip()
     errors = None
-    received = []
+    received = payments.RecentPayments((), 0, 0, 0)
     paid_back = []
     try:
-        received = payments.list_payments(app.uows, actor, code or None)
+        received = payments.recent_payments(app.uows, actor, code or None, RECENT_PAYMENTS)
         paid_back = refunds.list_refunds(app.uows, actor, code or None)
     except GouvernanceError as error:
         errors = errors_of(error, {"member": "membre"})
-    newest = sorted(received, key=lambda p: (p.received_on, p.reference), reverse=True)
     return render(
         request,
         "tresorerie_paiements.html",
         status=422 if errors else 200,
-        payments=newest[:RECENT_PAYMENTS],
-        count=len(newest),
-        total=sum(p.cents for p in received),
-        credit=sum(max(p.unallocated, 0) for p in received),
+        payments=received.items,
+        count=received.count,
+        total=received.total,
+        credit=received.credit,
         refunds=sorted(paid_back, key=lambda r: (r.refunded_on, r.reference), reverse=True),
         member=code,
         errors=errors,

@@ -1,7 +1,8 @@
 """Online voting: the assemblies, a member's ballots (for themself and the proxies they hold),
 the receipt of each ballot, and the proxies a member gives or takes back.
 
-Every ballot goes through ``assemblies.cast_ballot``, as the API's, with an idempotency key
+Every ballot goes through the process's ``BallotWriter`` (group commit: the ballots arriving
+together share one transaction; ``assemblies.cast_ballots``), as the API's, with an idempotency key
 drawn for each form shown: a double click or a POST sent again records nothing twice and
 leads to the same receipt. A refusal (second ballot, assembly closed, proxy past the limit…)
 shows the service's French message next to the form, with its status; nothing is written.
@@ -111,10 +112,9 @@ def cast(request: Request, app: App, actor: CurrentActor, code: str, form: Form)
     try:
         number = _number(number_text)
         choice = _choice(form.get("choix"))
-        receipt = assemblies.cast_ballot(
-            app.uows, actor, code, number, voter, choice,
-            idempotency_key=str(form.get("cle") or "") or None,
-        )  # fmt: skip
+        receipt = app.ballot_writer().submit(
+            actor, code, number, voter, choice, str(form.get("cle") or "") or None
+        )
     except GouvernanceError as error:
         refused["message"] = error.message
         return _ballots(request, app, actor, code, status=error.status, refused=refused)
@@ -166,7 +166,7 @@ def _proxies(
     request: Request, app: App, actor: Actor, *, status: int = 200, done: str | None = None,
     refused: dict[str, Any] | None = None,
 ) -> Response:  # fmt: skip
-    sheets = online.proxy_sheets(app.uows, actor)
+    sheets = online.proxy_sheets(app.uows, actor, max_holders=MAX_LISTED_HOLDERS)
     return render(
         request, "pouvoirs.html", status=status, feuilles=sheets, fait=done, refus=refused,
         liste_max=MAX_LISTED_HOLDERS,

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import repeat
 from json.encoder import encode_basestring
+from typing import TypeVar
 
 from gouvernance.domain.errors import InvalidInput, Problem
 from gouvernance.domain.facts import FactKind
@@ -37,6 +39,7 @@ from gouvernance.domain.fees.schedule import FeeSchedule, Node
 from gouvernance.domain.fees.vector import PayerTable, evaluate
 
 FactKey = tuple[FactKind, int]
+T = TypeVar("T")
 
 
 def _node_refs(node: Node) -> Iterator[FactKey]:
@@ -156,37 +159,122 @@ Line = tuple[str, str, int, str]
 
 @dataclass(frozen=True)
 class IssuePlan:
-    lines: tuple[Line, ...]
+    """The calls to issue, as columns (one entry per call, in the registry's order: member
+    code, name, cents and basis), then the members left out."""
+
+    codes: Sequence[str]
+    names: Sequence[str]
+    cents: Sequence[int]
+    bases: Sequence[str]
     missing: tuple[Assessment, ...]  # members whose figures are missing: no amount
     exempt: tuple[Payer, ...]  # members who owe nothing under the schedule (0,00 €)
 
+    def __len__(self) -> int:
+        return len(self.cents)
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return tuple(zip(self.codes, self.names, self.cents, self.bases, strict=True))
+
     @property
     def total(self) -> int:
-        return sum(cents for _, _, cents, _ in self.lines)
+        return sum(self.cents)
 
 
 def plan_issue(
-    schedule: FeeSchedule, payers: Sequence[Payer], already_called: Set[str]
+    schedule: FeeSchedule, payers: Sequence[Payer] | PayerTable, already_called: Set[str]
 ) -> IssuePlan:
-    """Who the schedule calls among ``payers`` (members during its period, not yet called)."""
-    candidates = [p for p in payers if p.code not in already_called]
-    pools = compute_pools(schedule, payers) if has_quote_part(schedule) else NO_POOLS
-    table = PayerTable.build(candidates)
+    """Who the schedule calls among ``payers`` (members during its period, not yet called).
+
+    ``payers`` is best a table read straight from the registry (``PayerTable.from_columns``):
+    then no ``Payer`` is made, but for the members whose figures are missing or who owe
+    nothing."""
+    everyone = payers if isinstance(payers, PayerTable) else PayerTable.build(payers)
+    pools = compute_pools(schedule, everyone.payers) if has_quote_part(schedule) else NO_POOLS
+    table = everyone
+    if already_called:
+        kept = [row for row, code in enumerate(everyone.codes) if code not in already_called]
+        if len(kept) < len(everyone):
+            table = everyone.take(kept)
     result = evaluate(schedule, table, pools)
-    keys = _keys(fact_refs(schedule))
-    lines: list[Line] = []
+    rows: list[int] = []
+    cents: list[int] = []
     missing: list[Assessment] = []
     exempt: list[Payer] = []
-    for payer, cents, liable in zip(candidates, result.cents, result.liable, strict=True):
+    for row, (amount, liable) in enumerate(zip(result.cents, result.liable, strict=True)):
         if not liable:
             continue
-        if cents is None:
-            missing.append(assess(schedule, payer, pools))
-        elif cents <= 0:
-            exempt.append(payer)
+        if amount is None:
+            missing.append(assess(schedule, table.payer(row), pools))
+        elif amount <= 0:
+            exempt.append(table.payer(row))
         else:
-            lines.append((payer.code, payer.name, cents, _basis(payer, keys, pools)))
-    return IssuePlan(tuple(lines), tuple(missing), tuple(exempt))
+            rows.append(row)
+            cents.append(amount)
+    codes, names = table.codes, table.names
+    return IssuePlan(
+        codes=[codes[row] for row in rows],
+        names=[names[row] for row in rows],
+        cents=cents,
+        bases=_bases(table, rows, _keys(fact_refs(schedule)), pools),
+        missing=tuple(missing),
+        exempt=tuple(exempt),
+    )
+
+
+def _bases(
+    table: PayerTable, rows: Sequence[int], keys: Sequence[tuple[FactKey, str]], pools: Pools
+) -> list[str]:
+    """The basis of each row called, exactly as ``_basis`` writes it. From the registry's
+    columns, column by column: each piece shared by many members (a category, a date) is
+    written once, the others in C-level ``map`` calls, and the rows are joined last."""
+    registry = table.registry
+    if registry is None:
+        payers = table.payers
+        return [_basis(payers[row], keys, pools) for row in rows]
+    everyone = len(rows) == len(registry)  # rows are then 0, 1, 2…: no selection needed
+
+    def column(values: Sequence[T]) -> Sequence[T]:
+        return values if everyone else list(map(values.__getitem__, rows))
+
+    figures = [""] * len(registry)
+    for key, label in keys:
+        at, values = registry.figures.get(key, ((), ()))
+        pieces = [
+            f'{label}{value // 100}.{value % 100:02d}"' if value >= 0  # _hundredths_text, inline
+            else f'{label}{_hundredths_text(value)}"'
+            for value in values
+        ]  # fmt: skip
+        for row, piece in zip(at, pieces, strict=True):
+            figures[row] = f"{figures[row]}, {piece}" if figures[row] else piece
+    pairs = set(zip(registry.categories, registry.labels, strict=True))
+    prefix = {pair: _category(*pair) for pair in pairs}
+    joined = {day: f'"joined_on": "{day.isoformat()}", "left_on": ' for day in set(registry.joined)}
+    left = {day: f'"{day.isoformat()}"' if day else "null" for day in set(registry.left)}
+    codes = column(registry.codes)
+    shares = [_shares(code, pools) for code in codes] if pools.computed else repeat("")
+    return [
+        f'{start}"facts": {{{facts}}}, {since}{until}, "name": {name}{share}}}'
+        for start, facts, since, until, name, share in zip(
+            map(
+                prefix.__getitem__,
+                zip(column(registry.categories), column(registry.labels), strict=True),
+            ),
+            column(figures),
+            map(joined.__getitem__, column(registry.joined)),
+            map(left.__getitem__, column(registry.left)),
+            map(_text, column(registry.names)),
+            shares,
+            strict=False,  # ``shares`` may be an endless repeat
+        )
+    ]
+
+
+def _hundredths_text(value: int) -> str:
+    """``str(Decimal(value).scaleb(-2))`` — the figure as ``Payer.facts`` holds it, read from
+    the registry — written without a Decimal."""
+    whole, part = divmod(abs(value), 100)
+    return f"{'-' if value < 0 else ''}{whole}.{part:02d}"
 
 
 def missing_problems(plan: IssuePlan) -> list[Problem]:

@@ -228,16 +228,40 @@ def _next(
     today: date,
     last_sent: Mapping[str, date] | None,
 ) -> DueReminder | None:
-    reference = state.call.reference
-    if state.outstanding <= 0 or state.status in _SETTLED:
+    found = next_reminder(
+        state.call.reference,
+        state.call.due_on,
+        state.outstanding,
+        state.status,
+        sent,
+        ladder,
+        today,
+        last_sent,
+    )
+    return DueReminder(state=state, level=found[0], due_since=found[1]) if found else None
+
+
+def next_reminder(
+    reference: str,
+    due_on: date,
+    outstanding: int,
+    status: CallStatus,
+    sent: Mapping[str, int],
+    ladder: ReminderLadder,
+    today: date,
+    last_sent: Mapping[str, date] | None,
+) -> tuple[ReminderLevel, date] | None:
+    """The rung due on ``today`` for one call and the day it became due, or None: the rule of
+    ``due_reminders``, on a call's figures (the desk counts them without reading the calls)."""
+    if outstanding <= 0 or status in _SETTLED:
         return None
     number = max(sent.get(reference, 0), 0) + 1
     if number > len(ladder.levels):
         return None
     level = ladder.level(number)
-    since = state.call.due_on + timedelta(days=level.after_days)
+    since = due_on + timedelta(days=level.after_days)
     previous = (last_sent or {}).get(reference)
     if previous is not None and number > 1:
         gap = level.after_days - ladder.level(number - 1).after_days
         since = max(since, previous + timedelta(days=gap))
-    return DueReminder(state=state, level=level, due_since=since) if today >= since else None
+    return (level, since) if today >= since else None

@@ -23,7 +23,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees import vector
 from gouvernance.domain.fees.engine import Missing, Payer, assess, euros, mul_round
-from gouvernance.domain.fees.quote_part import NO_POOLS, compute_pools, has_quote_part
+from gouvernance.domain.fees.quote_part import NO_POOLS, Pools, compute_pools, has_quote_part
 from gouvernance.domain.fees.schedule import FactRef, FeeSchedule
 from gouvernance.domain.money import LOCALE, from_cents
 
@@ -227,7 +227,7 @@ def compare(
     """
     reference = _check(schedules, reference_id)
     table = payers if isinstance(payers, vector.PayerTable) else vector.PayerTable.build(payers)
-    members = len(table.payers)
+    members = len(table)
     total = members * (len(schedules) + 1)
     columns = []
     for schedule in schedules:
@@ -287,12 +287,105 @@ def _column(schedule: FeeSchedule, table: vector.PayerTable) -> _Column:
     # ``int()``: whatever integer type the fast path uses, totals are Python integers.
     cents = tuple(None if c is None else int(c) for c in evaluation.cents)
     liable = tuple(bool(flag) for flag in evaluation.liable)
-    missing = {
-        i: assess(schedule, table.payers[i], pools).missing
+    rows = [
+        i
         for i, (amount, flag) in enumerate(zip(cents, liable, strict=True))
         if flag and amount is None
-    }
-    return _Column(cents, liable, missing)
+    ]
+    return _Column(cents, liable, _missing_items(schedule, table, pools, rows))
+
+
+def _missing_items(
+    schedule: FeeSchedule, table: vector.PayerTable, pools: Pools, rows: Sequence[int]
+) -> dict[int, tuple[Missing, ...]]:
+    """What each of ``rows`` misses, from the interpreter (``table.payer(i)``: a table read
+    straight from the registry makes only these payers).
+
+    What is missing depends only on the member's category (code and label), on the figures the
+    schedule reads, and, for a quote-part, on the member's code when the split waits for this
+    member or gives them a part: members alike in all that share one interpretation (thousands
+    of persons without figures, on a real registry). A figure outside the integer model is
+    always interpreted on its own."""
+    refs = sorted(_fact_refs(schedule))
+    figures = [table.facts(FactRef(kind, year)) for kind, year in refs]
+    hundredths = [column.hundredths.tolist() for column in figures]
+    present = [column.present.tolist() for column in figures]
+    irregular = [column.irregular.tolist() for column in figures]
+    categories = _category_codes(table)
+    named = {code for entries in pools.waiting.values() for code, _ in entries}
+    named.update(code for _, code in pools.shares)
+    known: dict[tuple[object, ...], tuple[Missing, ...]] = {}
+    found: dict[int, tuple[Missing, ...]] = {}
+    for i in rows:
+        code = table.codes[i]
+        if any(column[i] for column in irregular):
+            found[i] = assess(schedule, table.payer(i), pools).missing
+            continue
+        key = (
+            categories[i],
+            table.labels[i],
+            code if code in named else None,
+            *(
+                values[i] if flags[i] else None
+                for values, flags in zip(hundredths, present, strict=True)
+            ),
+        )
+        items = known.get(key)
+        if items is None:
+            items = known[key] = assess(schedule, table.payer(i), pools).missing
+        found[i] = items
+    return found
+
+
+def _fact_refs(schedule: FeeSchedule) -> set[tuple[FactKind, int]]:
+    """Every (figure, year) the schedule reads: its nodes' bases and exemption conditions,
+    and its contributions in kind."""
+    found: set[tuple[FactKind, int]] = set()
+    nodes = [schedule.fee]
+    while nodes:
+        node = nodes.pop()
+        if node.base is not None:
+            found.add((node.base.kind, node.base.year))
+        found.update(
+            (condition.fact.kind, condition.fact.year)
+            for condition in node.exemptions
+            if condition.fact is not None
+        )
+        nodes.extend(branch for _, branch in node.by_category)
+        if node.default is not None:
+            nodes.append(node.default)
+        nodes.extend(node.children)
+    found.update((credit.fact.kind, credit.fact.year) for credit in schedule.in_kind)
+    return found
+
+
+def _burdens(
+    schedule: FeeSchedule, table: vector.PayerTable, cents: Sequence[int | None]
+) -> list[Fraction | None]:
+    """``burden`` of every row, read from the table's revenue column (whole hundredths ``h``:
+    the burden is exactly ``cents / h``); a revenue outside the integer model goes through
+    ``burden`` itself, so the figures are always the same."""
+    revenue = table.facts(FactRef(FactKind.REVENUE, schedule.facts_year))
+    hundredths = revenue.hundredths.tolist()
+    present = revenue.present.tolist()
+    irregular = revenue.irregular.tolist()
+    found: list[Fraction | None] = []
+    for i, amount in enumerate(cents):
+        if amount is None:
+            found.append(None)
+        elif irregular[i]:
+            found.append(burden(amount, table.payer(i), schedule.facts_year))
+        elif present[i] and hundredths[i] > 0:
+            found.append(Fraction(amount, hundredths[i]))
+        else:
+            found.append(None)
+    return found
+
+
+def _category_codes(table: vector.PayerTable) -> list[str]:
+    """Each row's category code, from the table's columns (no ``Payer`` made)."""
+    codes = list(table.categories)  # insertion order is the index order
+    return [codes[index] for index in table.category.tolist()]
 
 
 def _member_lines(
@@ -301,22 +394,31 @@ def _member_lines(
     columns: Sequence[_Column],
     reference: _Column,
 ) -> tuple[MemberLine, ...]:
-    """One line per member liable in at least one scenario, by code."""
+    """One line per member liable in at least one scenario, by code.
+
+    Read from the table's columns (codes, names, categories, revenue), never from a ``Payer``
+    per member: a table read straight from the registry makes payers only when asked."""
+    codes, names, labels = table.codes, table.names, table.labels
+    categories = _category_codes(table)
+    burdens = [
+        _burdens(schedule, table, column.cents)
+        for schedule, column in zip(schedules, columns, strict=True)
+    ]
     lines = []
-    for i, payer in enumerate(table.payers):
+    for i in range(len(table)):
         if not any(column.liable[i] for column in columns):
             continue
         cells = tuple(
-            _cell(schedule, column, reference, i, payer)
-            for schedule, column in zip(schedules, columns, strict=True)
+            _cell(schedule, column, reference, i, shares[i])
+            for schedule, column, shares in zip(schedules, columns, burdens, strict=True)
         )
-        lines.append(
-            MemberLine(payer.code, payer.name, payer.category, payer.category_label, cells)
-        )
+        lines.append(MemberLine(codes[i], names[i], categories[i], labels[i], cells))
     return tuple(sorted(lines, key=lambda line: line.code))
 
 
-def _cell(schedule: FeeSchedule, column: _Column, reference: _Column, i: int, payer: Payer) -> Cell:
+def _cell(
+    schedule: FeeSchedule, column: _Column, reference: _Column, i: int, share: Fraction | None
+) -> Cell:
     if not column.liable[i]:
         return Cell(schedule.id, liable=False, cents=None)
     cents = column.cents[i]
@@ -328,7 +430,7 @@ def _cell(schedule: FeeSchedule, column: _Column, reference: _Column, i: int, pa
         cents=cents,
         missing=column.missing.get(i, ()),
         difference=difference,
-        burden=burden(cents, payer, schedule.facts_year),
+        burden=share,
     )
 
 
@@ -343,12 +445,7 @@ def _scenario(schedule: FeeSchedule, column: _Column, table: vector.PayerTable) 
     missing = tuple(
         sorted(
             (
-                MissingMember(
-                    table.payers[i].code,
-                    table.payers[i].name,
-                    table.payers[i].category_label,
-                    items,
-                )
+                MissingMember(table.codes[i], table.names[i], table.labels[i], items)
                 for i, items in column.missing.items()
             ),
             key=lambda member: member.code,

@@ -7,7 +7,9 @@ Build the ``PayerTable`` once and reuse it for every schedule compared.
 How. ``PayerTable.build`` does the per-payer Python work once: category codes, membership dates
 as day and month numbers, every declared figure sorted by (fact, year); each (fact, year) a rule
 reads becomes, on first use, a column of whole hundredths (cents for money, hundredths of a post
-for a headcount) with a presence mask, kept for the next schedules. ``evaluate`` walks the
+for a headcount) with a presence mask, kept for the next schedules. Issuing calls reads the
+registry straight into these columns instead (``PayerTable.from_columns``: figures already in
+hundredths, no ``Payer`` per member until one is asked for). ``evaluate`` walks the
 schedule's tree once; each node gives a *column*: the cents of every payer and the mask of those
 whose figures are missing. The order of operations is the interpreter's (node = exemptions →
 mechanism → floor → cap; schedule = fee → prorata → in-kind credit → rounding).
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import reduce
+from functools import cached_property, reduce
 from typing import TypeAlias
 
 import numpy as np
@@ -90,18 +92,63 @@ FactKey: TypeAlias = tuple[FactKind, int]
 Figures: TypeAlias = tuple[list[int], list[Decimal]]  # the rows declaring a fact, their values
 
 
+@dataclass(frozen=True)
+class PayerColumns:
+    """The members as columns, in the registry's order: what a ``PayerTable`` and the calls'
+    bases are built from when the registry is read straight from the database — issuing a batch
+    of 100 000 calls would spend more on 100 000 ``Payer`` objects than on inserting the calls.
+
+    ``labels`` is each row's category label (as ``Payer.category_label``: the code when the
+    category has none); ``figures`` holds, for each (fact, year) read, the rows declaring it and
+    their values in whole hundredths (as stored)."""
+
+    codes: Sequence[str]
+    names: Sequence[str]
+    categories: Sequence[str]
+    labels: Sequence[str]
+    joined: Sequence[date]
+    left: Sequence[date | None]
+    figures: Mapping[FactKey, tuple[Sequence[int], Sequence[int]]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, rows: Sequence[int]) -> PayerColumns:
+        """Only ``rows``, in that order."""
+        position = {row: new for new, row in enumerate(rows)}
+        figures: dict[FactKey, tuple[Sequence[int], Sequence[int]]] = {}
+        for key, (at, values) in self.figures.items():
+            kept = [(position[row], value) for row, value in zip(at, values, strict=True)
+                    if row in position]  # fmt: skip
+            figures[key] = ([row for row, _ in kept], [value for _, value in kept])
+        return PayerColumns(
+            codes=[self.codes[row] for row in rows],
+            names=[self.names[row] for row in rows],
+            categories=[self.categories[row] for row in rows],
+            labels=[self.labels[row] for row in rows],
+            joined=[self.joined[row] for row in rows],
+            left=[self.left[row] for row in rows],
+            figures=figures,
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class PayerTable:
-    """The payers in a fixed order, prepared once for many schedules."""
+    """The payers in a fixed order, prepared once for many schedules.
 
-    payers: tuple[Payer, ...]
+    Built from ``Payer`` objects (``build``: the simulations) or straight from the registry's
+    columns (``from_columns``: issuing calls); then ``payers`` are made on first use only, and
+    ``payer(row)`` makes one (a member whose figures are missing, handed to the interpreter)."""
+
     category: Int64s  # index of each payer's category in ``categories``
     categories: Mapping[str, int]
     joined_day: Int64s  # date.toordinal()
     left_day: Int64s  # date.toordinal(), date.max for a member who has not left
     joined_month: Int64s  # year × 12 + month − 1, the interpreter's month index
     left_month: Int64s
-    figures: Mapping[FactKey, Figures]  # every declared figure, as given
+    figures: Mapping[FactKey, Figures]  # every declared figure, as given (``build``)
+    given: tuple[Payer, ...] | None = None  # ``build``
+    registry: PayerColumns | None = None  # ``from_columns``
     _columns: dict[FactKey, FactColumn] = field(default_factory=dict, repr=False)
     _periods: dict[tuple[date, date], Membership] = field(default_factory=dict, repr=False)
 
@@ -113,7 +160,6 @@ class PayerTable:
         joined = _day_numbers([p.joined_on for p in ordered])
         left = _day_numbers([p.left_on or date.max for p in ordered])
         return cls(
-            payers=ordered,
             category=np.array(codes, dtype=np.int64),
             categories=categories,
             joined_day=joined,
@@ -121,10 +167,94 @@ class PayerTable:
             joined_month=_month_numbers(joined),
             left_month=_month_numbers(left),
             figures=_sort_figures(ordered),
+            given=ordered,
         )
 
+    @classmethod
+    def from_columns(cls, columns: PayerColumns) -> PayerTable:
+        """The table of the registry's columns, without a ``Payer`` per member: the figures
+        are whole hundredths already, each becomes its column at once."""
+        categories = {code: index for index, code in enumerate(dict.fromkeys(columns.categories))}
+        size = len(columns)
+        codes = np.fromiter(map(categories.__getitem__, columns.categories), np.int64, size)
+        joined = _shared_day_numbers(columns.joined)
+        left = _shared_day_numbers(columns.left)
+        table = cls(
+            category=codes,
+            categories=categories,
+            joined_day=joined,
+            left_day=left,
+            joined_month=_month_numbers(joined),
+            left_month=_month_numbers(left),
+            figures={},
+            registry=columns,
+        )
+        for key, (rows, values) in columns.figures.items():
+            table._columns[key] = _whole_column(size, rows, values)
+        return table
+
+    @cached_property
+    def payers(self) -> tuple[Payer, ...]:
+        if self.given is not None:
+            return self.given
+        return tuple(self.payer(row) for row in range(len(self)))
+
+    @cached_property
+    def codes(self) -> Sequence[str]:
+        if self.registry is not None:
+            return self.registry.codes
+        return [payer.code for payer in self.payers]
+
+    @cached_property
+    def names(self) -> Sequence[str]:
+        if self.registry is not None:
+            return self.registry.names
+        return [payer.name for payer in self.payers]
+
+    @cached_property
+    def labels(self) -> Sequence[str]:
+        """Each payer's category label."""
+        if self.registry is not None:
+            return self.registry.labels
+        return [payer.category_label for payer in self.payers]
+
+    def payer(self, row: int) -> Payer:
+        """The payer of one row (made from the columns when the table was built from them)."""
+        if self.given is not None:
+            return self.given[row]
+        columns = self.registry
+        assert columns is not None
+        facts = {
+            key: Decimal(value).scaleb(-2)
+            for key, found in self._by_row.items()
+            if (value := found.get(row)) is not None
+        }
+        return Payer(
+            columns.codes[row],
+            columns.names[row],
+            columns.categories[row],
+            columns.joined[row],
+            columns.left[row],
+            facts,
+            columns.labels[row],
+        )
+
+    @cached_property
+    def _by_row(self) -> dict[FactKey, dict[int, int]]:
+        assert self.registry is not None
+        return {
+            key: dict(zip(rows, values, strict=True))
+            for key, (rows, values) in self.registry.figures.items()
+        }
+
+    def take(self, rows: Sequence[int]) -> PayerTable:
+        """A table of only ``rows`` (the members still to call), in that order."""
+        if self.registry is not None:
+            return PayerTable.from_columns(self.registry.take(rows))
+        return PayerTable.build([self.payers[row] for row in rows])
+
     def __len__(self) -> int:
-        return len(self.payers)
+        return len(self.category)
 
     def facts(self, ref: FactRef) -> FactColumn:
         """The column of one (fact, year), converted to hundredths on first use, then kept."""
@@ -132,7 +262,7 @@ class PayerTable:
         column = self._columns.get(key)
         if column is None:
             rows, values = self.figures.get(key, ([], []))
-            column = self._columns[key] = _column(len(self.payers), rows, values)
+            column = self._columns[key] = _column(len(self), rows, values)
         return column
 
     def membership(self, start: date, end: date) -> Membership:
@@ -190,6 +320,13 @@ def _day_numbers(days: list[date]) -> Int64s:
     return np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days))
 
 
+def _shared_day_numbers(days: Sequence[date | None]) -> Int64s:
+    """Day numbers of a registry column (``None``: date.max): members share few dates, each
+    distinct one is converted once."""
+    numbers = {day: (day or date.max).toordinal() for day in set(days)}
+    return np.fromiter(map(numbers.__getitem__, days), dtype=np.int64, count=len(days))
+
+
 def _month_numbers(day_numbers: Int64s) -> Int64s:
     """year × 12 + month − 1 of each day, through numpy's calendar (datetime64 is an integer
     count of days or months since 1970: no float involved)."""
@@ -228,6 +365,23 @@ def _column(size: int, rows: list[int], values: list[Decimal]) -> FactColumn:
             irregular[row] = True
         else:
             hundredths[row] = whole
+    return FactColumn(hundredths, present, irregular)
+
+
+def _whole_column(size: int, rows: Sequence[int], values: Sequence[int]) -> FactColumn:
+    """Figures given in whole hundredths: only a magnitude beyond 2**62 is irregular."""
+    present = np.zeros(size, dtype=np.bool_)
+    present[list(rows)] = True
+    hundredths = np.zeros(size, dtype=np.int64)
+    irregular = np.zeros(size, dtype=np.bool_)
+    if values and max(values) < LIMIT and min(values) > -LIMIT:
+        hundredths[list(rows)] = values
+        return FactColumn(hundredths, present, irregular)
+    for row, value in zip(rows, values, strict=True):
+        if -LIMIT < value < LIMIT:
+            hundredths[row] = value
+        else:
+            irregular[row] = True
     return FactColumn(hundredths, present, irregular)
 
 
@@ -535,8 +689,8 @@ def _quote_part(run: _Run, node: Node) -> _Column:
     cents = np.zeros(run.size, dtype=np.int64)
     if pool not in run.pools.computed or pool in run.pools.waiting:
         return _Column(cents, np.ones(run.size, dtype=np.bool_))
-    for row, payer in enumerate(run.table.payers):
-        share = run.pools.share(pool, payer.code)
+    for row, code in enumerate(run.table.codes):
+        share = run.pools.share(pool, code)
         if share is not None:
             cents[row] = share.cents
     return _Column(cents, ~figure.present)
@@ -669,5 +823,5 @@ def evaluate(schedule: FeeSchedule, table: PayerTable, pools: Pools | None = Non
     result = np.where(liable, cents, 0).astype(object)
     result[fee.missing & liable] = None
     for row in np.flatnonzero(run.handoff & liable).tolist():
-        result[row] = assess(schedule, table.payers[row], pools).cents
+        result[row] = assess(schedule, table.payer(row), pools).cents
     return Evaluation(cents=result.tolist(), liable=liable.tolist())

@@ -8,6 +8,11 @@ capital ever reached and the floor below which it may not fall — is *replayed*
 A new operation is checked against the register as it would be *after* it (``Register.after``):
 the floor (loi n° 47-1775, art. 13) and the public bodies' cap (art. 19 septies) are questions
 about the state the operation leads to, not about the operation alone.
+
+A write does not replay the whole register (65 000 associates in the largest networks): it
+resumes from the register's running totals (``RegisterTotals``: capital, highest capital, last
+day) and the operations of the one associate concerned (``Register.resume``); the totals after
+the operation are those of ``Register.after``, stored with it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 from gouvernance.domain.errors import Conflict, InvalidInput
 from gouvernance.domain.money import format_cents
@@ -160,9 +166,36 @@ class Holding:
 # --- the register ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RegisterTotals:
+    """The whole register's running figures, kept beside the operations so that a write needs
+    neither a replay nor a sum over every associate. Always equal to ``Register.replay(all
+    operations).totals``."""
+
+    subscribed: int = 0
+    paid: int = 0
+    highest: int = 0
+    highest_on: date | None = None
+    last_day: date | None = None
+
+
+class Associate(NamedTuple):
+    """An associate holding shares at some day, with what the roll of an assembly shows (a
+    named tuple: 65 000 of them are made at once)."""
+
+    code: str
+    name: str
+    category: str  # the registry's category code
+    shares: int
+
+
 @dataclass
 class Register:
-    """The register as it stands after some operations, replayed in order."""
+    """The register as it stands after some operations, replayed in order.
+
+    ``subscribed`` and ``paid`` are the whole register's capital, kept up to date by ``apply``.
+    A register resumed from totals (``resume``) holds only some associates' holdings: its
+    capital figures are still the whole register's."""
 
     holdings: dict[str, Holding] = field(default_factory=dict)
     highest: int = 0
@@ -171,6 +204,8 @@ class Register:
     refunded: dict[str, CapitalOperation] = field(default_factory=dict)
     last_day: date | None = None
     operations: list[CapitalOperation] = field(default_factory=list)
+    subscribed: int = 0
+    paid: int = 0
 
     @classmethod
     def replay(cls, operations: Iterable[CapitalOperation], until: date | None = None) -> Register:
@@ -181,6 +216,23 @@ class Register:
                 register.apply(operation)
         return register
 
+    @classmethod
+    def resume(cls, totals: RegisterTotals, operations: Iterable[CapitalOperation]) -> Register:
+        """The register now, seen through some associates: their holdings replayed from
+        ``operations`` (all of theirs), the capital figures from the whole register's
+        ``totals``. Enough to check and apply an operation on one of them."""
+        register = cls.replay(operations)
+        register.subscribed, register.paid = totals.subscribed, totals.paid
+        register.highest, register.highest_on = totals.highest, totals.highest_on
+        register.last_day = totals.last_day
+        return register
+
+    @property
+    def totals(self) -> RegisterTotals:
+        return RegisterTotals(
+            self.subscribed, self.paid, self.highest, self.highest_on, self.last_day
+        )
+
     def after(self, operation: CapitalOperation) -> Register:
         """The register as it would be after ``operation`` (this one is left untouched)."""
         future = copy.deepcopy(self)
@@ -189,14 +241,6 @@ class Register:
 
     def holding(self, member_code: str) -> Holding:
         return self.holdings.get(member_code) or Holding(member_code)
-
-    @property
-    def subscribed(self) -> int:
-        return sum(h.subscribed for h in self.holdings.values())
-
-    @property
-    def paid(self) -> int:
-        return sum(h.paid for h in self.holdings.values())
 
     def subscribed_by(self, members: set[str]) -> int:
         return sum(h.subscribed for code, h in self.holdings.items() if code in members)
@@ -217,16 +261,21 @@ class Register:
             holding.shares += operation.shares
             holding.subscribed += operation.cents
             holding.paid += operation.paid_cents
+            self.subscribed += operation.cents
+            self.paid += operation.paid_cents
             rest = operation.cents - operation.paid_cents
             if rest and operation.due_on is not None:
                 holding.tranches.append(Tranche(operation.number, operation.due_on, rest))
         elif kind is OperationKind.PAYING_UP:
             holding._pay(operation.cents)
+            self.paid += operation.cents
         elif kind is OperationKind.WITHDRAWAL:
             holding._cancel_unpaid(operation.cents - operation.paid_cents)
             holding.shares -= operation.shares
             holding.subscribed -= operation.cents
             holding.paid -= operation.paid_cents
+            self.subscribed -= operation.cents
+            self.paid -= operation.paid_cents
             self.withdrawals[operation.number] = operation
         elif operation.related is not None:
             self.refunded[operation.related] = operation
@@ -249,10 +298,18 @@ class PublicBodiesCap:
 
     def check(self, before: Register, after: Register) -> None:
         """Refuse a state over the cap, unless the operation brings the share down."""
-        public, total = after.subscribed_by(set(self.members)), after.subscribed
+        self.check_figures(
+            before.subscribed_by(set(self.members)),
+            before.subscribed,
+            after.subscribed_by(set(self.members)),
+            after.subscribed,
+        )
+
+    def check_figures(self, old_public: int, old_total: int, public: int, total: int) -> None:
+        """The same, on the public bodies' capital and the whole capital before and after
+        (a write reads the first from running totals, not by holding every associate)."""
         if total == 0 or Fraction(public, total) <= self.share:
             return
-        old_public, old_total = before.subscribed_by(set(self.members)), before.subscribed
         if old_total and Fraction(public, total) < Fraction(old_public, old_total):
             return
         allowed = (Fraction(total) * self.share).__floor__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from gouvernance.persistence.database import make_engine
-from gouvernance.persistence.orm import metadata
+from gouvernance.persistence.orm import described, metadata
 
 config = context.config
 
@@ -27,6 +27,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=described,
     )
     with context.begin_transaction():
         context.run_migrations()

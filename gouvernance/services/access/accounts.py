@@ -463,12 +463,16 @@ def purge_tokens(uows: UnitOfWorkFactory, now: datetime | None = None) -> int:
 
 
 def actor_for_token(uows: UnitOfWorkFactory, token: str) -> Actor:
+    """Who the token speaks for, read afresh at each request (one query: token and account),
+    so that a revoked token or a deactivated account is refused at once, in every process."""
     with uows() as uow:
-        stored = uow.tokens.get(hash_token(token))
+        held = uow.tokens.holder(hash_token(token))
         now = datetime.now(UTC)
-        if stored is not None and _aware(stored.expires_at) > now:
-            username, password_hash = stored.username, None
-        elif remembered := memory_tokens.find(hash_token(token), now):
+        if held is not None and _aware(held[0]) > now:
+            if not held[2]:
+                raise Unauthenticated("ce compte est désactivé")
+            return held[1]
+        if remembered := memory_tokens.find(hash_token(token), now):
             # Signed in while the database was read-only; a password changed since voids it.
             username, password_hash = remembered.username, remembered.password_hash
         else:

@@ -22,9 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Literal
 
 from gouvernance.domain.assembly.model import (
@@ -59,6 +62,7 @@ from gouvernance.domain.assembly.tally import (
 from gouvernance.domain.errors import (
     Conflict,
     Forbidden,
+    GouvernanceError,
     InvalidInput,
     NotFound,
     ServiceUnavailable,
@@ -86,7 +90,9 @@ __all__ = [
     "AssemblySummary",
     "AssemblyView",
     "AttendanceView",
+    "BallotOutcome",
     "BallotReceipt",
+    "BallotRequest",
     "ResolutionView",
     "RollLine",
     "SignatureView",
@@ -95,6 +101,7 @@ __all__ = [
     "assembly_view",
     "cancel_attendance",
     "cast_ballot",
+    "cast_ballots",
     "close_assembly",
     "create_assembly",
     "enter_counts",
@@ -389,6 +396,39 @@ def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLin
             line if line.member_code == actor.member_code else replace(line, reason=_PUBLIC)
             for line in lines
         )
+
+
+def sheet_view(
+    uows: UnitOfWorkFactory, actor: Actor, code: str, limit: int | None = None
+) -> tuple[RollLine, ...]:
+    """The lines of ``roll_view`` the minutes list — the associates on the attendance sheet
+    and those who may not vote (``limit``: the first ones of each) — read as plain columns:
+    the minutes of an assembly of 35 000 associates never load the whole roll. Same rule as
+    ``roll_view`` for why an associate may not vote."""
+    with uows() as uow:
+        assembly = _assembly(uow, code)
+        rules = AssemblyRules.from_json(assembly.rules)
+        assert assembly.id is not None
+        found = uow.assemblies.sheet_lines(assembly.id, limit)
+        held: dict[str, list[str]] = {}
+        for member, holder in uow.assemblies.proxies(assembly.id):
+            held.setdefault(holder, []).append(member)
+    everyone = actor.can(Permission.READ_ALL_MEMBERS)
+    return tuple(
+        RollLine(
+            member_code=line.member_code,
+            name=line.name,
+            category=line.category,
+            college=line.college,
+            college_label=_college_label(rules, line.college),
+            entitled=line.entitled,
+            reason=line.reason if everyone or line.member_code == actor.member_code else _PUBLIC,
+            attendance=line.mode,
+            holder_code=line.holder_code,
+            proxies_held=tuple(sorted(held.get(line.member_code, ()))),
+        )
+        for line in found
+    )
 
 
 _PUBLIC = ""  # a member reads whether another associate votes, never why not
@@ -702,32 +742,121 @@ def cast_ballot(
     ballot of the same voter is refused (409), concurrently too (unique constraint); a retry
     with the same Idempotency-Key returns the first receipt. Secret: the vote row has no
     choice and the sealed ballot goes to the ballot box, opened when the vote is closed."""
-    who = _member_code(voter, "voter")
-    key = idempotency.optional_key(actor, "assemblies.ballot", idempotency_key)
+    request = BallotRequest(actor, code, number, voter, choice, idempotency_key)
     with uows() as uow:
-        assembly = _assembly(uow, code, lock="share")
-        assert assembly.id is not None
-        resolution = _resolution(uow, assembly, number)
-        secret = resolution.method is Method.SECRET
-        # A secret choice is never part of what is remembered for a retry: its hash, next to
-        # the voter's code, would give the choice away (five candidates to try).
-        request = idempotency.fingerprint(
-            {"assembly": assembly.code, "resolution": number, "voter": who,
-             "choice": None if secret else choice.value}
-        )  # fmt: skip
-        if key and (done := idempotency.replay(uow, key, request)):
-            return _receipt_of(done)  # a retry, even once the assembly is closed
-        _refuse_if_closed(assembly)
-        receipt = _record_ballot(uow, actor, assembly, resolution, who, choice)
-        if key:
-            idempotency.remember(uow, key, request, 201, _receipt_text(receipt))
-        uow.commit()
+        receipt = _cast(uow, request, {})
+        if receipt.created:
+            uow.commit()
     return receipt
+
+
+@dataclass(frozen=True)
+class BallotRequest:
+    """What ``cast_ballot`` is given, for one ballot of a batch (``cast_ballots``)."""
+
+    actor: Actor
+    code: str
+    number: int
+    voter: str
+    choice: Choice
+    idempotency_key: str | None = None
+
+
+BallotOutcome = BallotReceipt | GouvernanceError
+_shuffle = secrets.SystemRandom().shuffle  # the order of a batch's sealed ballots
+
+
+def cast_ballots(uows: UnitOfWorkFactory, requests: Sequence[BallotRequest]) -> list[BallotOutcome]:
+    """Ballots written together: one transaction, one audit append, one commit (one fsync)
+    for all of them — the online vote of a large assembly is bound by commits, not by work.
+
+    Each ballot runs in its own savepoint, in the order given: a refused one (already voted,
+    even earlier in the same batch, not on the roll, vote closed, proxy not held…) is undone
+    alone and its outcome is the very error ``cast_ballot`` would raise; the others are kept.
+    A database failure loses the whole batch and is raised (``TransactionAborted``) for the
+    caller to hand to every requester: nothing of it is written.
+
+    Sealed ballots are not inserted as the ballots come: a batch writes several voters' vote
+    rows and sealed ballots in one transaction, so the sealed ones are inserted last, shuffled,
+    and their physical order says nothing about which voter cast which."""
+    outcomes: list[BallotOutcome] = []
+    with uows() as uow:
+        cache: dict[object, Assembly | Resolution | GouvernanceError] = {}
+        sealed: list[SealedBallot] = []
+        for request in requests:
+            # The assemblies are locked for share here, outside any savepoint: a savepoint
+            # rolled back (a refused ballot) would release a lock taken inside it.
+            with suppress(GouvernanceError):  # kept in the cache, raised for its ballots
+                _cached(cache, request.code, partial(_assembly, uow, request.code, "share"))
+        for request in requests:
+            kept = len(sealed)
+            try:
+                with uow.savepoint():
+                    outcomes.append(_cast(uow, request, cache, sealed))
+            except GouvernanceError as error:
+                del sealed[kept:]  # its sealed ballot goes with it
+                outcomes.append(error)
+        if sealed:
+            _shuffle(sealed)
+            for ballot in sealed:
+                uow.assemblies.add_sealed_ballot(ballot)
+        uow.commit()
+    return outcomes
+
+
+def _cast(
+    uow: UnitOfWork,
+    request: BallotRequest,
+    cache: dict[object, Assembly | Resolution | GouvernanceError],
+    sealed: list[SealedBallot] | None = None,
+) -> BallotReceipt:
+    """One ballot in the caller's transaction, checked as ``cast_ballot`` documents; a retry
+    with the same Idempotency-Key gives back the first receipt (``created`` false). Within a
+    batch the assembly (locked for share) and the resolution are read once (``cache``) and the
+    sealed ballots are collected in ``sealed`` instead of being inserted."""
+    actor, number, choice = request.actor, request.number, request.choice
+    who = _member_code(request.voter, "voter")
+    key = idempotency.optional_key(actor, "assemblies.ballot", request.idempotency_key)
+    assembly = _cached(cache, request.code, lambda: _assembly(uow, request.code, lock="share"))
+    assert isinstance(assembly, Assembly) and assembly.id is not None
+    resolution = _cached(cache, (assembly.code, number), lambda: _resolution(uow, assembly, number))
+    assert isinstance(resolution, Resolution)
+    secret = resolution.method is Method.SECRET
+    # A secret choice is never part of what is remembered for a retry: its hash, next to
+    # the voter's code, would give the choice away (five candidates to try).
+    fingerprint = idempotency.fingerprint(
+        {"assembly": assembly.code, "resolution": number, "voter": who,
+         "choice": None if secret else choice.value}
+    )  # fmt: skip
+    if key and (done := idempotency.replay(uow, key, fingerprint)):
+        return _receipt_of(done)  # a retry, even once the assembly is closed
+    _refuse_if_closed(assembly)
+    receipt = _record_ballot(uow, actor, assembly, resolution, who, choice, sealed)
+    if key:
+        idempotency.remember(uow, key, fingerprint, 201, _receipt_text(receipt))
+    return receipt
+
+
+def _cached(
+    cache: dict[object, Assembly | Resolution | GouvernanceError],
+    key: object,
+    read: Callable[[], Assembly | Resolution],
+) -> Assembly | Resolution:
+    """``read()`` once per batch: its result, or the same refusal for every ballot asking."""
+    if key not in cache:
+        try:
+            cache[key] = read()
+        except GouvernanceError as error:
+            cache[key] = error
+    found = cache[key]
+    if isinstance(found, GouvernanceError):
+        raise found
+    return found
 
 
 def _record_ballot(
     uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, who: str,
-    choice: Choice,
+    choice: Choice, sealed: list[SealedBallot] | None = None,
 ) -> BallotReceipt:  # fmt: skip
     """One ballot, checked and audited, in the caller's transaction (the assembly locked and
     open): a secret one stores no choice, only its sealed ballot without the voter."""
@@ -742,10 +871,13 @@ def _record_ballot(
     uow.assemblies.add_vote(vote)
     if resolution.ballot_key is not None:
         content = BallotContent(assembly.code, resolution.number, vote.college, choice)
-        sealed = seal(resolution.ballot_key, content)
-        uow.assemblies.add_sealed_ballot(
-            SealedBallot(assembly.id, vote.resolution_id, vote.college, sealed)
+        box = SealedBallot(
+            assembly.id, vote.resolution_id, vote.college, seal(resolution.ballot_key, content)
         )
+        if sealed is None:
+            uow.assemblies.add_sealed_ballot(box)
+        else:
+            sealed.append(box)  # inserted at the end of the batch, shuffled
     elif secret:  # put on the agenda before sealed ballots (migration 0007): counted as cast
         uow.assemblies.raise_counter(vote.resolution_id, vote.college, choice)
     detail = {} if secret else {"choix": choice.value}
@@ -776,32 +908,48 @@ def _caster(
             "saisissent les décomptes par collège",
             field="resolution",
         )
-    entry = _entitled(uow, assembly, voter, "voter")
-    record = uow.assemblies.attendance_of(assembly.id, voter)
-    if record is None:
-        raise InvalidInput(
-            f"{entry.name} ({voter}) n'a pas émargé : présent, à distance, par correspondance "
-            "ou représenté",
+    # One indexed query for every check on the voter: a ballot costs the same whatever the
+    # size of the roll.
+    standing = uow.assemblies.voter_standing(assembly.id, resolution.id, voter)
+    if standing is None:
+        raise NotFound(
+            f"{voter} n'est pas sur la liste d'émargement de {assembly.code} (associés au "
+            f"{assembly.cutoff:%d/%m/%Y})",
             field="voter",
         )
-    if record.mode is Attendance.BLANK_PROXY:
+    if not standing.entitled:
         raise InvalidInput(
-            f"{entry.name} ({voter}) a donné un pouvoir en blanc, qui vote selon la règle des "
-            "statuts : pas de bulletin",
+            f"{standing.name} ({voter}) ne vote pas : {standing.reason}", field="voter"
+        )
+    if standing.mode is None or standing.college is None:
+        raise InvalidInput(
+            f"{standing.name} ({voter}) n'a pas émargé : présent, à distance, par "
+            "correspondance ou représenté",
             field="voter",
         )
-    cast_by = record.holder_code or voter
+    if standing.mode is Attendance.BLANK_PROXY:
+        raise InvalidInput(
+            f"{standing.name} ({voter}) a donné un pouvoir en blanc, qui vote selon la règle "
+            "des statuts : pas de bulletin",
+            field="voter",
+        )
+    cast_by = standing.holder_code or voter
     if not actor.can(Permission.RUN_ASSEMBLIES) and actor.member_code != cast_by:
         raise Forbidden(
             "un associé vote pour lui-même et pour les associés dont il détient le pouvoir"
         )
-    _refuse_if_vote_closed(uow, assembly, resolution)
-    if uow.assemblies.has_voted(resolution.id, voter):
+    if standing.closed:
         raise Conflict(
-            f"{entry.name} ({voter}) a déjà voté sur la résolution n° {resolution.number}",
+            f"le vote sur la résolution n° {resolution.number} est clos : plus aucun bulletin "
+            "ni décompte",
+            field="resolution",
+        )
+    if standing.voted:
+        raise Conflict(
+            f"{standing.name} ({voter}) a déjà voté sur la résolution n° {resolution.number}",
             field="voter",
         )
-    return _Caster(cast_by, record.college)
+    return _Caster(cast_by, standing.college)
 
 
 def enter_counts(
@@ -1146,11 +1294,10 @@ def _applied_rule(rules: AssemblyRules, stated: Convocation) -> str:
 def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
     assert assembly.id is not None
     rules = AssemblyRules.from_json(assembly.rules)
-    roll = uow.assemblies.roll(assembly.id)
-    entitled = sum(1 for e in roll if e.entitled)
-    modes = {mode: 0 for mode in Attendance}
-    for record in uow.assemblies.attendance(assembly.id):
-        modes[record.mode] += 1
+    # Counted in SQL: the desk and the minutes show this view, never the whole roll.
+    entitled = _entitled_count(uow, assembly)
+    on_roll = uow.assemblies.roll_size(assembly.id)
+    modes = dict(uow.assemblies.attendance_by_mode(assembly.id))
     resolutions = uow.assemblies.resolutions(assembly.id)
     return AssemblyView(
         summary=_summary(assembly, rules),
@@ -1164,7 +1311,7 @@ def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
         closed_by=assembly.closed_by,
         rules=rules,
         entitled=entitled,
-        not_entitled=len(roll) - entitled,
+        not_entitled=on_roll - entitled,
         attendance=modes,
         proxy_limit=rules.proxies.limit(entitled),
         proxy_rule=rules.proxies.describe(),

@@ -1,10 +1,11 @@
 """The roll of an assembly (liste d'émargement), frozen at its cut-off date.
 
-A SCIC's associates are those holding shares at the end of the cut-off day (the register of
-shares, replayed); an association's are its members on that day. Each associate is placed in
-their college by the statutes. Some are on the roll without a vote, with the reason: no college
-receives their category, or, when the statutes require it, a call for fees due before the
-cut-off was still unpaid at it.
+A SCIC's associates are those holding shares at the end of the cut-off day: one grouped query
+over the register of shares joined to the registry (65 000 associates in the largest networks:
+no object nor query per associate); an association's are its members on that day. Each
+associate is placed in their college by the statutes. Some are on the roll without a vote, with
+the reason: no college receives their category, or, when the statutes require it, a call for
+fees due before the cut-off was still unpaid at it.
 """
 
 from __future__ import annotations
@@ -12,22 +13,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from gouvernance.domain.assembly.model import NO_COLLEGE, RollEntry
+from gouvernance.domain.assembly.model import NO_COLLEGE, RollDraft
 from gouvernance.domain.calls.ledger import call_states
 from gouvernance.domain.calls.model import CallStatus
 from gouvernance.domain.errors import InvalidInput
-from gouvernance.domain.members import Member
 from gouvernance.domain.money import format_cents
-from gouvernance.domain.scic.capital import Register
 from gouvernance.domain.scic.statutes import Statutes
 from gouvernance.services.ports import CallFilter, UnitOfWork
 
 
-def build_roll(uow: UnitOfWork, statutes: Statutes, cutoff: date) -> list[RollEntry]:
-    """Every associate at the cut-off, by code, entitled to vote or not (with the reason)."""
+def build_roll(uow: UnitOfWork, statutes: Statutes, cutoff: date) -> list[RollDraft]:
+    """Every associate at the cut-off, by code, entitled to vote or not (with the reason), as
+    plain rows for one bulk insert. Category and college are worked out once per registry
+    category (and for each associate the statutes place by name), not once per associate."""
     associates = _associates(uow, statutes, cutoff)
     unpaid = _unpaid_calls(uow, cutoff) if statutes.voting_roll.fees_up_to_date else {}
-    entries = [_entry(statutes, member, unpaid.get(member.code, "")) for member in associates]
+    placed: dict[str, tuple[str, str, str]] = {}
+    entries = []
+    for code, name, registry_category in associates:
+        if code in statutes.overrides:
+            label, college, reason = _place(statutes, code, registry_category)
+        else:
+            if registry_category not in placed:
+                placed[registry_category] = _place(statutes, code, registry_category)
+            label, college, reason = placed[registry_category]
+        reason = reason or unpaid.get(code, "")
+        entries.append(RollDraft(0, code, name, label, college, not reason, reason))
     if not any(e.entitled for e in entries):
         source = (
             f"le registre des parts ne compte aucun associé au {cutoff:%d/%m/%Y}"
@@ -38,38 +49,30 @@ def build_roll(uow: UnitOfWork, statutes: Statutes, cutoff: date) -> list[RollEn
     return entries
 
 
-def _associates(uow: UnitOfWork, statutes: Statutes, cutoff: date) -> Sequence[Member]:
+def _associates(
+    uow: UnitOfWork, statutes: Statutes, cutoff: date
+) -> Sequence[tuple[str, str, str]]:
+    """(code, name, registry category) of everyone on the roll, by code."""
     if not statutes.legal_form.is_scic:
         return sorted(
-            (m for m in uow.members.all() if m.is_member_on(cutoff)), key=lambda m: m.code
+            (m.code, m.display_name, m.category)
+            for m in uow.members.all()
+            if m.is_member_on(cutoff)
         )
-    register = Register.replay(uow.capital.operations(until=cutoff))
-    found = []
-    for code, holding in sorted(register.holdings.items()):
-        member = uow.members.get(code)
-        if holding.shares > 0 and member is not None:
-            found.append(member)
-    return found
+    return [(a.code, a.name, a.category) for a in uow.capital.associates(cutoff)]
 
 
-def _entry(statutes: Statutes, member: Member, unpaid: str) -> RollEntry:
-    category = statutes.category_for(member.category)
-    college = statutes.college_for(member.code, category)
-    reason = unpaid
+def _place(statutes: Statutes, code: str, registry_category: str) -> tuple[str, str, str]:
+    """(the statutes' category label, college code, why no vote) of an associate."""
+    category = statutes.category_for(registry_category)
+    college = statutes.college_for(code, category)
+    reason = ""
     if statutes.colleges and college is None:
-        reason = f"aucun collège des statuts ne reçoit sa catégorie « {member.category} »"
+        reason = f"aucun collège des statuts ne reçoit sa catégorie « {registry_category} »"
     label = category.label if category is not None else ""
     if statutes.categories and category is None:
         label = "(hors catégorie)"
-    return RollEntry(
-        assembly_id=0,
-        member_code=member.code,
-        name=member.display_name,
-        category=label,
-        college=college.code if college is not None else NO_COLLEGE,
-        entitled=not reason,
-        reason=reason,
-    )
+    return label, college.code if college is not None else NO_COLLEGE, reason
 
 
 def _unpaid_calls(uow: UnitOfWork, cutoff: date) -> dict[str, str]:

@@ -29,7 +29,7 @@ from gouvernance.services.ports import UnitOfWorkFactory
 
 __all__ = ["POLL_SECONDS", "follow", "tally_data"]
 
-POLL_SECONDS = 1.0  # how often a live screen looks for a change
+POLL_SECONDS = 0.5  # how often a live screen looks for a change: a few indexed rows (0013)
 
 
 async def follow(

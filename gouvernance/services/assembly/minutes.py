@@ -1,6 +1,6 @@
 """The minutes (procès-verbal) of a general assembly, in French: HTML to read, PDF to print.
 
-Built only from the assembly services (``assembly_view``, ``roll_view``, ``tally``), so the
+Built only from the assembly services (``assembly_view``, ``sheet_view``, ``tally``), so the
 minutes show exactly what the scrutineers' screen and the API show: the live tally, marked
 « projet », while the assembly is open; the results stored at closing once it is closed. As for
 the transition report, the wording is composed once (``compose``) and the template and the PDF
@@ -142,8 +142,17 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
 def content(uows: UnitOfWorkFactory, actor: Actor, code: str) -> MinutesContent:
     """The minutes' text, for a shell that lays it out itself (the web desk's preview); read
     by whoever may read the file."""
-    sources = _read(uows, actor, code)
-    return _verified(uows, sources.view, _compose(sources))
+    return preview(uows, actor, code)[1]
+
+
+def preview(
+    uows: UnitOfWorkFactory, actor: Actor, code: str, rows: int | None = None
+) -> tuple[AssemblyView, MinutesContent]:
+    """The assembly as its desk shows it and the minutes' text, read once for both; ``rows``:
+    the lists of associates keep their first rows only, with their size (a page shows a few
+    hundred lines, the PDF all of them)."""
+    sources = _read(uows, actor, code, rows)
+    return sources.view, _verified(uows, sources.view, _compose(sources, rows))
 
 
 def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent) -> MinutesContent:
@@ -151,9 +160,7 @@ def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent)
     a member downloads is the one these minutes vouch for, byte for byte."""
     if view.summary.status is not AssemblyStatus.CLOSED:
         return text
-    with uows() as uow:
-        assembly = uow.assemblies.get(view.summary.code)
-        sha256 = publication.digest(uow, assembly) if assembly is not None else None
+    sha256 = publication.closed_digest(uows, view.summary.code)
     if sha256 is None:
         return text
     lines = (
@@ -167,18 +174,18 @@ def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent)
     return replace(text, verification=tuple(typo(line) for line in lines))
 
 
-def _compose(sources: _Sources) -> MinutesContent:
+def _compose(sources: _Sources, rows: int | None = None) -> MinutesContent:
     return compose(
         sources.organisation, sources.view, sources.roll, sources.tally,
         time_zone=sources.time_zone, journal=sources.journal, accounts=sources.accounts,
-        president=sources.president,
+        president=sources.president, rows=rows,
     )  # fmt: skip
 
 
-def _read(uows: UnitOfWorkFactory, actor: Actor, code: str) -> _Sources:
+def _read(uows: UnitOfWorkFactory, actor: Actor, code: str, rows: int | None = None) -> _Sources:
     tally = assemblies.tally(uows, actor, code)  # first: it checks who may read the results
     view = assemblies.assembly_view(uows, actor, code)
-    roll = assemblies.roll_view(uows, actor, code)
+    roll = assemblies.sheet_view(uows, actor, code, rows)  # what the minutes list, not all
     with uows() as uow:
         assembly = uow.assemblies.get(view.summary.code)
         closed = assembly is not None and assembly.status is AssemblyStatus.CLOSED
@@ -228,11 +235,14 @@ def compose(
     journal: ChainHead | None = None,
     accounts: Mapping[str, str] | None = None,
     president: Signatory | None = None,
+    rows: int | None = None,
 ) -> MinutesContent:
     """The minutes' French text: the same for the HTML and the PDF; times on the clock of
     ``time_zone``, the organisation's; ``journal``, the audit log's entry of the closing;
     ``accounts``, who each account named in them is (else the login is printed);
-    ``president``, the organisation's, named with the title it registered when they sign."""
+    ``president``, the organisation's, named with the title it registered when they sign;
+    ``rows``: the lists of associates keep their first rows only (``roll`` may hold only
+    those), each table saying its size."""
     summary = view.summary
     who = organisation or "l'organisation"
     closed = summary.status is AssemblyStatus.CLOSED
@@ -245,7 +255,7 @@ def compose(
         header=tuple(typo(line) for line in _header(view, time_zone, journal, accounts or {})),
         rules=tuple(typo(line) for line in _rules(view)),
         attendance=tuple(typo(line) for line in _attendance(view)),
-        attendance_tables=_attendance_tables(view, roll),
+        attendance_tables=_attendance_tables(view, roll, rows),
         quorum=tuple(typo(line) for line in _quorum(tally.tally.quorums)),
         resolutions=tuple(
             _resolution(result, resolutions.get(result.number), view)
@@ -356,7 +366,9 @@ def _attendance(view: AssemblyView) -> list[str]:
     return lines
 
 
-def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[Table, ...]:
+def _attendance_tables(
+    view: AssemblyView, roll: tuple[RollLine, ...], rows: int | None = None
+) -> tuple[Table, ...]:
     modes = Table(
         "Présences par mode",
         ("Mode de participation", "Associés"),
@@ -379,8 +391,9 @@ def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[
         "Liste d'émargement : associés présents, représentés, à distance, par correspondance ou "
         "par pouvoir en blanc",
         ("Code", "Nom", "Collège", "Participation", "Pouvoirs"),
-        attending or (("—", "aucun associé n'a encore émargé", "", "", ""),),
+        attending[:rows] or (("—", "aucun associé n'a encore émargé", "", "", ""),),
         (CODE_WIDTH, 40, 34, 27, 34),
+        total=None if rows is None else sum(view.attendance.values()),
     )
     excluded = tuple(
         (line.member_code, line.name, line.reason) for line in roll if not line.entitled
@@ -391,8 +404,9 @@ def _attendance_tables(view: AssemblyView, roll: tuple[RollLine, ...]) -> tuple[
             Table(
                 "Inscrits sans droit de vote",
                 ("Code", "Nom", "Motif"),
-                excluded,
+                excluded[:rows],
                 (CODE_WIDTH, 50, 85),
+                total=None if rows is None else view.not_entitled,
             )
         )
     return tuple(tables)

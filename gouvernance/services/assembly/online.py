@@ -39,7 +39,7 @@ from gouvernance.services.assembly.assemblies import (
     _summary,
 )
 from gouvernance.services.organisation import setup
-from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.ports import RollQuery, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "BallotSheet",
@@ -249,42 +249,54 @@ def ballot_receipt(
         return _receipt(assembly, resolution, vote)
 
 
-def proxy_sheets(uows: UnitOfWorkFactory, actor: Actor) -> tuple[ProxySheet, ...]:
+def proxy_sheets(
+    uows: UnitOfWorkFactory, actor: Actor, *, max_holders: int | None = None
+) -> tuple[ProxySheet, ...]:
     """A member's proxies at each open assembly: the one they gave, those they hold, and to
-    whom they may give theirs now (an associate attending in person or remotely)."""
+    whom they may give theirs now (an associate attending in person or remotely).
+
+    ``max_holders``: at most that many of those, and one more when there are more (a page
+    offers a list up to a size, a field to type a code beyond): thousands attending are never
+    all read to show one member's proxies."""
     me = _member(actor)
     with uows() as uow:
         sheets = []
         for assembly in uow.assemblies.all():
             if assembly.status is AssemblyStatus.OPEN:
-                sheets.append(_proxy_sheet(uow, assembly, me))
+                sheets.append(_proxy_sheet(uow, assembly, me, max_holders))
         return tuple(sheets)
 
 
-def _proxy_sheet(uow: UnitOfWork, assembly: Assembly, me: str) -> ProxySheet:
+def _proxy_sheet(
+    uow: UnitOfWork, assembly: Assembly, me: str, max_holders: int | None = None
+) -> ProxySheet:
     assert assembly.id is not None
     rules = AssemblyRules.from_json(assembly.rules)
-    names = {e.member_code: e for e in uow.assemblies.roll(assembly.id)}
-    sheet = uow.assemblies.attendance(assembly.id)
-    proxies = Counter(
-        r.holder_code for r in sheet if r.mode is Attendance.REPRESENTED and r.holder_code
+    # The member's line and those whose proxy they hold; the holder of their own proxy.
+    around = uow.assemblies.attendance_around(assembly.id, [me])
+    record = next((r for r in around if r.member_code == me), None)
+    mine_held = [r.member_code for r in around if r.mode is Attendance.REPRESENTED
+                 and r.holder_code == me]  # fmt: skip
+    given = record is not None and record.mode is Attendance.REPRESENTED
+    bearer = record.holder_code if given and record is not None else None
+    names = {
+        code: entry
+        for code in dict.fromkeys([me, *mine_held, *([bearer] if bearer else [])])
+        if (entry := uow.assemblies.roll_entry(assembly.id, code)) is not None
+    }
+    wanted = None if max_holders is None else max_holders + 1
+    found, _total = uow.assemblies.roll_page(  # one more: « me » may be among them
+        assembly.id, RollQuery(holders=True), 0, 10**9 if wanted is None else wanted + 1
     )
-    record = next((r for r in sheet if r.member_code == me), None)
+    candidates = [e for e in found if e.member_code != me][:wanted]
+    proxies = Counter(holder for _member, holder in uow.assemblies.proxies(assembly.id))
 
     def holder(code: str) -> ProxyHolder:
         entry = names.get(code)
         return ProxyHolder(code, entry.name if entry else code, proxies[code])
 
-    holders = tuple(
-        holder(r.member_code)
-        for r in sheet
-        if r.mode.may_hold_proxies
-        and r.member_code != me
-        and (entry := names.get(r.member_code)) is not None
-        and entry.entitled
-    )
+    holders = tuple(ProxyHolder(e.member_code, e.name, proxies[e.member_code]) for e in candidates)
     mine = names.get(me)
-    given = record is not None and record.mode is Attendance.REPRESENTED
     voted = given and uow.assemblies.voted(assembly.id, me)
     if mine is None:
         reason = f"vous n'êtes pas sur la liste d'émargement de {assembly.code}"
@@ -303,11 +315,7 @@ def _proxy_sheet(uow: UnitOfWork, assembly: Assembly, me: str) -> ProxySheet:
         member_code=me,
         attendance=record.mode if record else None,
         given_to=holder(record.holder_code) if given and record and record.holder_code else None,
-        held=tuple(
-            (r.member_code, names[r.member_code].name if r.member_code in names else "")
-            for r in sheet
-            if r.mode is Attendance.REPRESENTED and r.holder_code == me
-        ),
+        held=tuple((code, names[code].name if code in names else "") for code in sorted(mine_held)),
         limit=_proxy_limit(uow, assembly, rules),
         rule=rules.proxies.describe(),
         holders=holders,

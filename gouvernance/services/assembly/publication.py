@@ -12,6 +12,9 @@ SHA-256 is printed in the minutes, so the file a member downloads is matched to 
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import weakref
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +37,14 @@ from gouvernance.services.assembly.assemblies import (
 from gouvernance.services.ledger.ledger_views import Document
 from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["ReceiptCheck", "check_receipt", "digest", "publication", "publication_of"]
+__all__ = [
+    "ReceiptCheck",
+    "check_receipt",
+    "closed_digest",
+    "digest",
+    "publication",
+    "publication_of",
+]
 
 MEDIA_TYPE = "application/json"
 
@@ -54,6 +64,45 @@ def digest(uow: UnitOfWork, assembly: Assembly) -> str | None:
     return file_digest(publication_of(uow, assembly).to_bytes())
 
 
+# A closed assembly never changes (the service refuses, triggers too): its file's digest is
+# computed once per database and process. Keyed by the unit-of-work factory (one per
+# database), then by what identifies the closing; a factory dropped takes its entries along.
+_DIGESTS: weakref.WeakKeyDictionary[object, dict[tuple[str, int, str, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+_DIGESTS_LOCK = threading.Lock()
+
+
+def closed_digest(uows: UnitOfWorkFactory, code: str) -> str | None:
+    """``digest`` of assembly ``code``, remembered once closed: the minutes print it on every
+    view, and reading the whole roll and every receipt again each time would cost a second at
+    35 000 associates."""
+    with uows() as uow:
+        assembly = uow.assemblies.get(code)
+        if assembly is None or assembly.status is not AssemblyStatus.CLOSED:
+            return None
+        if not assembly.results or assembly.id is None or assembly.closed_at is None:
+            return None
+        key = (
+            assembly.code,
+            assembly.id,
+            assembly.closed_at.isoformat(),
+            hashlib.sha256(assembly.results.encode()).hexdigest(),
+        )
+        try:
+            with _DIGESTS_LOCK:
+                known = _DIGESTS.setdefault(uows, {}).get(key)
+        except TypeError:  # a factory without weak references: computed each time
+            return digest(uow, assembly)
+        if known is not None:
+            return known
+        found = digest(uow, assembly)
+    if found is not None:
+        with _DIGESTS_LOCK:
+            _DIGESTS.setdefault(uows, {})[key] = found
+    return found
+
+
 def _closed(uow: UnitOfWork, code: str) -> Assembly:
     assembly = _assembly(uow, code)
     if assembly.status is not AssemblyStatus.CLOSED or not assembly.results:
@@ -70,10 +119,10 @@ def publication_of(uow: UnitOfWork, assembly: Assembly) -> Publication:
     assert assembly.id is not None and assembly.results is not None
     assert assembly.closed_at is not None
     figures = _figures(uow, assembly)
-    roll = uow.assemblies.roll(assembly.id)
+    roll = uow.assemblies.roll_keys(assembly.id)  # plain rows: 35 000 mapped objects cost
     sizes: dict[str, list[int]] = {}
-    for entry in roll:
-        sizes.setdefault(entry.college, [0, 0])[0 if entry.entitled else 1] += 1
+    for _code, college, entitled in roll:
+        sizes.setdefault(college, [0, 0])[0 if entitled else 1] += 1
     modes: dict[str, Counter[Attendance]] = {}
     for record in uow.assemblies.attendance(assembly.id):
         modes.setdefault(record.college, Counter())[record.mode] += 1
@@ -92,7 +141,7 @@ def publication_of(uow: UnitOfWork, assembly: Assembly) -> Publication:
         statutes_digest=assembly.statutes_digest,
         rules=assembly.rules,
         roll={code: RollSize(*size) for code, size in sizes.items()},
-        roll_sha256=roll_digest((e.member_code, e.college, e.entitled) for e in roll),
+        roll_sha256=roll_digest(roll),
         turnout=figures.turnout,
         modes=modes,
         resolutions=tuple(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from gouvernance.domain.calls.issuing import (
@@ -30,8 +31,8 @@ from gouvernance.domain.calls.model import (
 )
 from gouvernance.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gouvernance.domain.fees.documents import parse_schedule_text
-from gouvernance.domain.fees.engine import Payer
 from gouvernance.domain.fees.schedule import FeeSchedule
+from gouvernance.domain.fees.vector import PayerTable
 from gouvernance.domain.members import has_control_characters
 from gouvernance.domain.money import format_cents
 from gouvernance.domain.text import character_problem
@@ -142,10 +143,10 @@ def preview_issue(
     schedule, _ = _checked_request(actor, schedule_id, issued_on, due_on, folder)
     with uows() as uow:
         existing, payers, already, plan = _plan(uow, schedule)
-        by_code = {payer.code: payer for payer in payers}
+        label_of = dict(zip(payers.codes, payers.labels, strict=True))
         planned = tuple(
-            PlannedCall(code, name, by_code[code].category_label, cents)
-            for code, name, cents, _ in plan.lines
+            PlannedCall(code, name, label_of[code], cents)
+            for code, name, cents in zip(plan.codes, plan.names, plan.cents, strict=True)
         )
         left_out: list[LeftOut] = [
             LeftOut(
@@ -164,15 +165,15 @@ def preview_issue(
             where = {c.member_code: (c.reference, names.get(c.batch_id, "")) for c in called}
             left_out += [
                 LeftOut(
-                    payer.code,
-                    payer.name,
+                    code,
+                    name,
                     LeftOutReason.CALLED,
-                    f"déjà appelé : {where[payer.code][0]} ({where[payer.code][1]})"
-                    if payer.code in where
+                    f"déjà appelé : {where[code][0]} ({where[code][1]})"
+                    if code in where
                     else "déjà appelé",
                 )
-                for payer in payers
-                if payer.code in already
+                for code, name in zip(payers.codes, payers.names, strict=True)
+                if code in already
             ]
         left_out += [
             LeftOut(payer.code, payer.name, LeftOutReason.EXEMPT, "0,00 € selon le barème")
@@ -187,7 +188,7 @@ def preview_issue(
             "complétez-les, ou émettez sans eux (ils seront appelés plus tard, par un lot "
             "complémentaire)"
         )
-    elif not plan.lines:
+    elif not plan:
         blocked = (
             f"aucun membre à appeler pour {schedule.fiscal_year} avec ce barème : "
             "rien de nouveau à émettre"
@@ -211,7 +212,7 @@ def preview_issue(
 
 def _plan(
     uow: UnitOfWork, schedule: FeeSchedule
-) -> tuple[Sequence[CallBatch], list[Payer], set[str], IssuePlan]:
+) -> tuple[Sequence[CallBatch], PayerTable, set[str], IssuePlan]:
     """The batches of the year already issued (refused if from another schedule), the members
     the schedule may call, those already called, and the plan for the others."""
     year = schedule.fiscal_year
@@ -226,7 +227,7 @@ def _plan(
             )
     labels = {category.code: category.label for category in uow.categories.all()}
     fees.check_categories([schedule], labels)
-    payers = uow.members.payers(fact_refs(schedule))
+    payers = uow.members.payer_table(fact_refs(schedule))
     already = uow.ledger.called_members(CallKind.FEE, year)
     return existing, payers, already, plan_issue(schedule, payers, already)
 
@@ -268,13 +269,13 @@ def _issue(
             problems=problems,
         )
     exempt = tuple(payer.code for payer in plan.exempt)
-    if not plan.lines:
+    if not plan:
         if existing:
             return IssueResult(BatchView.of(existing[-1]), False, tuple(problems), exempt)
         raise InvalidInput(f"aucun membre à appeler pour {year} avec ce barème", field="schedule")
     batch_number = uow.ledger.next_numbers(f"LOT-{year}", 1)
     prefix = CallKind.FEE.prefix
-    first = uow.ledger.next_numbers(f"{prefix}-{year}", len(plan.lines))
+    first = uow.ledger.next_numbers(f"{prefix}-{year}", len(plan))
     batch = CallBatch(
         reference=f"LOT-{year}-{batch_number:02d}",
         kind=CallKind.FEE,
@@ -288,23 +289,30 @@ def _issue(
         due_on=due_on,
         issued_by=actor.username,
         issued_at=datetime.now(UTC),
-        call_count=len(plan.lines),
+        call_count=len(plan),
         total_cents=plan.total,
         organisation_snapshot_id=setup.snapshot(uow),  # what its letters print, for good
     )
     uow.ledger.add_batch(batch)
     assert batch.id is not None
     stem = reference(prefix, year, 0)[:-4]
-    rows = [
-        # reference(prefix, year, n), written inline: 100 000 calls per batch.
-        (stem + str(n).zfill(4), n, code, name, cents, basis)
-        for n, (code, name, cents, basis) in enumerate(plan.lines, start=first)
-    ]
-    total = 2 * len(rows)  # computed, then written
-    progress(len(rows), total)
-    for start in range(0, len(rows), WRITE_CHUNK):
-        uow.ledger.add_calls(batch, rows[start : start + WRITE_CHUNK])
-        progress(len(rows) + min(start + WRITE_CHUNK, len(rows)), total)
+    numbers = range(first, first + len(plan))
+    # Streamed to the driver, never held as 100 000 tuples at once.
+    rows = zip(
+        map(f"{stem}{{:04d}}".format, numbers),  # reference(prefix, year, n), written inline
+        numbers,
+        plan.codes,
+        plan.names,
+        plan.cents,
+        plan.bases,
+        strict=True,
+    )
+    count = len(plan)
+    total = 2 * count  # computed, then written
+    progress(count, total)
+    for start in range(0, count, WRITE_CHUNK):
+        uow.ledger.add_calls(batch, islice(rows, WRITE_CHUNK))
+        progress(count + min(start + WRITE_CHUNK, count), total)
     audit.record(
         uow,
         actor,
@@ -316,7 +324,7 @@ def _issue(
         appels=batch.call_count,
         total=format_cents(batch.total_cents),
         premier=reference(prefix, year, first),
-        dernier=reference(prefix, year, first + len(plan.lines) - 1),
+        dernier=reference(prefix, year, first + len(plan) - 1),
         exclus=[p.field for p in problems],
     )
     return IssueResult(BatchView.of(batch), True, tuple(problems), exempt)
@@ -389,13 +397,17 @@ def list_calls(
         else None,
     )
     with uows() as uow:
-        found = states(uow, filters, on)
-        names = batch_references(uow)
+        found = uow.ledger.call_figures(filters, on)
         if query.status is not None:
-            found = [s for s in found if s.status is query.status]
+            found = [f for f in found if f.status is query.status]
         page = found[offset : offset + limit]
+        records = uow.ledger.calls_by_id([f.id for f in page])
+        names = batch_references(uow) if page else {}
         return Page(
-            items=tuple(CallView.of(s, names.get(s.call.batch_id, "")) for s in page),
+            items=tuple(
+                CallView.of(CallState(call, f.credited, f.paid, on), names.get(call.batch_id, ""))
+                for call, f in zip(records, page, strict=True)
+            ),
             total=len(found),
             offset=offset,
             limit=limit,

@@ -19,7 +19,7 @@ from gouvernance.domain.calls.accounting import (
     plan_for,
     render_fec,
 )
-from gouvernance.domain.calls.ledger import CallState, call_states
+from gouvernance.domain.calls.ledger import CallFigures, CallState, call_states
 from gouvernance.domain.calls.model import (
     Call,
     CallBatch,
@@ -30,6 +30,7 @@ from gouvernance.domain.calls.reminders import (
     ReminderLadder,
     ReminderLevel,
     due_reminders,
+    next_reminder,
 )
 from gouvernance.domain.errors import InvalidInput, NotFound
 from gouvernance.domain.members import Member
@@ -243,17 +244,53 @@ def reminder_letter(
 
 
 def _due(uow: UnitOfWork, day: date, ladder: ReminderLadder) -> list[DueReminder]:
-    """The next rung of every late call on ``day``."""
-    states = call_states(
-        uow.ledger.calls(CallFilter()), uow.ledger.credit_notes(), uow.ledger.allocations(), day
-    )
-    sent: dict[str, int] = {}
-    last: dict[str, date] = {}
-    for reminder in uow.ledger.reminders():
-        if reminder.level > sent.get(reminder.call_reference, 0):
-            sent[reminder.call_reference] = reminder.level
-            last[reminder.call_reference] = reminder.sent_on
+    """The next rung of every late call on ``day``: the calls' figures are summed by the
+    database, and only the calls a reminder is due for are read whole."""
+    sent, last = _reminded(uow)
+    figures = [
+        f
+        for f in uow.ledger.call_figures(CallFilter(), day)
+        if f.outstanding and _is_due(f, sent, last, ladder)
+    ]
+    records = uow.ledger.calls_by_id([f.id for f in figures])
+    states = [
+        CallState(call, f.credited, f.paid, day) for call, f in zip(records, figures, strict=True)
+    ]
     return due_reminders(states, sent, ladder, day, last_sent=last)
+
+
+def _reminded(uow: UnitOfWork) -> tuple[dict[str, int], dict[str, date]]:
+    """The highest level sent for each call reminded, and the day it went out."""
+    found = uow.ledger.last_reminders()
+    return (
+        {ref: level for ref, (level, _) in found.items()},
+        {ref: sent_on for ref, (_, sent_on) in found.items()},
+    )
+
+
+def _is_due(
+    figures: CallFigures, sent: dict[str, int], last: dict[str, date], ladder: ReminderLadder
+) -> bool:
+    return (
+        next_reminder(
+            figures.reference,
+            figures.due_on,
+            figures.outstanding,
+            figures.status,
+            sent,
+            ladder,
+            figures.on,
+            last,
+        )
+        is not None
+    )
+
+
+def count_due(uow: UnitOfWork, figures: Sequence[CallFigures], ladder: ReminderLadder) -> int:
+    """How many reminders ``reminders_due`` lists, from the calls' figures already read at
+    that day (the desk's home shows only the number)."""
+    sent, last = _reminded(uow)
+    return sum(1 for f in figures if f.outstanding and _is_due(f, sent, last, ladder))
 
 
 def _sent_on(

@@ -111,6 +111,12 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]  # millimetres in the PDF, 170 in all
     note: str = ""
+    total: int | None = None  # rows in all, when ``rows`` are only the first (a page's preview)
+
+    @property
+    def size(self) -> int:
+        """Rows in all: ``total`` when only the first were read, else those of ``rows``."""
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def figures(self) -> tuple[bool, ...]:

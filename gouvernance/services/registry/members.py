@@ -89,8 +89,14 @@ def create_member(
 
 def get_member(uows: UnitOfWorkFactory, actor: Actor, code: str) -> MemberView:
     actor.require_member_access(code)
+    key = code.strip().upper()
+    if has_control_characters(key) or len(key) > 20:
+        raise NotFound("aucun membre n'a ce code", field="code")
     with uows() as uow:
-        return MemberView.of(_existing(uow, code))
+        view = uow.members.view(key)
+    if view is None:
+        raise NotFound(f"aucun membre n'a le code {key}", field="code")
+    return view
 
 
 def list_members(
@@ -110,13 +116,11 @@ def list_members(
             raise InvalidInput("caractère de contrôle interdit", field=name)
     with uows() as uow:
         if not actor.can(Permission.READ_ALL_MEMBERS):
-            own = uow.members.get(actor.member_code) if actor.member_code else None
-            items = (MemberView.of(own),) if own is not None and offset == 0 else ()
+            own = uow.members.view(actor.member_code) if actor.member_code else None
+            items = (own,) if own is not None and offset == 0 else ()
             return Page(items=items, total=1 if own else 0, offset=offset, limit=limit)
-        found, total = uow.members.search(filters, offset, limit)
-        return Page(
-            items=tuple(MemberView.of(m) for m in found), total=total, offset=offset, limit=limit
-        )
+        found, total = uow.members.search_views(filters, offset, limit)
+        return Page(items=tuple(found), total=total, offset=offset, limit=limit)
 
 
 def update_member(

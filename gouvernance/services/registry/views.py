@@ -67,14 +67,14 @@ class MemberView:
             left_on=member.left_on,
             leave_reason=member.leave_reason,
             version=member.version,
-            facts=tuple(FactView.of(f) for f in sorted(member.facts, key=_fact_order)),
+            facts=tuple(FactView.of(f) for f in sorted(member.facts, key=fact_order)),
         )
 
 
 _KIND_ORDER = {kind: position for position, kind in enumerate(FactKind)}
 
 
-def _fact_order(fact: Fact) -> tuple[int, int]:
+def fact_order(fact: Fact | FactView) -> tuple[int, int]:
     """By year, then in the order a person reads a set of accounts (revenue first)."""
     return fact.fiscal_year, _KIND_ORDER[fact.kind]
 

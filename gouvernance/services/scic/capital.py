@@ -1,10 +1,14 @@
 """The register of shares: which statutes apply, record operations, read the register.
 
-Every write takes the ledger lock, replays the register, checks the operation against the
-register as it would stand after it (``Register.after``), and only then reserves a number
-(``CAP-<year>-<NNNN>``) and writes: a refused operation writes nothing and uses no number.
-Operations are written in date order (none before the register's last day), so that the
-register replayed by date is the register as it was checked.
+Every write takes the ledger lock, resumes the register from its running totals and the
+operations of the one associate concerned (``Register.resume``: never the whole register, whose
+size would make each write slower than the last), checks the operation against the register as
+it would stand after it (``Register.after``), and only then reserves a number
+(``CAP-<year>-<NNNN>``) and writes the operation with the totals after it: a refused operation
+writes nothing and uses no number. Operations are written in date order (none before the
+register's last day), so that the register replayed by date is the register as it was checked.
+The public bodies' capital (art. 19 septies) is read from the running totals per registry
+category, not from every associate.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from gouvernance.domain.facts import FactKind
 from gouvernance.domain.members import Member, ScicKind, has_control_characters
 from gouvernance.domain.money import format_amount, format_cents, from_cents, to_cents
 from gouvernance.domain.scic.capital import (
+    Associate,
     CapitalFloor,
     CapitalMinimum,
     CapitalOperation,
@@ -227,14 +232,29 @@ def choose_statutes(uows: UnitOfWorkFactory, actor: Actor, statutes_id: str) -> 
 # Reading the register
 
 
-def _public_members(uow: UnitOfWork, statutes: Statutes, codes: set[str]) -> frozenset[str]:
-    found = set()
-    for code in codes:
-        member = uow.members.get(code)
-        category = statutes.category_for(member.category) if member is not None else None
-        if category is not None and category.kind is ScicKind.PUBLIC_BODY:
-            found.add(code)
-    return frozenset(found)
+def public_categories(statutes: Statutes) -> frozenset[str]:
+    """The registry categories the statutes rank among public bodies (art. 19 septies)."""
+    return frozenset(
+        code
+        for category in statutes.categories
+        for code in category.registry
+        if (found := statutes.category_for(code)) is not None and found.kind is ScicKind.PUBLIC_BODY
+    )
+
+
+def _associates(uow: UnitOfWork, on: date) -> dict[str, Associate]:
+    """Code → name and registry category of everyone in the register at ``on``, in one query."""
+    return {a.code: a for a in uow.capital.associates(on, holding_only=False)}
+
+
+def _name_and_category(associates: dict[str, Associate], code: str) -> tuple[str, str | None]:
+    found = associates.get(code)
+    return (found.name, found.category) if found is not None else ("", None)
+
+
+def _public_members(statutes: Statutes, associates: dict[str, Associate]) -> frozenset[str]:
+    public = public_categories(statutes)
+    return frozenset(code for code, a in associates.items() if a.category in public)
 
 
 def _floor_share(law: LawBook, on: date) -> Fraction:
@@ -297,19 +317,18 @@ def capital_totals(uows: UnitOfWorkFactory, on: date) -> CapitalTotals:
         register = Register.replay(uow.capital.operations(until=on))
         public: frozenset[str] = frozenset()
         if register.holdings:
-            public = _public_members(uow, current_statutes(uow), set(register.holdings))
+            public = _public_members(current_statutes(uow), _associates(uow, on))
     return _totals(register, public, _floor_share(scic_rules.load_law(), on))
 
 
 def _line(
-    uow: UnitOfWork, statutes: Statutes, holding: Holding, on: date, member: Member | None = None
+    statutes: Statutes, holding: Holding, on: date, name: str, registry_category: str | None
 ) -> AssociateLine:
-    member = member or uow.members.get(holding.member_code)
-    category = statutes.category_for(member.category) if member is not None else None
+    category = statutes.category_for(registry_category) if registry_category else None
     college = statutes.college_for(holding.member_code, category)
     return AssociateLine(
         code=holding.member_code,
-        name=member.display_name if member is not None else "",
+        name=name,
         category=category.label if category is not None else "(hors catégorie)",
         college=college.label if college is not None else "(aucun collège)",
         shares=holding.shares,
@@ -329,12 +348,13 @@ def register_view(uows: UnitOfWorkFactory, actor: Actor, on: date | None = None)
     with uows() as uow:
         statutes = current_statutes(uow)
         register = Register.replay(uow.capital.operations(until=day))
+        associates = _associates(uow, day)
         lines = tuple(
-            _line(uow, statutes, holding, day)
+            _line(statutes, holding, day, *_name_and_category(associates, code))
             for code, holding in sorted(register.holdings.items())
             if holding.shares > 0 or holding.paid > 0
         )
-        public = _public_members(uow, statutes, set(register.holdings))
+        public = _public_members(statutes, associates)
     totals = _totals(register, public, _floor_share(law, day))
     ratio = Fraction(0)
     if register.subscribed:
@@ -365,7 +385,7 @@ def associate_view(
         statutes = current_statutes(uow)
         operations = uow.capital.operations(until=day, member_code=code)
         register = Register.replay(operations)
-        line = _line(uow, statutes, register.holding(code), day, member)
+        line = _line(statutes, register.holding(code), day, member.display_name, member.category)
         pending = tuple(
             OperationView.of(w)
             for number, w in register.withdrawals.items()
@@ -411,17 +431,19 @@ class _Context:
     register: Register
 
 
-def _open(uow: UnitOfWork, day: date) -> _Context:
-    """The register as it stands; the caller holds the ledger lock."""
+def _open(uow: UnitOfWork, day: date, member_code: str | None) -> _Context:
+    """The register as it stands, seen through one associate (their operations, by index) and
+    the whole register's running totals; the caller holds the ledger lock."""
     statutes = current_statutes(uow)
-    register = Register.replay(uow.capital.operations())
-    if register.last_day is not None and day < register.last_day:
+    totals = uow.capital.totals()
+    if totals.last_day is not None and day < totals.last_day:
         raise InvalidInput(
             f"le registre est tenu dans l'ordre des dates : la dernière opération est du "
-            f"{register.last_day:%d/%m/%Y}, une nouvelle ne peut pas être antérieure",
+            f"{totals.last_day:%d/%m/%Y}, une nouvelle ne peut pas être antérieure",
             field="on",
         )
-    return _Context(uow, statutes, scic_rules.load_law(), register)
+    operations = uow.capital.operations(member_code=member_code) if member_code else ()
+    return _Context(uow, statutes, scic_rules.load_law(), Register.resume(totals, operations))
 
 
 def _check_day(on: date | None) -> date:
@@ -473,13 +495,25 @@ def _minimum(category: AssociateCategory, member: Member, day: date) -> tuple[in
     return minimum, reason
 
 
-def _public_cap(context: _Context, day: date, extra: str) -> PublicBodiesCap:
-    codes = set(context.register.holdings) | {extra}
-    return PublicBodiesCap(
+def _check_public_cap(
+    context: _Context, day: date, member: Member, operation: CapitalOperation, after: Register
+) -> None:
+    """Art. 19 septies on the capital after ``operation``: the public bodies' capital is read
+    from the running totals of their registry categories, then moved by the operation if it is
+    theirs."""
+    public = public_categories(context.statutes)
+    before = context.register
+    old_public = context.uow.capital.subscribed_by_categories(public)
+    moved = 0
+    if member.category in public:
+        code = operation.member_code
+        moved = after.holding(code).subscribed - before.holding(code).subscribed
+    cap = PublicBodiesCap(
         share=context.law.share("public_bodies_capital_max", day),
         reference=context.law.reference("public_bodies_capital_max"),
-        members=_public_members(context.uow, context.statutes, codes),
+        members=frozenset(),
     )
+    cap.check_figures(old_public, before.subscribed, old_public + moved, after.subscribed)
 
 
 def _shares(shares: int) -> int:
@@ -499,11 +533,13 @@ def _write(
     request: str,
     **detail: object,
 ) -> OperationView:
-    """Number the operation (only now: a refusal above used no number), store, audit."""
+    """Number the operation (only now: a refusal above used no number), store it with the
+    register's totals after it, audit."""
     uow = context.uow
     first = uow.ledger.next_numbers(f"CAP-{operation.day.year}", 1)
     operation.number = operation_number(operation.day.year, first)
-    uow.capital.add(operation)
+    context.register.apply(operation)
+    uow.capital.add(operation, context.register.totals)
     audit.record(
         uow, actor, f"capital.{operation.kind.value}", "capital_operation", operation.number,
         membre=operation.member_code, parts=operation.shares,
@@ -553,7 +589,7 @@ def subscribe(
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays
         if (done := _replayed(uow, key, request)) is not None:
             return done
-        context = _open(uow, day)
+        context = _open(uow, day, code)
         member = _member(uow, code)
         if not member.is_member_on(day):
             raise InvalidInput(
@@ -577,7 +613,7 @@ def subscribe(
             cents=amount, paid_cents=paid_cents, due_on=due, day=day, actor=actor.username,
             recorded_at=datetime.now(UTC), note=comment,
         )  # fmt: skip
-        _public_cap(context, day, code).check(context.register, context.register.after(operation))
+        _check_public_cap(context, day, member, operation, context.register.after(operation))
         return _write(
             context, actor, operation, key, request,
             verse=format_cents(paid_cents), solde_du_le=due, categorie=category.code,
@@ -604,7 +640,7 @@ def pay_up(
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays
         if (done := _replayed(uow, key, request)) is not None:
             return done
-        context = _open(uow, day)
+        context = _open(uow, day, code)
         _member(uow, code)
         check_paying_up(context.register, code, cents)
         operation = CapitalOperation(
@@ -643,7 +679,7 @@ def withdraw(
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays
         if (done := _replayed(uow, key, request)) is not None:
             return done
-        context = _open(uow, day)
+        context = _open(uow, day, code)
         member = _member(uow, code)
         category = _category(context.statutes, member)
         minimum, reason = _minimum(category, member, day)
@@ -667,7 +703,7 @@ def withdraw(
             context.law.reference("capital_floor"),
             capital_minimums(context.statutes, context.law, day),
         ).check(after)
-        _public_cap(context, day, code).check(context.register, after)
+        _check_public_cap(context, day, member, operation, after)
         return _write(
             context, actor, operation, key, request,
             a_rembourser=format_cents(refund_cents), perte_par_part=format_cents(loss),
@@ -697,7 +733,9 @@ def refund(
         uow.ledger.lock()  # before the replay: a concurrent twin waits, then replays
         if (done := _replayed(uow, key, request)) is not None:
             return done
-        context = _open(uow, day)
+        stored = uow.capital.operation(number)
+        owner = stored.member_code if stored is not None else None
+        context = _open(uow, day, owner)  # the withdrawal and its refunds are its associate's
         withdrawal = check_refund(context.register, number, day)
         operation = CapitalOperation(
             number="", kind=OperationKind.REFUND, member_code=withdrawal.member_code, shares=0,

@@ -16,7 +16,6 @@ from fractions import Fraction
 
 from gouvernance.domain.errors import Forbidden, InvalidInput
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
-from gouvernance.domain.members import Member
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.scic.statutes import Statutes
 from gouvernance.domain.scic.surplus import (
@@ -88,8 +87,9 @@ def simulate(
         statutes = capital.current_statutes(uow)
     paid_up = capital.paid_up_by_associate(uows, year_end)
     totals = capital.capital_totals(uows, year_end)
-    with uows() as uow:
-        names = {code: _name(uow.members.get(code)) for code in paid_up}
+    with uows() as uow:  # one query for every associate's name, not one each
+        known = {a.code: a.name for a in uow.capital.associates(year_end, holding_only=False)}
+    names = {code: known.get(code, "") for code in paid_up}
     return _simulate(
         statutes, fiscal_year, surplus, reserves_before, public_support, totals.subscribed,
         paid_up, names, interest_rate, assembly_day, losses_brought_forward,
@@ -151,7 +151,3 @@ def _year_end(fiscal_year: int) -> date:
             field="fiscal_year",
         )
     return date(fiscal_year, 12, 31)
-
-
-def _name(member: Member | None) -> str:
-    return member.display_name if member is not None else ""

@@ -1,0 +1,53 @@
+"""Answers kept while what they were computed from has not moved.
+
+The board's comparison of fee schedules and the treasurer's figures per call read the whole
+registry or the whole ledger: tens of milliseconds to a second at 10 000 members, for an answer
+that changes only when the data does. Each answer is kept under a version read from the database
+in the same transaction (the registry's counter of migration 0014; the ledger's size, its tables
+being append-only), so a stale answer is never served, whichever server process made the change.
+One memo per database (per unit-of-work factory): two databases in one process (tests, benches)
+never share answers."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+
+class Memo:
+    """The last ``kept`` answers, least recently used first out; safe across threads."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._found: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        with self._lock:
+            self._found[key] = answer
+            self._found.move_to_end(key)
+            while len(self._found) > self._kept:
+                self._found.popitem(last=False)
+
+
+_MEMOS: weakref.WeakKeyDictionary[object, dict[str, Memo]] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo(owner: object, name: str, kept: int) -> Memo:
+    """The memo ``name`` of ``owner`` (a unit-of-work factory: one database), made on first use."""
+    with _MEMOS_LOCK:
+        named = _MEMOS.setdefault(owner, {})
+        if name not in named:
+            named[name] = Memo(kept)
+        return named[name]
