@@ -48,13 +48,12 @@ from pathlib import Path
 from typing import Any
 
 import dataset
-from shared import count, postgres_url, summary_line
+from api_reference import ACCOUNT, CLIENTS
+from shared import count, empty_postgres, postgres_url, summary_line
 
-CLIENTS = 20
 DEFAULT_SECONDS = 10.0
 TARGET_P95 = 0.050
 TARGET_RATIO = 2.0
-ACCOUNT = "tresorier"
 EXPLAINED = "MISTRAL"
 SEARCHES = ("societe", "structure%2012", "nom77", "prenom4", "mistral", "ressource")
 
@@ -87,75 +86,14 @@ ROUTES = ("liste (50)", "recherche", "fiche", "solde", "explication", "/me")
 # --- the reference (child process) ------------------------------------------------------------
 
 
-def reference_app() -> Any:
-    """FastAPI and one hand-written SQL query per path, on the same database (uvicorn factory)."""
-    from fastapi import FastAPI
-    from sqlalchemy import create_engine, text
-
-    url = os.environ["GOUVERNANCE_DATABASE_URL"]
-    engine = create_engine(url, pool_size=CLIENTS, max_overflow=CLIENTS)
-    app = FastAPI()
-    member = "code, kind, category, name, first_name, last_name, siren, email, city, joined_on"
-    listing = text(
-        f"SELECT {member}, (SELECT count(*) FROM members) AS total FROM members "
-        "ORDER BY code LIMIT 50"
-    )
-    # The name index of migration 0011, as a hand-written query would use it.
-    if engine.dialect.name == "postgresql":
-        from gouvernance.persistence.database import postgresql_search_key
-
-        found = f"({postgresql_search_key()}) LIKE :p"
-    else:
-        found = "id IN (SELECT rowid FROM members_search WHERE key LIKE :p)"
-    by_name = text(f"SELECT {member} FROM members WHERE {found} ORDER BY code LIMIT 50")
-    one = text(f"SELECT {member} FROM members WHERE code = :code")
-    balance = text(
-        "SELECT count(*) AS calls, coalesce(sum(cents), 0) AS cents FROM calls "
-        "WHERE member_code = :code"
-    )
-    facts = text(
-        "SELECT m.code, m.name, f.kind, f.fiscal_year, f.value FROM members m "
-        "LEFT JOIN member_facts f ON f.member_id = m.id WHERE m.code = :code"
-    )
-    me = text("SELECT username, role, member_code FROM users WHERE username = :name")
-
-    def rows(query: Any, **values: Any) -> list[dict[str, Any]]:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query, values)]
-
-    @app.get("/members")
-    def members(search: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        if search:
-            return rows(by_name, p=f"%{search.lower()}%")
-        return rows(listing)
-
-    @app.get("/members/{code}")
-    def member_one(code: str) -> dict[str, Any]:
-        return rows(one, code=code)[0]
-
-    @app.get("/members/{code}/balance")
-    def member_balance(code: str) -> dict[str, Any]:
-        return rows(balance, code=code)[0]
-
-    @app.get("/explanations/{code}")
-    def explanation(code: str) -> list[dict[str, Any]]:
-        return rows(facts, code=code)
-
-    @app.get("/me")
-    def whoami() -> dict[str, Any]:
-        return rows(me, name=ACCOUNT)[0]
-
-    return app
-
-
 def serve_reference(port: int, workers: int) -> None:
     import uvicorn
 
     # As gouvernance/cli/setup.py ``_serve`` does: same workers, same log (access log included).
-    # ``app_dir``: this folder first, where « api » is this file, not the project's package
-    # (bench/shared.py puts the project's root first on the import path).
+    # ``app_dir``: this folder, where the reference lives (``bench/api_reference.py``); each
+    # worker process imports it by that name.
     uvicorn.run(
-        "api:reference_app", factory=True, host="127.0.0.1", port=port, workers=workers,
+        "api_reference:reference_app", factory=True, host="127.0.0.1", port=port, workers=workers,
         log_level="info", app_dir=str(Path(__file__).resolve().parent),
     )  # fmt: skip
 
@@ -512,7 +450,7 @@ def main(argv: Sequence[str]) -> None:
             report(results["sqlite"])
     postgres = None if "--sqlite" in argv else postgres_url()
     if postgres is not None:
-        url = dataset.reset_postgres(postgres)
+        url = empty_postgres(postgres)
         results["postgresql"] = measure(
             "PostgreSQL", url, members_count, seconds, pages, workers_for(chosen)
         )

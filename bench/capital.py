@@ -41,16 +41,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from shared import Timed, count, french, postgres_url, summary_line
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL
+from shared import (
+    Timed,
+    count,
+    french,
+    migrated_postgres,
+    migrated_sqlite,
+    postgres_url,
+    summary_line,
+)
+from sqlalchemy import text
 
 from gouvernance.bootstrap import Application, bootstrap
 from gouvernance.domain.members import PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import members
 from gouvernance.services.assembly import assemblies
 from gouvernance.services.assembly.assembly_roll import build_roll
@@ -170,34 +176,6 @@ def populate(url: str, rows: list[dict[str, Any]]) -> None:
         else:
             connection.exec_driver_sql("ANALYZE")
     engine.dispose()
-
-
-def sqlite_database(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'capital.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
-
-
-def postgres_database(url: URL) -> str:
-    """The bench database, created if missing, emptied and migrated."""
-    rendered = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    server = create_engine(url.set(drivername="postgresql+psycopg", database="postgres"))
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    server.dispose()
-    engine = make_engine(rendered)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    engine.dispose()
-    return rendered
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,9 +353,9 @@ def main(argv: Sequence[str]) -> None:
         os.environ[scic_rules.STATUTES_VARIABLE] = str(folder / "statuts")
         builders: list[tuple[str, Callable[[], str]]] = []
         if not options.postgresql:
-            builders.append(("sqlite", lambda: sqlite_database(folder)))
+            builders.append(("sqlite", lambda: migrated_sqlite(folder / "capital.sqlite3")))
         if pg is not None and not options.sqlite:
-            builders.append(("postgresql", lambda: postgres_database(pg)))
+            builders.append(("postgresql", lambda: migrated_postgres(pg)))
         results: dict[str, Measure] = {}
         for name, build in builders:
             start = time.perf_counter()

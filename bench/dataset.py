@@ -9,31 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 MEMBERS = 10_000
 SEED = 20261212
 TODAY = "2026-12-12"
-
-
-def reset_postgres(url: URL) -> str:
-    """Create the database if needed, empty its ``public`` schema; the URL (psycopg)."""
-    url = url.set(drivername="postgresql+psycopg")
-    server = create_engine(url.set(database="postgres"))
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    server.dispose()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
 
 
 def prepare(url: str, members_count: int = MEMBERS) -> int:

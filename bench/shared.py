@@ -95,3 +95,49 @@ def summary_line(
         },
         ensure_ascii=False,
     )
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A new SQLite database at ``path``, migrated to the last revision; its URL."""
+    from gouvernance.persistence.database import make_engine
+    from gouvernance.persistence.migrate import upgrade
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def empty_postgres(url: URL) -> str:
+    """The bench's PostgreSQL database, created if missing, its ``public`` schema emptied; its
+    URL (psycopg driver, password shown: it is handed to the bench's own processes)."""
+    from sqlalchemy import create_engine, text
+
+    url = url.set(drivername="postgresql+psycopg")
+    server = create_engine(url.set(database="postgres"))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    server.dispose()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def migrated_postgres(url: URL) -> str:
+    """The bench's PostgreSQL database, emptied (``empty_postgres``) then migrated; its URL."""
+    from gouvernance.persistence.database import make_engine
+    from gouvernance.persistence.migrate import upgrade
+
+    rendered = empty_postgres(url)
+    engine = make_engine(rendered)
+    upgrade(engine)
+    engine.dispose()
+    return rendered

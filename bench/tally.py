@@ -51,9 +51,16 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from shared import count, french, postgres_url, summary_line
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import URL, make_url
+from shared import (
+    count,
+    french,
+    migrated_postgres,
+    migrated_sqlite,
+    postgres_url,
+    summary_line,
+)
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from gouvernance.bootstrap import Application, bootstrap
 from gouvernance.domain.assembly.model import (
@@ -68,7 +75,6 @@ from gouvernance.domain.assembly.tally import Counts
 from gouvernance.domain.scic.law import format_share
 from gouvernance.domain.users import Actor, Role
 from gouvernance.persistence.database import make_engine
-from gouvernance.persistence.migrate import upgrade
 from gouvernance.persistence.orm import (
     assemblies as assemblies_table,
 )
@@ -363,34 +369,6 @@ class PostgresTarget(Target):
                 copy.write_row(row)
 
 
-def sqlite_database(folder: Path) -> str:
-    path = folder / "depouillement.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return f"sqlite:///{path}"
-
-
-def postgres_database(url: URL) -> str:
-    """The bench database, created if missing, emptied and migrated."""
-    rendered = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    server = create_engine(url.set(drivername="postgresql+psycopg", database="postgres"))
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    server.dispose()
-    engine = make_engine(rendered)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    engine.dispose()
-    return rendered
-
-
 # --------------------------------------------------------------------------------------------
 # Measuring
 
@@ -524,10 +502,10 @@ def main(argv: Sequence[str]) -> None:
         rules = rules_for_bench(folder / "statuts")
         data = electorate(SEED)
         builders: list[Callable[[], Target]] = [
-            lambda: SqliteTarget(sqlite_database(folder), rules, data)
+            lambda: SqliteTarget(migrated_sqlite(folder / "depouillement.sqlite3"), rules, data)
         ]
         if pg is not None:
-            builders.append(lambda: PostgresTarget(postgres_database(pg), rules, data))
+            builders.append(lambda: PostgresTarget(migrated_postgres(pg), rules, data))
         results: dict[str, Measure] = {}
         for build in builders:
             start = time.perf_counter()

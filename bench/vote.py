@@ -68,7 +68,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from shared import count, french, postgres_url, summary_line
+from shared import count, french, migrated_postgres, migrated_sqlite, postgres_url, summary_line
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -253,23 +253,6 @@ def _token_row(token: str, username: str, now: datetime) -> dict[str, Any]:
         "created_at": now,
         "expires_at": now + timedelta(days=1),
     }
-
-
-def sqlite_database(folder: Path) -> str:
-    from gouvernance.persistence.database import make_engine
-    from gouvernance.persistence.migrate import upgrade
-
-    path = folder / "vote.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return f"sqlite:///{path}"
-
-
-def fresh_postgres(url: Any) -> str:
-    import tally as bench_tally
-
-    return bench_tally.postgres_database(url)
 
 
 # --------------------------------------------------------------------------------------------
@@ -782,11 +765,13 @@ def main(argv: Sequence[str]) -> None:
         folder = Path(scratch)
         if not options.postgresql:
             os.environ["GOUVERNANCE_BALLOT_KEYS_DIR"] = str(folder / "cles-sqlite")
-            results["sqlite"] = measure("sqlite", sqlite_database(folder), folder, options)
+            results["sqlite"] = measure(
+                "sqlite", migrated_sqlite(folder / "vote.sqlite3"), folder, options
+            )
             report(results["sqlite"], options.clients)
         if pg is not None:
             os.environ["GOUVERNANCE_BALLOT_KEYS_DIR"] = str(folder / "cles-postgresql")
-            results["postgresql"] = measure("postgresql", fresh_postgres(pg), folder, options)
+            results["postgresql"] = measure("postgresql", migrated_postgres(pg), folder, options)
             report(results["postgresql"], options.clients)
     if not results:
         sys.exit("aucune base mesurée")

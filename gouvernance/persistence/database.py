@@ -43,10 +43,12 @@ __all__ = [
 ]
 
 # Connections kept per process. Twenty clients at once each hold one for their request (the
-# token check and the request's own work take it in turn); PostgreSQL keeps fewer open per
+# token check and the request's own work take it in turn). A connection beyond ``pool_size`` is
+# closed when given back: on PostgreSQL each one reopened costs the server a new process (a few
+# milliseconds), so the pool keeps as many as the clients a busy assembly brings; at most 30 a
 # process, since ``gouvernance serve --workers N`` multiplies them (max_connections: 100).
 SQLITE_POOL = {"pool_size": 20, "max_overflow": 20}
-POSTGRESQL_POOL = {"pool_size": 10, "max_overflow": 20}
+POSTGRESQL_POOL = {"pool_size": 24, "max_overflow": 6}
 
 # PostgreSQL on this machine (loopback, Unix socket): no ping before each checkout, a round trip
 # per unit of work (two per API request) for a connection that only a server restart ends; then
@@ -79,6 +81,11 @@ def reading() -> Iterator[None]:
         yield
     finally:
         _READING.reset(token)
+
+
+def is_reading() -> bool:
+    """Whether the current request only reads (``reading``)."""
+    return _READING.get()
 
 
 def database_url(url: str | None = None) -> str:

@@ -18,6 +18,7 @@ from gouvernance.persistence.audit_log import SqlAuditLog
 from gouvernance.persistence.ballot_keys import FileBallotKeys, directory_for
 from gouvernance.persistence.bank import SqlBankBook
 from gouvernance.persistence.capital import SqlCapitalRegister
+from gouvernance.persistence.database import is_reading
 from gouvernance.persistence.faults import infrastructure_fault, scrub
 from gouvernance.persistence.mail import SqlMailOutbox
 from gouvernance.persistence.orm import start_mappers
@@ -284,7 +285,19 @@ class SqlAlchemyUnitOfWorkFactory:
         self.engine = engine
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
         event.listen(self.session_factory, "after_flush", _mark_flushed)
+        # PostgreSQL, a request that only reads: no BEGIN nor ROLLBACK around its statements,
+        # two round trips of the server's time saved on each unit of work. Under READ COMMITTED
+        # each statement sees the latest commits either way, so it reads exactly what it would
+        # have read in a transaction. SQLite keeps its transactions (deferred, ``database.py``).
+        self.reading_factory = self.session_factory
+        if engine.dialect.name == "postgresql":
+            self.reading_factory = sessionmaker(
+                bind=engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+            event.listen(self.reading_factory, "after_flush", _mark_flushed)
         self.ballot_keys = ballot_keys or FileBallotKeys(directory_for(engine.url))
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory, self.ballot_keys)
+        sessions = self.reading_factory if is_reading() else self.session_factory
+        return SqlAlchemyUnitOfWork(sessions, self.ballot_keys)

@@ -24,6 +24,9 @@ class Memo:
         self._kept = kept
         self._found: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        # Held by whoever computes an answer, so that callers asking the same question at the
+        # same moment wait for it rather than compute it again each (``fees.simulate``).
+        self.computing = threading.Lock()
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:

@@ -8,6 +8,7 @@ sizes): a payment or a credit note recorded shows at once."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
@@ -111,3 +112,20 @@ def test_the_treasurers_overview_follows_each_payment_and_credit_note(
     assert credited.totals != paid.totals
     summary = desk.week_at_a_glance(demo.uows, TREASURER, day)
     assert desk.week_at_a_glance(demo.uows, TREASURER, day) == summary
+
+
+def test_twenty_board_members_asking_at_once_read_the_registry_once(
+    demo: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    original = fees._read_table
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fees, "_read_table", counted)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: fees.simulate(demo.uows, BOARD, IDS), range(20)))
+    assert len(reads) == 1
+    assert all(answer is answers[0] for answer in answers)

@@ -13,7 +13,7 @@ import functools
 import os
 import stat
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ from gouvernance.domain.fees.vector import PayerTable
 from gouvernance.domain.members import Member
 from gouvernance.domain.users import Actor, Permission
 from gouvernance.services.contributions import fee_exports
-from gouvernance.services.memo import memo
+from gouvernance.services.memo import Memo, memo
 from gouvernance.services.ports import UnitOfWorkFactory
 from gouvernance.services.progress import Progress, silent
 from gouvernance.services.registry.views import MemberView
@@ -332,16 +332,28 @@ def simulate(
     reference = reference_id.strip() if reference_id else None
     question = (tuple(schedules), reference, top)
     cache = memo(uows, "simulations", kept=8)
-    with uows() as uow:
-        known = cache.get((uow.members.registry_version(), question))
+    known = _known(uows, cache, question)
     if known is not None:
-        return known  # type: ignore[no-any-return]
-    labels, table, version = _read_table(uows, schedules)
-    check_categories(schedules, labels)
-    comparison = compare(schedules, table, reference, top=top, progress=progress)
-    if version is not None:  # the registry did not move while it was read
-        cache.put((version, question), comparison)
-    return comparison
+        return known
+    # Twenty board members opening the page at once: one computes, the others wait for its
+    # answer instead of reading and assessing the registry twenty times side by side.
+    with cache.computing:
+        known = _known(uows, cache, question)
+        if known is not None:
+            return known
+        labels, table, version = _read_table(uows, schedules)
+        check_categories(schedules, labels)
+        comparison = compare(schedules, table, reference, top=top, progress=progress)
+        if version is not None:  # the registry did not move while it was read
+            cache.put((version, question), comparison)
+        return comparison
+
+
+def _known(uows: UnitOfWorkFactory, cache: Memo, question: Hashable) -> Comparison | None:
+    """The comparison kept for ``question`` at the registry's present version, if any."""
+    with uows() as uow:
+        found: Comparison | None = cache.get((uow.members.registry_version(), question))
+    return found
 
 
 def explain(
