@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from shared import count, postgres_url
+from shared import count, empty_postgres, postgres_url
 
 MEMBERS = 10_000
 SEED = 20261212
@@ -101,27 +101,6 @@ Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 # --- the database (not timed) ----------------------------------------------------------------
-
-
-def wipe_postgres(url: str) -> None:
-    """The bench's PostgreSQL database, created when missing, emptied (schema dropped)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    server = create_engine(parsed.set(database="postgres"))
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    server.dispose()
-    engine = create_engine(parsed)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def prepare(url: str) -> int:
@@ -615,8 +594,7 @@ def main(argv: Sequence[str]) -> None:
         results["sqlite"] = measure("sqlite", sqlite, seconds, crowd=not quick)
         report(results["sqlite"], seconds)
     if pg is not None:
-        url = pg.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        wipe_postgres(url)
+        url = empty_postgres(pg)
         results["postgresql"] = measure("postgresql", url, seconds, crowd=not quick)
         report(results["postgresql"], seconds)
     worst = max(results.values(), key=lambda m: m.seconds)

@@ -645,17 +645,7 @@ class SqlLedger:
         return set(self.session.scalars(query))
 
     def calls(self, filters: CallFilter) -> Sequence[Call]:
-        query = select(Call)
-        if filters.member_code is not None:
-            query = query.where(calls.c.member_code == filters.member_code)
-        if filters.fiscal_year is not None:
-            query = query.where(calls.c.fiscal_year == filters.fiscal_year)
-        if filters.kind is not None:
-            query = query.where(calls.c.kind == filters.kind)
-        if filters.batch_reference is not None:
-            query = query.join(call_batches, call_batches.c.id == calls.c.batch_id).where(
-                call_batches.c.reference == filters.batch_reference
-            )
+        query = _calls_filtered(select(Call), filters)
         return self.session.scalars(query.order_by(calls.c.id)).all()
 
     def call(self, reference: str) -> Call | None:
@@ -812,16 +802,7 @@ class SqlLedger:
             .outerjoin(paid, paid.c.call_reference == calls.c.reference)
             .where(calls.c.issued_on <= on)
         )
-        if filters.member_code is not None:
-            query = query.where(calls.c.member_code == filters.member_code)
-        if filters.fiscal_year is not None:
-            query = query.where(calls.c.fiscal_year == filters.fiscal_year)
-        if filters.kind is not None:
-            query = query.where(calls.c.kind == filters.kind)
-        if filters.batch_reference is not None:
-            query = query.join(call_batches, call_batches.c.id == calls.c.batch_id).where(
-                call_batches.c.reference == filters.batch_reference
-            )
+        query = _calls_filtered(query, filters)
         if category is not None and category.isascii() and '"' not in category:
             # A first sieve (a basis naming the category somewhere); the JSON decides below.
             query = query.where(
@@ -959,3 +940,18 @@ def _basis_category(basis: str) -> str:
     except (ValueError, AttributeError):
         return ""
     return found if isinstance(found, str) else ""
+
+
+def _calls_filtered(query: Select[Any], filters: CallFilter) -> Select[Any]:
+    """``query`` over ``calls`` narrowed to the member, year, kind and batch ``filters`` name."""
+    if filters.member_code is not None:
+        query = query.where(calls.c.member_code == filters.member_code)
+    if filters.fiscal_year is not None:
+        query = query.where(calls.c.fiscal_year == filters.fiscal_year)
+    if filters.kind is not None:
+        query = query.where(calls.c.kind == filters.kind)
+    if filters.batch_reference is not None:
+        query = query.join(call_batches, call_batches.c.id == calls.c.batch_id).where(
+            call_batches.c.reference == filters.batch_reference
+        )
+    return query
