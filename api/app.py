@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.routing import Mount
 
 from api import docs, errors, openapi
 from api.routers import (
@@ -102,6 +104,11 @@ def create_app(application: Application | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = application is None
         app.state.application = application or bootstrap()
+        # Everything loaded so far (the routes, the mappers, the rules) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it again
+        # while a request waits (≈ a fifth of a read's processor time at 10 000 members).
+        if owned:  # a server's own application (tests build many: theirs stay collectable)
+            gc.freeze()
         yield
         if owned:
             app.state.application.close()
@@ -123,19 +130,27 @@ def create_app(application: Application | None = None) -> FastAPI:
     errors.install(app)
     docs.install(app)
     openapi.install(app)
-    app.include_router(accounts.router)
-    app.include_router(organisation.router)
-    app.include_router(members.router)
-    app.include_router(fees.router)
-    app.include_router(calls.router)
-    app.include_router(payments.router)
-    app.include_router(treasury.router)
-    app.include_router(mail.router)
-    app.include_router(bank.router)
-    app.include_router(statutes.router)
-    app.include_router(transition.router)
-    app.include_router(capital.router)
-    app.include_router(surplus.router)
-    app.include_router(assemblies.router)
-    app.include_router(verification.router)
+    for module in ROUTERS:
+        app.include_router(module.router)
     return app
+
+
+# In the order a request tries them: each route costs ≈ 5 µs to try, and a ballot cast at the
+# end of a hundred routes would pay half a millisecond to be routed. No two routers answer the
+# same method and path, so their order changes nothing else. The web pages come first of all
+# (``gouvernance.server``), for every path the API does not start (``path_prefixes``).
+ROUTERS = (
+    accounts, assemblies, members, payments, fees, calls, treasury, capital, organisation,
+    mail, bank, statutes, transition, surplus, verification,
+)  # fmt: skip
+
+
+def path_prefixes(app: FastAPI) -> tuple[str, ...]:
+    """What starts every path the API answers: a route's first segment (« /members »), a
+    mount's whole path (« /static/docs »: the pages have their own « /static »)."""
+    paths = [route.path for module in ROUTERS for route in module.router.routes]
+    found = {"/" + path.split("/")[1] for path in paths}
+    for route in app.routes:
+        if isinstance(path := getattr(route, "path", None), str):
+            found.add(path if isinstance(route, Mount) else "/" + path.split("/")[1])
+    return tuple(sorted(found - {"", "/"}))  # « / » itself is the pages' home

@@ -11,6 +11,6 @@ from fastapi import Response
 from pydantic import BaseModel
 
 
-def json_of(model: BaseModel) -> Response:
+def json_of(model: BaseModel, status_code: int = 200) -> Response:
     """``model`` as FastAPI would have written it (pydantic's JSON, field names as declared)."""
-    return Response(model.model_dump_json(), media_type="application/json")
+    return Response(model.model_dump_json(), status_code, media_type="application/json")

@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Unauthenticated
 from gouvernance.domain.users import Actor
-from gouvernance.services.access import accounts
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -44,8 +43,8 @@ async def current_actor(request: Request, token: Annotated[str, Depends(bearer_t
     that would carry it. On PostgreSQL, in the pool: the loop must not wait on the network."""
     app = _application(request)
     if app.database.startswith("sqlite"):
-        return accounts.actor_for_token(app.uows, token)
-    return await run_in_threadpool(accounts.actor_for_token, app.uows, token)
+        return app.actor_for_token(token)
+    return await run_in_threadpool(app.actor_for_token, token)
 
 
 def client_address(request: Request) -> str | None:

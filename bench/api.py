@@ -4,9 +4,9 @@ L'application est servie comme en production : ``gouvernance serve`` (uvicorn, s
 par défaut pour la base, dont le nombre de processus) dans un processus à part, sur 127.0.0.1,
 sur une base préparée d'avance (``bench/dataset.py`` : la démonstration, 10 000 membres
 synthétiques, le lot d'appels 2027 émis). Vingt clients (un seul processus, ``asyncio``, une
-connexion HTTP/1.1 persistante chacun, sans bibliothèque : le générateur de charge ne doit pas
-prendre au serveur le processeur qu'il mesure) demandent tour à tour, pendant ``--duree``
-secondes (10 par défaut) :
+connexion HTTP/1.1 persistante chacun, sans bibliothèque : ``bench/http_load.py``, partagé avec
+``bench/web_pages.py`` ; le générateur de charge ne doit pas prendre au serveur le processeur
+qu'il mesure) demandent tour à tour, pendant ``--duree`` secondes (10 par défaut) :
 
 - la liste des membres (``/members?limit=50``) ;
 - une recherche par nom (``/members?search=…``, sans accents ni majuscules : « societe ») ;
@@ -33,7 +33,6 @@ Lancer : ``.venv/bin/python bench/api.py``. Dernière ligne : un objet JSON (``s
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import socket
@@ -41,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +47,7 @@ from typing import Any
 
 import dataset
 from api_reference import ACCOUNT, CLIENTS
+from http_load import Load, load
 from shared import count, empty_postgres, postgres_url, summary_line
 
 DEFAULT_SECONDS = 10.0
@@ -162,93 +161,7 @@ def workers_for(chosen: int | None) -> int:
     return chosen or default_workers()
 
 
-# --- the load (one process, asyncio, raw HTTP/1.1) ----------------------------------------------
-
-
-@dataclass
-class Load:
-    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: Counter[str] = field(default_factory=Counter)
-    messages: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-async def _get(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, headers: bytes
-) -> tuple[int, bytes]:
-    writer.write(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + b"\r\n")
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length, chunked = 0, False
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding" and b"chunked" in value.lower():
-            chunked = True
-    if not chunked:
-        return status, await reader.readexactly(length)
-    body = b""
-    while True:
-        size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
-        chunk = await reader.readexactly(size + 2)
-        if size == 0:
-            return status, body
-        body += chunk[:-2]
-
-
-async def _load(
-    port: int, requests: Sequence[tuple[str, str]], headers: Sequence[bytes], seconds: float
-) -> Load:
-    """Each client asks ``requests`` in turn from its own place; one warm-up round each."""
-    result = Load()
-    stop = [0.0]
-    ready = asyncio.Event()
-    waiting = [len(headers)]
-
-    async def client(number: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        own = headers[number]
-        for _label, path in requests:
-            await _get(reader, writer, path, own)
-        waiting[0] -= 1
-        if waiting[0] == 0:
-            stop[0] = time.monotonic() + seconds
-            ready.set()
-        await ready.wait()
-        done = number
-        while time.monotonic() < stop[0]:
-            label, path = requests[done % len(requests)]
-            done += 1
-            started = time.perf_counter()
-            try:
-                status, body = await _get(reader, writer, path, own)
-            except (asyncio.IncompleteReadError, ConnectionError):
-                # The server closed an idle connection (keep-alive timeout): once more, anew.
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                started = time.perf_counter()
-                status, body = await _get(reader, writer, path, own)
-            elapsed = time.perf_counter() - started
-            if status != 200:
-                key = f"{label} {path} : {status}"
-                result.errors[key] += 1
-                result.messages.setdefault(key, body[:300].decode(errors="replace"))
-                continue
-            result.times[label].append(elapsed)
-        writer.close()
-
-    await asyncio.gather(*(client(n) for n in range(len(headers))))
-    result.seconds = seconds
-    return result
-
-
-def load(
-    port: int, requests: Sequence[tuple[str, str]], headers: Sequence[bytes], s: float
-) -> Load:
-    return asyncio.run(_load(port, requests, headers, s))
+# --- the load: bench/http_load.py (one process, asyncio, raw HTTP/1.1) -----------------------
 
 
 def sign_in(port: int, username: str) -> str:
@@ -356,7 +269,7 @@ def report(measure: Measure) -> None:
             print(_row(f"  {label}", times, measure.pages.seconds))
     for kind, errors in (measure.app.errors + measure.reference.errors).items():
         messages = {**measure.app.messages, **measure.reference.messages}
-        print(f"  réponses en erreur : {kind} × {errors} — « {messages.get(kind, '')} »")
+        print(f"  réponses en erreur : {kind} × {errors} — « {messages.get(kind, '')[:300]} »")
     if measure.pages is not None:
         for kind, errors in measure.pages.errors.items():
             print(f"  pages en erreur : {kind} × {errors}")

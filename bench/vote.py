@@ -9,11 +9,12 @@ direct compte à l'échelle réelle), n° 3 et 4 à vote nominatif, n° 5 et 6 �
 (scellés, clés hors de la base). Chaque associé a un compte et un jeton d'accès, créés en bloc
 avant la mesure (non chronométré).
 
-**La mesure** : ``--clients`` clients simultanés (32 par défaut ; des tâches asyncio, un
-``httpx.AsyncClient``, une connexion chacune) déposent pendant ``--duree`` secondes (30 par
-défaut) des bulletins tirés au hasard parmi les 140 000 des résolutions 3 à 6, chacun avec le
-jeton de l'associé qui vote — celui du mandataire pour un représenté
-(``POST /assemblies/{code}/resolutions/{n}/ballots``). Pendant ce temps un écran de
+**La mesure** : ``--clients`` clients simultanés (32 par défaut ; des tâches asyncio, une
+connexion HTTP/1.1 persistante chacune, écrite à la main par ``bench/http_load.py`` : le
+générateur de charge ne doit pas prendre au serveur le processeur qu'il mesure) déposent
+pendant ``--duree`` secondes (30 par défaut) des bulletins tirés au hasard parmi les 140 000
+des résolutions 3 à 6, chacun avec le jeton de l'associé qui vote — celui du mandataire pour
+un représenté (``POST /assemblies/{code}/resolutions/{n}/ballots``). Pendant ce temps un écran de
 scrutateurs suit le direct (``GET /assemblies/{code}/live``, Server-Sent Events, ce que lit la
 page ``…/screen``) ; chaque envoi donne le nombre de bulletins reçus (par tête pour un vote
 nominatif, la participation pour un vote secret, qui ne montre rien d'autre tant qu'il est
@@ -66,6 +67,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import http_load
 import httpx
 import psycopg
 from shared import count, french, migrated_postgres, migrated_sqlite, postgres_url, summary_line
@@ -412,35 +414,37 @@ async def follow_feed(client: httpx.AsyncClient, load: Load, done: asyncio.Event
 async def run_load(base: str, ballots: list[tuple[int, Voter, str]], clients: int,
                    seconds: float) -> Load:  # fmt: skip
     load = Load()
-    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     pending = iter(ballots)
     done = asyncio.Event()
-    async with (
-        httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client,
-        httpx.AsyncClient(base_url=base, timeout=None) as screen,
-    ):
+    async with httpx.AsyncClient(base_url=base, timeout=None) as screen:
         feed = asyncio.create_task(follow_feed(screen, load, done))
         await asyncio.sleep(1.5)  # the first tally is on the screen before the first ballot
         start = time.perf_counter()
         end = start + seconds
+        port = int(base.rsplit(":", 1)[1])
 
         async def worker() -> None:
+            # One keep-alive connection, HTTP/1.1 written by hand (``bench/http_load.py``): the
+            # load generator shares the two processors with the server it measures.
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
             while time.perf_counter() < end:
                 number, voter, choice = next(pending)
+                body = json.dumps({"voter": voter.code, "choice": choice}).encode()
                 began = time.perf_counter()
-                reply = await client.post(
-                    f"/assemblies/{CODE}/resolutions/{number}/ballots",
-                    json={"voter": voter.code, "choice": choice},
-                    headers={"Authorization": f"Bearer {voter.token}"},
-                )
+                reply = await http_load.post(
+                    reader, writer, f"/assemblies/{CODE}/resolutions/{number}/ballots", body,
+                    f"Authorization: Bearer {voter.token}\r\n".encode(),
+                )  # fmt: skip
                 answered = time.perf_counter()
-                if reply.status_code == 201:
+                status, answer = reply.status, reply.body
+                if status == 201:
                     load.latencies.append(answered - began)
                     load.answered.append(answered)
                     load.accepted.append((number, voter.code, choice))
                 else:
-                    message = reply.json().get("error", {}).get("message", reply.text[:120])
-                    load.errors[f"{reply.status_code} {message}"] += 1
+                    message = _message(answer)
+                    load.errors[f"{status} {message}"] += 1
+            writer.close()
 
         await asyncio.gather(*(worker() for _ in range(clients)))
         load.seconds = time.perf_counter() - start
@@ -452,6 +456,14 @@ async def run_load(base: str, ballots: list[tuple[int, Voter, str]], clients: in
         feed.cancel()
         await asyncio.gather(feed, return_exceptions=True)
     return load
+
+
+def _message(answer: bytes) -> str:
+    try:
+        found: str = json.loads(answer).get("error", {}).get("message", "")
+        return found or answer[:120].decode(errors="replace")
+    except ValueError:
+        return answer[:120].decode(errors="replace")
 
 
 def cpu_seconds(pid: int) -> float:

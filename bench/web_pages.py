@@ -10,13 +10,18 @@ démonstration : les deux listes d'émargement comptent 10 043 inscrits, et un t
 synthétiques émarge (présent, à distance ou par correspondance) à chacune, avant la clôture de
 ``AG-2026-01``. Le jour est le 12 décembre 2026, celui de l'assemblée ouverte ``AG-2026-02``.
 
-Vingt clients (des fils, chacun son ``httpx.Client``, connectés comme ``adherent``, ``bureau``,
-``tresorier`` et ``scrutateur`` par le cookie de session, une session par compte partagée par
-les clients) demandent chaque page de chaque rôle à tour de rôle pendant ``--duree`` secondes
-(15 par défaut). Pour chaque page : le nombre de requêtes, la médiane, le 95ᵉ et le 99ᵉ centile
-du temps vu par le client (sur la boucle locale : attente comprise), et ceux du temps passé dans
-le serveur (en-tête ``Server-Timing`` qu'ajoute ici une enveloppe ASGI du banc, de l'arrivée de
-la requête à l'envoi des en-têtes de la réponse ; l'application n'est pas modifiée).
+Vingt clients (connectés comme ``adherent``, ``bureau``, ``tresorier`` et ``scrutateur`` par le
+cookie de session, une session par compte partagée par les clients) demandent chaque page de
+chaque rôle à tour de rôle pendant ``--duree`` secondes (15 par défaut). La charge vient de
+``bench/http_load.py``, comme pour ``bench/api.py`` : un seul processus ``asyncio``, une
+connexion HTTP/1.1 persistante par client, écrite et lue à la main, sans bibliothèque — vingt
+fils chacun avec son ``httpx.Client`` prenaient au serveur, sur une machine à deux processeurs,
+une bonne part du processeur (et du GIL) qu'il mesure. ``httpx`` ne sert plus qu'à la mise en
+place (attente du serveur, connexions). Pour chaque page : le nombre de requêtes, la médiane, le
+95ᵉ et le 99ᵉ centile du temps vu par le client (sur la boucle locale : attente comprise), et
+ceux du temps passé dans le serveur (en-tête ``Server-Timing`` qu'ajoute ici une enveloppe ASGI
+du banc, de l'arrivée de la requête à l'envoi des en-têtes de la réponse ; l'application n'est
+pas modifiée).
 
 **Référence**, dans la même exécution et mesurée de la même façon : une application FastAPI
 minimale (un processus uvicorn, le même moteur SQLAlchemy sur la même base) dont la seule page
@@ -46,17 +51,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import http_load
 import httpx
+from http_load import Load, Request
 from shared import count, empty_postgres, postgres_url
 
 MEMBERS = 10_000
@@ -315,14 +320,6 @@ class Timings:
     server: list[float] = field(default_factory=list)
 
 
-@dataclass
-class Load:
-    pages: dict[str, Timings]
-    errors: Counter[str]
-    messages: dict[str, str]
-    seconds: float
-
-
 def _sign_in(base: str, username: str) -> str:
     response = httpx.post(
         f"{base}/auth/token",
@@ -334,19 +331,6 @@ def _sign_in(base: str, username: str) -> str:
     return token
 
 
-def _get(client: httpx.Client, path: str, token: str | None) -> tuple[int, float, float, str]:
-    """Status, seconds seen by the client, seconds spent in the server, and the page's text
-    when it is an error."""
-    headers = {"Cookie": f"gouvernance_session={token}"} if token else {}
-    started = time.perf_counter()
-    response = client.get(path, headers=headers)
-    elapsed = time.perf_counter() - started
-    timing = response.headers.get("server-timing", "app;dur=nan")
-    spent = float(timing.rsplit("=", 1)[1]) / 1000
-    message = "" if response.status_code == 200 else _text_of(response.text)
-    return response.status_code, elapsed, spent, message
-
-
 def _text_of(page: str) -> str:
     """The French message of an error page, without its markup."""
     found = re.search(r"<main[^>]*>(.*)</main>", page, re.S)
@@ -354,57 +338,26 @@ def _text_of(page: str) -> str:
 
 
 def load(
-    base: str, plan: Sequence[tuple[str, str | None]], sessions: Sequence[dict[str, str]],
+    base: str, plan: Sequence[tuple[str, str | None]], clients: int, tokens: Mapping[str, str],
     seconds: float | None, rounds: int | None = None,
 ) -> Load:  # fmt: skip
-    """Each client asks the pages of ``plan`` in turn (starting at its own place), for
-    ``seconds`` or ``rounds`` times the plan; the first request of each page is a warm-up."""
-    errors: Counter[str] = Counter()
-    messages: dict[str, str] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(sessions))
-    stop = [0.0]
-
-    def client(number: int) -> dict[str, Timings]:
-        mine: dict[str, Timings] = defaultdict(Timings)
-        with httpx.Client(base_url=base, timeout=300, headers={"Accept": "text/html"}) as own:
-            for path, account in plan:  # warm-up, not counted
-                own.get(path, headers=_cookie(sessions[number], account))
-            barrier.wait()
-            if number == 0:
-                stop[0] = time.monotonic() + (seconds or 0)
-            barrier.wait()
-            done = 0
-            while (rounds is not None and done < rounds * len(plan)) or (
-                rounds is None and time.monotonic() < stop[0]
-            ):
-                path, account = plan[(number + done) % len(plan)]
-                done += 1
-                token = sessions[number].get(account) if account else None
-                status, elapsed, spent, message = _get(own, path, token)
-                if status != 200:
-                    with lock:
-                        errors[f"{path} : {status}"] += 1
-                        messages.setdefault(f"{path} : {status}", message)
-                    continue
-                mine[path].client.append(elapsed)
-                mine[path].server.append(spent)
-        return mine
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(len(sessions)) as pool:
-        results = list(pool.map(client, range(len(sessions))))
-    took = time.perf_counter() - started
-    merged: dict[str, Timings] = defaultdict(Timings)
-    for result in results:
-        for path, timings in result.items():
-            merged[path].client += timings.client
-            merged[path].server += timings.server
-    return Load(dict(merged), errors, messages, took)
+    """``clients`` clients (``bench/http_load.py``: one asyncio process, raw HTTP/1.1) ask the
+    pages of ``plan`` in turn (each from its own place), each by its account's session cookie,
+    for ``seconds`` or ``rounds`` times the plan, after one warm-up request per page."""
+    requests: list[Request] = [
+        (path, path, f"Cookie: gouvernance_session={tokens[account]}\r\n".encode())
+        if account else (path, path)
+        for path, account in plan
+    ]  # fmt: skip
+    port = int(base.rsplit(":", 1)[1])
+    found = http_load.load(port, requests, [b"Accept: text/html\r\n"] * clients, seconds, rounds)
+    found.messages = {key: _text_of(page) for key, page in found.messages.items()}
+    return found
 
 
-def _cookie(session: dict[str, str], account: str | None) -> dict[str, str]:
-    return {"Cookie": f"gouvernance_session={session[account]}"} if account else {}
+def _timings(found: Load, path: str) -> Timings:
+    """A page's client and server times."""
+    return Timings(found.times.get(path, []), found.server.get(path, []))
 
 
 def _p(values: Sequence[float], share: float) -> float:
@@ -452,7 +405,7 @@ class Measured:
         return max((path for path, _ in PAGES), key=lambda path: self.p95(path))
 
     def p95(self, path: str) -> float:
-        return _p(self.pages.pages[path].client, 0.95) if path in self.pages.pages else 1e9
+        return _p(self.pages.times[path], 0.95) if self.pages.times.get(path) else 1e9
 
     @property
     def seconds(self) -> float:
@@ -481,11 +434,10 @@ def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
     )
     reference, reference_base = start("--reference", url)
     try:
-        sessions: list[dict[str, str]] = [{} for _ in range(CLIENTS)]
         synthetic = [f"M{n:06d}" for n in range(1, MEMBERS + 1)]
         codes = [EXPLAINED, *random.Random(SEED).sample(synthetic, 9)]
         plan_reference = [(f"{REFERENCE}?code={code}", None) for code in codes]
-        measured_reference = load(reference_base, plan_reference, sessions, seconds)
+        measured_reference = load(reference_base, plan_reference, CLIENTS, {}, seconds)
     finally:
         reference.terminate()
         reference.wait(timeout=30)
@@ -493,15 +445,15 @@ def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
     try:
         # Real argon2: one sign-in per account (not timed), its session shared by the clients.
         tokens = {account: _sign_in(base, account) for account in ACCOUNTS}
-        sessions = [dict(tokens) for _ in range(CLIENTS)]
-        quiet = load(base, PAGES, sessions[:1], None, rounds=10)
-        pages = load(base, PAGES, sessions, seconds)
-        alone = load(base, [(SIMULATION, "bureau")], sessions[:1], None, rounds=3)
-        together = load(base, [(SIMULATION, "bureau")], sessions, None, rounds=1) if crowd else None
+        quiet = load(base, PAGES, 1, tokens, None, rounds=10)
+        pages = load(base, PAGES, CLIENTS, tokens, seconds)
+        simulation = [(SIMULATION, "bureau")]
+        alone = load(base, simulation, 1, tokens, None, rounds=3)
+        together = load(base, simulation, CLIENTS, tokens, None, rounds=1) if crowd else None
     finally:
         server.terminate()
         server.wait(timeout=30)
-    reference_timings = next(iter(_merge(measured_reference).values()))
+    reference_timings = _merge(measured_reference)
     return Measured(
         database, members, reference_timings, quiet, pages, alone, together, measured_reference
     )
@@ -519,19 +471,19 @@ def report(measured: Measured, seconds: float) -> None:
     )
     print(_row("référence : FastAPI + une requête SQL", measured.reference))
     for path, account in PAGES:
-        timings = measured.pages.pages.get(path, Timings())
-        quiet = measured.quiet.pages.get(path, Timings())
+        timings = _timings(measured.pages, path)
+        quiet = _timings(measured.quiet, path)
         if not timings.client or not quiet.client:
             print(f"  {path} ({account}) : aucune réponse 200")
             continue
         alone_p50 = _ms(_p(quiet.client, 0.5))
         print(f"{_row(f'{path} ({account})', timings)}   {alone_p50:>9}")
     print("  simulation du conseil (un calcul : 10 043 membres × 3 barèmes) :")
-    if SIMULATION in measured.alone.pages:
-        print(_row("  seule (1 client, 3 requêtes)", measured.alone.pages[SIMULATION]))
-    if measured.crowd is not None and SIMULATION in measured.crowd.pages:
+    if measured.alone.times.get(SIMULATION):
+        print(_row("  seule (1 client, 3 requêtes)", _timings(measured.alone, SIMULATION)))
+    if measured.crowd is not None and measured.crowd.times.get(SIMULATION):
         label = f"  {CLIENTS} clients à la fois (1 requête chacun)"
-        print(_row(label, measured.crowd.pages[SIMULATION]))
+        print(_row(label, _timings(measured.crowd, SIMULATION)))
     loads = (measured.quiet, measured.pages, measured.alone, measured.crowd,
              measured.reference_load)  # fmt: skip
     messages = {k: v for one in loads if one is not None for k, v in one.messages.items()}
@@ -556,17 +508,17 @@ def details(measured: Measured) -> dict[str, Any]:
         "reference": _figures(measured.reference),
         "pages": {
             path: {
-                **_figures(measured.pages.pages[path]),
-                "alone_p50": round(_p(measured.quiet.pages[path].client, 0.5), 4),
+                **_figures(_timings(measured.pages, path)),
+                "alone_p50": round(_p(measured.quiet.times[path], 0.5), 4),
             }
             for path, _ in PAGES
-            if path in measured.pages.pages and path in measured.quiet.pages
+            if measured.pages.times.get(path) and measured.quiet.times.get(path)
         },
         "simulation": {
-            "alone": _figures(measured.alone.pages[SIMULATION])
-            if SIMULATION in measured.alone.pages else None,
-            "concurrent": _figures(measured.crowd.pages[SIMULATION])
-            if measured.crowd is not None and SIMULATION in measured.crowd.pages else None,
+            "alone": _figures(_timings(measured.alone, SIMULATION))
+            if measured.alone.times.get(SIMULATION) else None,
+            "concurrent": _figures(_timings(measured.crowd, SIMULATION))
+            if measured.crowd is not None and measured.crowd.times.get(SIMULATION) else None,
         },
         "errors": dict(measured.errors),
     }  # fmt: skip
@@ -615,13 +567,13 @@ def main(argv: Sequence[str]) -> None:
     print(json.dumps(summary, ensure_ascii=False))
 
 
-def _merge(measured: Load) -> dict[str, Timings]:
+def _merge(measured: Load) -> Timings:
     """The reference's pages (one per member code) as one."""
     merged = Timings()
-    for timings in measured.pages.values():
-        merged.client += timings.client
-        merged.server += timings.server
-    return {REFERENCE: merged}
+    for path, times in measured.times.items():
+        merged.client += times
+        merged.server += measured.server.get(path, [])
+    return merged
 
 
 if __name__ == "__main__":

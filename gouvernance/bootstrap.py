@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
+from gouvernance.domain.users import Actor
 from gouvernance.persistence.database import make_engine, parse_database_url
 from gouvernance.persistence.database import reading as reading  # the API marks its reads
 from gouvernance.persistence.faults import connection_failure
@@ -49,6 +50,13 @@ class Application:
         if self._gate is None:
             self._gate = SignInGate(accounts.argon2_slots())
         return self._gate
+
+    def actor_for_token(self, token: str) -> Actor:
+        """Who a bearer token or a session cookie speaks for. A read whatever the request then
+        does: a POST's check must neither take SQLite's write lock (BEGIN IMMEDIATE) nor wait
+        for a writer to let it go, and on PostgreSQL it needs no transaction."""
+        with reading():
+            return accounts.actor_for_token(self.uows, token)
 
     def ballot_writer(self) -> BallotWriter:
         """The group commit of this process's online ballots (``services/assembly/

@@ -3,6 +3,7 @@ role, the CSRF value of their forms, and the errors of a refused form next to it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.money import format_cents
@@ -27,6 +29,22 @@ environment = Environment(
     auto_reload=False,
 )
 environment.filters["euros"] = format_cents
+
+
+def table_rows(rows: Sequence[Sequence[Any]], limit: int) -> Markup:
+    """The ``<tr>`` of a table's first ``limit`` rows, each first cell a row header, escaped:
+    built in one pass in Python rather than by a Jinja loop per cell (a minutes preview shows
+    hundreds of rows, a few milliseconds of the page)."""
+    lines = []
+    for row in rows[:limit]:
+        cells = [f"<td>{escape(cell)}</td>" for cell in row]
+        if cells:
+            cells[0] = f'<th scope="row">{escape(row[0])}</th>'
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    return Markup("\n      ".join(lines))
+
+
+environment.filters["lignes"] = table_rows
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def current_actor_or_none(request: Request) -> Actor | None:
     if token is None:
         return None
     try:
-        return accounts.actor_for_token(application(request).uows, token)
+        return application(request).actor_for_token(token)
     except Unauthenticated:
         return None
 

@@ -38,6 +38,7 @@ from api.assembly_schemas import (
     TallyOut,
 )
 from api.assembly_screen import SCREEN_HEADERS, SCREEN_PAGE
+from api.responses import json_of
 from api.routers.treasury import document_response
 from api.security import App, CurrentActor
 from gouvernance.bootstrap import Application
@@ -184,16 +185,18 @@ def resolve(
     summary="Voter (soi-même, par pouvoir, ou bulletin papier saisi par un scrutateur)",
     responses=_already(ReceiptOut, "déjà enregistré (même clé)"),
 )
-def vote(
+async def vote(
     app: App, actor: CurrentActor, code: Code, number: Number, body: BallotIn,
-    response: Response, idempotency_key: IdempotencyKey = None,
-) -> ReceiptOut:  # fmt: skip
-    # Written with the ballots arriving at the same time: one commit for all (group commit).
-    receipt = app.ballot_writer().submit(
+    idempotency_key: IdempotencyKey = None,
+) -> Response:  # fmt: skip
+    # Written with the ballots arriving at the same time: one commit for all (group commit);
+    # the request waits on the event loop, not in a thread of the pool, and its receipt is
+    # written as JSON once (``api/responses.py``).
+    receipt = await app.ballot_writer().cast(
         actor, code, number, body.voter, body.choice, idempotency_key=idempotency_key
     )
-    _status(receipt.created, response)
-    return ReceiptOut.of(receipt)
+    created = status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
+    return json_of(ReceiptOut.of(receipt), created)
 
 
 @router.put(

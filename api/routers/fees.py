@@ -100,13 +100,12 @@ def explain(
     member_code: Annotated[str, Path(max_length=20)],
     schedules: ScheduleIds = None,
 ) -> Response:
-    assessments = fees.explain(app.uows, actor, member_code, schedules or [])
-    labels = {s.id: s.label for s in fees.load_schedules([a.schedule_id for a in assessments])}
-    first = assessments[0]
+    found = fees.explained(app.uows, actor, member_code, schedules or [])
+    first = found[0][1]
     return json_of(
         ExplanationsOut(
             member_code=first.member_code,
             member_name=first.member_name,
-            explanations=[ExplanationOut.of(a, labels[a.schedule_id]) for a in assessments],
+            explanations=[ExplanationOut.of(a, schedule.label) for schedule, a in found],
         )
     )

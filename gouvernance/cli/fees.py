@@ -301,12 +301,10 @@ def _print_changes(comparison: Comparison) -> None:
 
 def _print_explanations(application: Application, member_code: str, ids: list[str]) -> None:
     """Each step of one member's fee, schedule by schedule (lines are never cut)."""
-    assessments = fees.explain(application.uows, cli_actor(), member_code, ids)
-    labels = {s.id: s for s in fees.load_schedules([a.schedule_id for a in assessments])}
-    first = assessments[0]
+    found = fees.explained(application.uows, cli_actor(), member_code, ids)
+    first = found[0][1]
     console.rule(f"Détail du calcul — {escape(first.member_code)} ({escape(first.member_name)})")
-    for position, assessment in enumerate(assessments):
-        schedule = labels[assessment.schedule_id]
+    for position, (schedule, assessment) in enumerate(found):
         if assessment.cents is None:
             missing = ", ".join(item.text for item in assessment.missing)
             result = f"[yellow]montant non calculable — manque : {escape(missing)}[/]"

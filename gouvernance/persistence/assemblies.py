@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     and_,
+    bindparam,
     func,
     insert,
     or_,
@@ -70,12 +72,43 @@ _totals = assembly_ballot_totals.c
 _closings = assembly_vote_closings.c
 
 
+# A ballot's checks and its row: built once (each ballot would otherwise rebuild the
+# expressions, which costs more than running them).
+_INSERT_VOTE = insert(assembly_votes)
+_STANDING = (
+    select(
+        _roll.name, _roll.entitled, _roll.reason, _attendance.mode, _attendance.holder_code,
+        _attendance.college,
+        select(_votes.id).where(
+            _votes.resolution_id == bindparam("resolution"),
+            _votes.voter_code == bindparam("voter"),
+        ).exists(),
+        select(_closings.id).where(_closings.resolution_id == bindparam("resolution")).exists(),
+    )
+    .select_from(assembly_roll)
+    .outerjoin(
+        assembly_attendance,
+        and_(
+            _attendance.assembly_id == _roll.assembly_id,
+            _attendance.member_code == _roll.member_code,
+        ),
+    )
+    .where(_roll.assembly_id == bindparam("assembly"), _roll.member_code == bindparam("voter"))
+)  # fmt: skip
+
+
 class SqlAssemblyStore:
     """``flush`` is the unit of work's: a unique constraint hit becomes a French Conflict."""
 
-    def __init__(self, session: Session, flush: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        flush: Callable[[], None] | None = None,
+        explained: Callable[[], AbstractContextManager[None]] = nullcontext,
+    ) -> None:
         self.session = session
         self._flush = flush or session.flush
+        self._explained = explained
 
     # --- the assembly ------------------------------------------------------------------
 
@@ -278,6 +311,24 @@ class SqlAssemblyStore:
         total = self.session.scalar(select(func.count()).select_from(statement.subquery()))
         return self.session.scalars(ordered).all() if total else [], int(total or 0)
 
+    def holders(self, assembly_id: int, limit: int) -> Sequence[tuple[str, str]]:
+        """(code, name) of the first ``limit`` associates who may hold a proxy — entitled,
+        attending in person or remotely — by member code, as plain columns (``roll_page``
+        with ``RollQuery(holders=True)``, without a roll entry record per line)."""
+        self._flush()
+        holding = select(_attendance.id).where(
+            _attendance.assembly_id == assembly_id,
+            _attendance.member_code == _roll.member_code,
+            _attendance.mode.in_([Attendance.PRESENT, Attendance.REMOTE]),
+        )
+        query = (
+            select(_roll.member_code, _roll.name)
+            .where(_roll.assembly_id == assembly_id, _roll.entitled.is_(True), holding.exists())
+            .order_by(_roll.member_code)
+            .limit(limit)
+        )
+        return [(code, name) for code, name in self.session.execute(query)]
+
     def _matching(self, search: str) -> ColumnElement[bool]:
         """The name as typed, accents and case aside, or the code (upper case, as stored). A
         rough LIKE first, cheap on every row (each letter that may bear an accent, and any
@@ -314,16 +365,19 @@ class SqlAssemblyStore:
         return self.session.scalars(query.order_by(_attendance.member_code)).all()
 
     def attendance_by_mode(self, assembly_id: int) -> Mapping[Attendance, int]:
-        """How many associates signed the sheet in each mode (every mode, 0 included)."""
+        """How many associates signed the sheet in each mode (every mode, 0 included), from the
+        sheet's running totals (migration 0013, kept by triggers): a few rows, not a GROUP BY
+        over every line of the sheet."""
         self._flush()
+        totals = assembly_attendance_totals.c
         query = (
-            select(_attendance.mode, func.count())
-            .where(_attendance.assembly_id == assembly_id)
-            .group_by(_attendance.mode)
+            select(totals.mode, func.sum(totals.members))
+            .where(totals.assembly_id == assembly_id)
+            .group_by(totals.mode)
         )
         found = dict.fromkeys(Attendance, 0)
         for mode, count in self.session.execute(query):
-            found[Attendance(mode)] = int(count)
+            found[Attendance(mode)] = int(count or 0)
         return found
 
     # --- resolutions ---------------------------------------------------------------------
@@ -345,38 +399,25 @@ class SqlAssemblyStore:
     # --- ballots and counts --------------------------------------------------------------
 
     def add_vote(self, vote: Vote) -> None:
-        """Flushed at once: a second ballot of the same voter raises Conflict (field voter);
-        its trigger raises the running total (migration 0013)."""
-        self.session.add(vote)
-        self._flush()
+        """A plain INSERT (the row is never read back in the voter's transaction): a second
+        ballot of the same voter raises Conflict (field voter) through the unit of work; its
+        trigger raises the running total (migration 0013)."""
+        row = {
+            "assembly_id": vote.assembly_id, "resolution_id": vote.resolution_id,
+            "voter_code": vote.voter_code, "cast_by": vote.cast_by, "college": vote.college,
+            "choice": vote.choice, "recorded_at": vote.recorded_at,
+            "recorded_by": vote.recorded_by,
+        }  # fmt: skip
+        with self._explained():
+            self.session.connection().execute(_INSERT_VOTE, row)
 
     def voter_standing(
         self, assembly_id: int, resolution_id: int, voter_code: str
     ) -> VoterStanding | None:
         """One query by unique keys, whatever the size of the roll: the roll line, the
         attendance line, a ballot already cast on this resolution, its vote closed."""
-        voted = (
-            select(_votes.id)
-            .where(_votes.resolution_id == resolution_id, _votes.voter_code == voter_code)
-            .exists()
-        )
-        closed = select(_closings.id).where(_closings.resolution_id == resolution_id).exists()
-        query = (
-            select(
-                _roll.name, _roll.entitled, _roll.reason, _attendance.mode,
-                _attendance.holder_code, _attendance.college, voted, closed,
-            )
-            .select_from(assembly_roll)
-            .outerjoin(
-                assembly_attendance,
-                and_(
-                    _attendance.assembly_id == _roll.assembly_id,
-                    _attendance.member_code == _roll.member_code,
-                ),
-            )
-            .where(_roll.assembly_id == assembly_id, _roll.member_code == voter_code)
-        )  # fmt: skip
-        row = self.session.execute(query).first()
+        values = {"assembly": assembly_id, "resolution": resolution_id, "voter": voter_code}
+        row = self.session.connection().execute(_STANDING, values).first()
         if row is None:
             return None
         mode = None if row[3] is None else Attendance(row[3])

@@ -303,7 +303,10 @@ def postgresql_search_key() -> str:
 def _sqlite_begin_immediate(connection: Any) -> None:
     """BEGIN IMMEDIATE: a transaction that will write waits for the lock instead of failing.
     Inside ``reading()``, a plain (deferred) BEGIN: a reader takes no lock at all."""
-    connection.exec_driver_sql("BEGIN" if _READING.get() else "BEGIN IMMEDIATE")
+    # Straight to the driver: SQLAlchemy's statement machinery (events, context, result) would
+    # cost a read more than its own query does (≈ 60 µs against 5).
+    statement = "BEGIN" if _READING.get() else "BEGIN IMMEDIATE"
+    connection.connection.driver_connection.execute(statement)
 
 
 def is_postgresql(engine: Engine) -> bool:

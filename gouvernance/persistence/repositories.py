@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     CursorResult,
     Select,
     String,
@@ -123,6 +124,35 @@ def _lock(session: Session, key: int) -> None:
 _SEARCH_KEY: ColumnElement[str] = literal_column(f"({postgresql_search_key()})", String)
 
 
+# A member's view and its figures, one row per figure (or one without), in the order
+# ``_member_view`` reads them: built once, narrowed per read.
+_MEMBER_COLUMNS = (
+    members.c.id, members.c.code, members.c.kind, members.c.name, members.c.first_name,
+    members.c.last_name, members.c.category, members.c.joined_on, members.c.siren,
+    members.c.email, members.c.phone, members.c.address, members.c.postal_code, members.c.city,
+    members.c.left_on, members.c.leave_reason, members.c.version,
+)  # fmt: skip
+_MEMBER_WIDTH = len(_MEMBER_COLUMNS)
+_VIEW_ROWS = (
+    select(*_MEMBER_COLUMNS, member_facts.c.fiscal_year, member_facts.c.kind, member_facts.c.value)
+    .select_from(members.outerjoin(member_facts, member_facts.c.member_id == members.c.id))
+    .order_by(members.c.code)
+)
+_ONE_VIEW = _VIEW_ROWS.where(members.c.code == bindparam("code"))
+
+
+def _member_view(row: tuple[Any, ...], facts: list[FactView]) -> MemberView:
+    (_id, code, kind, name, first, last, category, joined, siren, email, phone, address,
+     postal_code, city, left_on, reason, version) = row  # fmt: skip
+    return MemberView(
+        code=code, kind=kind, display_name=display_name(kind, name, first, last),
+        category=category, joined_on=joined, name=name, first_name=first, last_name=last,
+        siren=siren, email=email, phone=phone, address=address, postal_code=postal_code,
+        city=city, left_on=left_on, leave_reason=reason, version=version,
+        facts=tuple(sorted(facts, key=fact_order)),
+    )  # fmt: skip
+
+
 class SqlMemberRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -183,11 +213,12 @@ class SqlMemberRepository:
         members costs a third of what loading them does)."""
         conditions = self._conditions(filters)
         total = self._count(conditions)
-        query = select(members).where(*conditions).order_by(members.c.code)
-        return self._views(query.offset(offset).limit(limit)), total
+        page = select(members.c.id).where(*conditions).order_by(members.c.code)
+        chosen = _VIEW_ROWS.where(members.c.id.in_(page.offset(offset).limit(limit)))
+        return self._views(chosen, {}), total
 
     def view(self, code: str) -> MemberView | None:
-        found = self._views(select(members).where(members.c.code == code))
+        found = self._views(_ONE_VIEW, {"code": code})
         return found[0] if found else None
 
     def display_name(self, code: str) -> str | None:
@@ -214,50 +245,26 @@ class SqlMemberRepository:
         return conditions
 
     def _count(self, conditions: list[ColumnElement[bool]]) -> int:
-        return (
-            self.session.scalar(select(func.count()).select_from(members).where(*conditions)) or 0
-        )
+        query = select(func.count()).select_from(members).where(*conditions)
+        return self.session.connection().execute(query).scalar() or 0  # no ORM path: a count
 
-    def _views(self, query: Select[Any]) -> list[MemberView]:
-        connection = self.session.connection()
-        rows = connection.execute(query).all()
-        figures: dict[int, list[FactView]] = {}
-        if rows:
-            wanted = member_facts.c.member_id.in_([row.id for row in rows])
-            for member_id, year, kind, value in connection.execute(
-                select(
-                    member_facts.c.member_id,
-                    member_facts.c.fiscal_year,
-                    member_facts.c.kind,
-                    member_facts.c.value,
-                ).where(wanted)
-            ):
-                figures.setdefault(member_id, []).append(
-                    FactView(year, kind, value, describe(kind, year, value))
-                )
-        return [
-            MemberView(
-                code=row.code,
-                kind=row.kind,
-                display_name=display_name(row.kind, row.name, row.first_name, row.last_name),
-                category=row.category,
-                joined_on=row.joined_on,
-                name=row.name,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                siren=row.siren,
-                email=row.email,
-                phone=row.phone,
-                address=row.address,
-                postal_code=row.postal_code,
-                city=row.city,
-                left_on=row.left_on,
-                leave_reason=row.leave_reason,
-                version=row.version,
-                facts=tuple(sorted(figures.get(row.id, ()), key=fact_order)),
-            )
-            for row in rows
-        ]
+    def _views(self, query: Select[Any], values: dict[str, Any]) -> list[MemberView]:
+        """Members and their figures from one statement (``_VIEW_ROWS`` narrowed), read by
+        position: a read of the register is one round trip."""
+        views: list[MemberView] = []
+        member: tuple[Any, ...] = ()
+        facts: list[FactView] = []
+        for row in self.session.connection().execute(query, values).all():
+            if row[1] != (member[1] if member else None):
+                if member:
+                    views.append(_member_view(member, facts))
+                member, facts = tuple(row[:_MEMBER_WIDTH]), []
+            year, kind, value = row[_MEMBER_WIDTH:]
+            if year is not None:
+                facts.append(FactView(year, kind, value, describe(kind, year, value)))
+        if member:
+            views.append(_member_view(member, facts))
+        return views
 
     def _found_by(self, search: str) -> ColumnElement[bool]:
         """Members whose name (company, first or last), code or SIREN contains ``search``,
@@ -408,6 +415,19 @@ _HOLDER = (
 )
 
 
+_BATCH_REFERENCES = select(call_batches.c.id, call_batches.c.reference)
+
+
+def token_holder(connection: Connection, token_hash: str) -> tuple[datetime, Actor, bool] | None:
+    """The token's expiry, its account as an actor, and whether the account is active: one
+    plain query (no ORM object), since every authenticated request asks it."""
+    row = connection.execute(_HOLDER, {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    expires_at, username, role, member_code, active = row
+    return expires_at, Actor(username=username, role=role, member_code=member_code), active
+
+
 class SqlTokenRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -420,13 +440,7 @@ class SqlTokenRepository:
         return self.session.scalars(query).one_or_none()
 
     def holder(self, token_hash: str) -> tuple[datetime, Actor, bool] | None:
-        """The token's expiry, its account as an actor, and whether the account is active:
-        one plain query (no ORM object), since every authenticated request asks it."""
-        row = self.session.connection().execute(_HOLDER, {"token_hash": token_hash}).first()
-        if row is None:
-            return None
-        expires_at, username, role, member_code, active = row
-        return expires_at, Actor(username=username, role=role, member_code=member_code), active
+        return token_holder(self.session.connection(), token_hash)
 
     def delete(self, token_hash: str) -> bool:
         return self._delete(api_tokens.c.token_hash == token_hash) > 0
@@ -631,6 +645,12 @@ class SqlLedger:
             query = query.where(call_batches.c.fiscal_year == fiscal_year)
         return self.session.scalars(query).all()
 
+    def batch_references(self) -> dict[int, str]:
+        """Each batch's reference by id, two plain columns (a batch record holds the text of its
+        schedule: every balance names its calls' batches)."""
+        rows = self.session.connection().execute(_BATCH_REFERENCES)
+        return {batch_id: reference for batch_id, reference in rows}
+
     def batch(self, reference: str) -> CallBatch | None:
         query = select(CallBatch).where(call_batches.c.reference == reference)
         return self.session.scalars(query).one_or_none()
@@ -756,12 +776,14 @@ class SqlLedger:
             query = query.where(sepa_debit_returns.c.member_code == member_code)
         return self.session.scalars(query).all()
 
-    def version(self) -> tuple[int, ...]:
-        """Where the calls, credit notes and allocations stand: the number of rows and the
-        highest id of each. They are append-only (migration 0009), so any insert moves it —
-        even one committed after a higher id, which the count still sees."""
+    def version(self, *, desk: bool = False) -> tuple[int, ...]:
+        """Where the calls, credit notes and allocations stand (``desk``: and the payments,
+        refunds and reminders the desk's home sums too): the number of rows and the highest id
+        of each. They are append-only (migration 0009), so any insert moves it — even one
+        committed after a higher id, which the count still sees."""
         values: list[Any] = []
-        for table in (calls, credit_notes, allocations):
+        tables = (calls, credit_notes, allocations)
+        for table in (*tables, payments, refunds, reminders) if desk else tables:
             values.append(select(func.count()).select_from(table).scalar_subquery())
             values.append(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery())
         return tuple(int(value) for value in self.session.execute(select(*values)).one())
@@ -828,6 +850,17 @@ class SqlLedger:
                 (c.id, c) for c in self.session.scalars(select(Call).where(calls.c.id.in_(chunk)))
             )
         return [found[i] for i in ids if i in found]
+
+    def call_columns(self, ids: Sequence[int]) -> Mapping[int, tuple[CallKind, int, date]]:
+        """The kind, fiscal year and issue day of the calls of these ids, as plain columns: what
+        a view of a page of ``call_figures`` needs besides the figures, without a record each."""
+        found: dict[int, tuple[CallKind, int, date]] = {}
+        query = select(calls.c.id, calls.c.kind, calls.c.fiscal_year, calls.c.issued_on)
+        for start in range(0, len(ids), 5000):  # within SQLite's limit of bound parameters
+            chunk = ids[start : start + 5000]
+            for id_, kind, year, issued in self.session.execute(query.where(calls.c.id.in_(chunk))):
+                found[id_] = (CallKind(kind), int(year), issued)
+        return found
 
     def payment_figures(
         self, member_code: str | None = None

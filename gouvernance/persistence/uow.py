@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from gouvernance.domain.errors import Conflict, GouvernanceError, InvalidInput
+from gouvernance.domain.users import Actor
 from gouvernance.persistence.assemblies import SqlAssemblyStore
 from gouvernance.persistence.audit_log import SqlAuditLog
 from gouvernance.persistence.ballot_keys import FileBallotKeys, directory_for
@@ -30,6 +32,7 @@ from gouvernance.persistence.repositories import (
     SqlOrganisationRepository,
     SqlTokenRepository,
     SqlUserRepository,
+    token_holder,
 )
 from gouvernance.services.ports import (
     AssemblyStore,
@@ -196,7 +199,7 @@ class SqlAlchemyUnitOfWork:
         self.idempotency = SqlIdempotencyStore(self.session)
         self.ledger = SqlLedger(self.session)
         self.capital = SqlCapitalRegister(self.session)
-        self.assemblies = SqlAssemblyStore(self.session, self.flush)
+        self.assemblies = SqlAssemblyStore(self.session, self.flush, self.explained)
         self.mail = SqlMailOutbox(self.session)
         self.bank = SqlBankBook(self.session)
         return self
@@ -238,6 +241,10 @@ class SqlAlchemyUnitOfWork:
                 self.session.commit()
         finally:
             self._audit.discard_pending()  # written, or lost with the failed transaction
+
+    def explained(self) -> AbstractContextManager[None]:
+        """Around a plain INSERT: a constraint it meets is the French conflict a flush gives."""
+        return _conflicts_explained(self.session)
 
     def rollback(self) -> None:
         self._audit.discard_pending()
@@ -297,6 +304,16 @@ class SqlAlchemyUnitOfWorkFactory:
             )
             event.listen(self.reading_factory, "after_flush", _mark_flushed)
         self.ballot_keys = ballot_keys or FileBallotKeys(directory_for(engine.url))
+        self.reading_engine = self.reading_factory.kw["bind"]
+
+    def token_holder(self, token_hash: str) -> tuple[datetime, Actor, bool] | None:
+        """A connection and one statement: no session, nor a repository of each kind."""
+        engine = self.reading_engine if is_reading() else self.engine
+        try:
+            with engine.connect() as connection:
+                return token_holder(connection, token_hash)
+        except DBAPIError:
+            return None
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
         sessions = self.reading_factory if is_reading() else self.session_factory

@@ -116,8 +116,9 @@ class Ledger(Protocol):
     """Calls, credit notes, payments, allocations, reminders and mandates (append-only)."""
 
     def lock(self) -> None: ...
-    def version(self) -> tuple[int, ...]:
-        """Moved by any call, credit note or allocation recorded (the tables are append-only)."""
+    def version(self, *, desk: bool = False) -> tuple[int, ...]:
+        """Moved by any call, credit note or allocation recorded (the tables are append-only);
+        ``desk``: by any payment, refund or reminder too."""
         ...
 
     def next_numbers(self, name: str, count: int) -> int:
@@ -131,6 +132,7 @@ class Ledger(Protocol):
         self, kind: CallKind | None = None, fiscal_year: int | None = None
     ) -> Sequence[CallBatch]: ...
     def batch(self, reference: str) -> CallBatch | None: ...
+    def batch_references(self) -> dict[int, str]: ...
     def batch_by_id(self, batch_id: int) -> CallBatch | None: ...
     def called_members(self, kind: CallKind, fiscal_year: int) -> set[str]: ...
     def calls(self, filters: CallFilter) -> Sequence[Call]: ...
@@ -178,6 +180,10 @@ class Ledger(Protocol):
 
     def calls_by_id(self, ids: Sequence[int]) -> Sequence[Call]:
         """The calls of these ids (a page of ``call_figures``), in that order."""
+        ...
+
+    def call_columns(self, ids: Sequence[int]) -> Mapping[int, tuple[CallKind, int, date]]:
+        """Kind, fiscal year and issue day of the calls of these ids, by id (plain columns)."""
         ...
 
     def payment_figures(
@@ -295,6 +301,9 @@ class AssemblyStore(Protocol):
     def roll_page(
         self, assembly_id: int, query: RollQuery, offset: int, limit: int
     ) -> tuple[Sequence[RollEntry], int]: ...  # by member code; and how many match in all
+    def holders(
+        self, assembly_id: int, limit: int
+    ) -> Sequence[tuple[str, str]]: ...  # (code, name) of who may hold a proxy, by code
     def attendance_around(
         self, assembly_id: int, member_codes: Sequence[str]
     ) -> Sequence[AttendanceRecord]: ...  # these associates' lines and those they hold
@@ -501,3 +510,9 @@ class TransactionAborted(Exception):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+    def token_holder(self, token_hash: str) -> tuple[datetime, Actor, bool] | None:
+        """``TokenRepository.holder`` in one statement outside any unit of work (each
+        authenticated request asks it); None also when the database could not answer: the
+        caller then asks again in a unit of work, which explains the failure."""
+        ...

@@ -187,7 +187,9 @@ def test_a_ballot_the_database_refuses_is_undone_alone(
     app: Application, people: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second ballot that slips past the checks (another process wrote it in between) meets
-    the unique constraint: that savepoint alone is rolled back, with the same French conflict."""
+    the unique constraint once it has begun writing: the batch, first written without
+    savepoints, is written again with one per ballot, and that savepoint alone is rolled back,
+    with the same French conflict."""
     from gouvernance.persistence.assemblies import SqlAssemblyStore
 
     code = _assembly(app, people)

@@ -349,9 +349,10 @@ def member_explanation(
         raise InvalidInput("code de membre trop long", field="code")
     selection = Selection.read(baremes, reference, "")
     selection.check()
-    assessments = fees.explain(app.uows, actor, code, list(selection.ids))
+    found = fees.explained(app.uows, actor, code, list(selection.ids))
+    assessments = [a for _, a in found]
     ids = [a.schedule_id for a in assessments]
-    schedules = {s.id: s for s in fees.load_schedules(ids)}
+    schedules = {s.id: s for s, _ in found}
     reference_id = selection.reference or ids[0]
     if reference_id not in schedules:
         raise InvalidInput(

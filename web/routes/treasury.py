@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from jinja2.utils import url_quote
+from markupsafe import Markup, escape
 
 from gouvernance.domain.bank.model import RETURN_REASONS
 from gouvernance.domain.calls.accounting import FecOptions
@@ -36,6 +38,7 @@ from gouvernance.services.contributions import fees
 from gouvernance.services.ledger import calls, desk, direct_debits, payments, refunds, treasury
 from gouvernance.services.ledger.ledger_views import (
     BalanceView,
+    CallView,
     CreditNoteView,
     Document,
     LeftOutReason,
@@ -513,6 +516,7 @@ def calls_page(
         "tresorerie_appels.html",
         status=422 if errors else 200,
         found=found,
+        rows=call_rows(found.items) if found else Markup(""),
         values=values,
         errors=errors,
         groups=[(word, g.label) for word, g in GROUPS.items()],
@@ -527,6 +531,37 @@ def calls_page(
         status_classes=STATUS_CLASSES,
         overdue=CallStatus.OVERDUE,
     )
+
+
+def call_rows(items: Sequence[CallView]) -> Markup:
+    """The ``<tr>`` of a page of calls, escaped, as the macros of ``tresorerie_outils.html``
+    (``jour``, ``situation``) would write them: built in Python, a page of 100 calls costs a
+    millisecond instead of several through Jinja's macro calls and filters."""
+    lines = []
+    for call in items:
+        late = call.status is CallStatus.OVERDUE
+        badge = STATUS_CLASSES.get(call.status)
+        classes = f"badge {badge}" if badge else "badge"
+        status = f'<span class="{classes}">{escape(call.status.label)}</span>'
+        if late and call.days_late:
+            plural = "s" if call.days_late > 1 else ""
+            status += f"\n<br><small>{call.days_late} jour{plural} de retard</small>"
+        reference = escape(call.reference)
+        row = '<tr class="en-retard">' if late else "<tr>"
+        lines.append(
+            f"{row}"
+            f'<th scope="row"><a class="reference" href="/tresorerie/appels/{reference}">'
+            f"{reference}</a></th>"
+            f'<td><a href="/tresorerie/membres/{escape(url_quote(call.member_code))}">'
+            f"{escape(call.member_code)}</a><br><small>{escape(call.member_name)}</small></td>"
+            f'<td class="reference">{escape(call.batch_reference)}</td>'
+            f'<td class="montant">{escape(format_cents(call.cents - call.credited))}</td>'
+            f'<td class="montant">{escape(format_cents(call.paid))}</td>'
+            f'<td class="montant">{escape(format_cents(call.outstanding))}</td>'
+            f"<td>{call.due_on.strftime('%d/%m/%Y')}</td>"
+            f"<td>{status}</td></tr>"
+        )
+    return Markup("\n        ".join(lines))
 
 
 CREDIT_FIELDS = {"amount": "montant", "reason": "motif", "on": "date"}

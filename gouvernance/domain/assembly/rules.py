@@ -7,6 +7,7 @@ statutes file edited later, or a corrected law preset, never changes an assembly
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -158,6 +159,13 @@ class AssemblyRules:
 
     @classmethod
     def from_json(cls, text: str) -> AssemblyRules:
+        """Parsed once per distinct text and shared (the rules are immutable; never mutate
+        ``decisions``): every page of an assembly reads its rules several times, half a
+        millisecond of parsing each."""
+        return _parsed(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> AssemblyRules:
         data = json.loads(text)
         empty = data["empty_college"]
         proxies = data["proxies"]
@@ -186,6 +194,11 @@ class AssemblyRules:
             legal_floor=_legal_floor(data.get("legal_floor")),
             unlawful=tuple(data.get("unlawful", ())),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> AssemblyRules:
+    return AssemblyRules._parse(text)
 
 
 def _college_votes(data: dict[str, Any] | None) -> CollegeVotes:

@@ -465,6 +465,13 @@ def purge_tokens(uows: UnitOfWorkFactory, now: datetime | None = None) -> int:
 def actor_for_token(uows: UnitOfWorkFactory, token: str) -> Actor:
     """Who the token speaks for, read afresh at each request (one query: token and account),
     so that a revoked token or a deactivated account is refused at once, in every process."""
+    held = uows.token_holder(hash_token(token))
+    if held is not None and _aware(held[0]) > datetime.now(UTC):
+        if not held[2]:
+            raise Unauthenticated("ce compte est désactivé")
+        return held[1]
+    # Unknown or expired (or the database did not answer): read again in a unit of work, which
+    # explains a failure, then try the tokens handed out while the database was read-only.
     with uows() as uow:
         held = uow.tokens.holder(hash_token(token))
         now = datetime.now(UTC)

@@ -52,6 +52,7 @@ from gouvernance.domain.assembly.model import (
 from gouvernance.domain.assembly.rules import AssemblyRules, legal_floor
 from gouvernance.domain.assembly.tally import (
     AssemblyTally,
+    CollegeTurnout,
     QuorumResult,
     ResolutionBallots,
     Turnout,
@@ -370,6 +371,11 @@ def assembly_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> AssemblyV
         return _view(uow, assembly)
 
 
+def view_in(uow: UnitOfWork, assembly: Assembly, time_zone: str | None = None) -> AssemblyView:
+    """``assembly_view`` within ``uow``, of an assembly it read."""
+    return _view(uow, assembly, time_zone)
+
+
 def roll_view(uows: UnitOfWorkFactory, actor: Actor, code: str) -> tuple[RollLine, ...]:
     """The attendance sheet: every associate on the roll, how they attend, proxies held.
 
@@ -406,13 +412,19 @@ def sheet_view(
     the minutes of an assembly of 35 000 associates never load the whole roll. Same rule as
     ``roll_view`` for why an associate may not vote."""
     with uows() as uow:
-        assembly = _assembly(uow, code)
-        rules = AssemblyRules.from_json(assembly.rules)
-        assert assembly.id is not None
-        found = uow.assemblies.sheet_lines(assembly.id, limit)
-        held: dict[str, list[str]] = {}
-        for member, holder in uow.assemblies.proxies(assembly.id):
-            held.setdefault(holder, []).append(member)
+        return sheet_in(uow, actor, _assembly(uow, code), limit)
+
+
+def sheet_in(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, limit: int | None = None
+) -> tuple[RollLine, ...]:
+    """``sheet_view`` within ``uow``, of an assembly it read."""
+    rules = AssemblyRules.from_json(assembly.rules)
+    assert assembly.id is not None
+    found = uow.assemblies.sheet_lines(assembly.id, limit)
+    held: dict[str, list[str]] = {}
+    for member, holder in uow.assemblies.proxies(assembly.id):
+        held.setdefault(holder, []).append(member)
     everyone = actor.can(Permission.READ_ALL_MEMBERS)
     return tuple(
         RollLine(
@@ -770,15 +782,43 @@ def cast_ballots(uows: UnitOfWorkFactory, requests: Sequence[BallotRequest]) -> 
     """Ballots written together: one transaction, one audit append, one commit (one fsync)
     for all of them — the online vote of a large assembly is bound by commits, not by work.
 
-    Each ballot runs in its own savepoint, in the order given: a refused one (already voted,
-    even earlier in the same batch, not on the roll, vote closed, proxy not held…) is undone
-    alone and its outcome is the very error ``cast_ballot`` would raise; the others are kept.
+    Ballots are cast in the order given: a refused one (already voted, even earlier in the
+    same batch, not on the roll, vote closed, proxy not held…) is undone alone and its outcome
+    is the very error ``cast_ballot`` would raise; the others are kept. An open ballot's
+    refusals all come before it writes, so it needs no savepoint; a secret one, or any ballot
+    of a batch written again after a late refusal, runs in its own (``_cast_batch``).
     A database failure loses the whole batch and is raised (``TransactionAborted``) for the
     caller to hand to every requester: nothing of it is written.
 
     Sealed ballots are not inserted as the ballots come: a batch writes several voters' vote
     rows and sealed ballots in one transaction, so the sealed ones are inserted last, shuffled,
     and their physical order says nothing about which voter cast which."""
+    try:
+        return _cast_batch(uows, requests, guarded=False)
+    except _WroteThenRefused:
+        # A ballot was refused after it began writing (a race lost to another process, a
+        # retried key): the batch starts again, each ballot in its own savepoint this time.
+        return _cast_batch(uows, requests, guarded=True)
+
+
+class _WroteThenRefused(Exception):
+    """A ballot of an unguarded batch failed after a write: nothing of the batch is kept."""
+
+
+@dataclass
+class _Written:
+    """Whether the ballot being cast has started writing (``_record_ballot`` says so)."""
+
+    started: bool = False
+
+
+def _cast_batch(
+    uows: UnitOfWorkFactory, requests: Sequence[BallotRequest], *, guarded: bool
+) -> list[BallotOutcome]:
+    """``cast_ballots`` in one transaction. Unguarded, an open ballot runs without a savepoint:
+    its refusals come from checks made before it writes anything (two statements fewer per
+    ballot); one that fails once it has written raises ``_WroteThenRefused``. A secret ballot
+    always has its savepoint (``_secret``)."""
     outcomes: list[BallotOutcome] = []
     with uows() as uow:
         cache: dict[object, Assembly | Resolution | GouvernanceError] = {}
@@ -790,10 +830,20 @@ def cast_ballots(uows: UnitOfWorkFactory, requests: Sequence[BallotRequest]) -> 
                 _cached(cache, request.code, partial(_assembly, uow, request.code, "share"))
         for request in requests:
             kept = len(sealed)
+            written = _Written()
             try:
-                with uow.savepoint():
-                    outcomes.append(_cast(uow, request, cache, sealed))
-            except GouvernanceError as error:
+                if guarded or _secret(uow, cache, request):
+                    with uow.savepoint():
+                        outcomes.append(_cast(uow, request, cache, sealed))
+                else:
+                    outcomes.append(_cast(uow, request, cache, sealed, written))
+            except Exception as error:
+                # Unguarded, only a refusal by the checks leaves the transaction as it was; a
+                # failure of the database itself is met again, ballot by ballot, in savepoints.
+                if written.started or not isinstance(error, GouvernanceError):
+                    if guarded:
+                        raise
+                    raise _WroteThenRefused from error
                 del sealed[kept:]  # its sealed ballot goes with it
                 outcomes.append(error)
         if sealed:
@@ -804,11 +854,30 @@ def cast_ballots(uows: UnitOfWorkFactory, requests: Sequence[BallotRequest]) -> 
     return outcomes
 
 
+def _secret(
+    uow: UnitOfWork, cache: dict[object, Assembly | Resolution | GouvernanceError],
+    request: BallotRequest,
+) -> bool:  # fmt: skip
+    """Whether the ballot is secret: its vote row must then be written in a savepoint of its
+    own (on PostgreSQL its own subtransaction id: no ``xmin`` shared with the sealed ballots,
+    which are inserted after all of them, outside)."""
+    try:
+        assembly = _cached(cache, request.code, lambda: _assembly(uow, request.code, "share"))
+        assert isinstance(assembly, Assembly)
+        number = request.number
+        found = _cached(cache, (assembly.code, number), lambda: _resolution(uow, assembly, number))
+    except GouvernanceError:
+        return False  # refused by ``_cast`` before it writes anything
+    assert isinstance(found, Resolution)
+    return found.method is Method.SECRET
+
+
 def _cast(
     uow: UnitOfWork,
     request: BallotRequest,
     cache: dict[object, Assembly | Resolution | GouvernanceError],
     sealed: list[SealedBallot] | None = None,
+    written: _Written | None = None,
 ) -> BallotReceipt:
     """One ballot in the caller's transaction, checked as ``cast_ballot`` documents; a retry
     with the same Idempotency-Key gives back the first receipt (``created`` false). Within a
@@ -831,7 +900,7 @@ def _cast(
     if key and (done := idempotency.replay(uow, key, fingerprint)):
         return _receipt_of(done)  # a retry, even once the assembly is closed
     _refuse_if_closed(assembly)
-    receipt = _record_ballot(uow, actor, assembly, resolution, who, choice, sealed)
+    receipt = _record_ballot(uow, actor, assembly, resolution, who, choice, sealed, written)
     if key:
         idempotency.remember(uow, key, fingerprint, 201, _receipt_text(receipt))
     return receipt
@@ -856,7 +925,7 @@ def _cached(
 
 def _record_ballot(
     uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, who: str,
-    choice: Choice, sealed: list[SealedBallot] | None = None,
+    choice: Choice, sealed: list[SealedBallot] | None = None, written: _Written | None = None,
 ) -> BallotReceipt:  # fmt: skip
     """One ballot, checked and audited, in the caller's transaction (the assembly locked and
     open): a secret one stores no choice, only its sealed ballot without the voter."""
@@ -868,6 +937,8 @@ def _record_ballot(
         cast_by=caster.cast_by, college=caster.college, choice=None if secret else choice,
         recorded_at=_now(), recorded_by=actor.username,
     )  # fmt: skip
+    if written is not None:
+        written.started = True  # from here on, a refusal undoes more than checks
     uow.assemblies.add_vote(vote)
     if resolution.ballot_key is not None:
         content = BallotContent(assembly.code, resolution.number, vote.college, choice)
@@ -1092,22 +1163,35 @@ def _refuse_if_vote_closed(uow: UnitOfWork, assembly: Assembly, resolution: Reso
 def tally(uows: UnitOfWorkFactory, actor: Actor, code: str) -> TallyView:
     """The tally from the database: live while open, the stored results once closed."""
     with uows() as uow:
-        assembly = _assembly(uow, code)
-        rules = AssemblyRules.from_json(assembly.rules)
-        if assembly.status is AssemblyStatus.CLOSED and assembly.results:
-            result, marker = AssemblyTally.from_json(assembly.results), _closed_marker(assembly)
-        else:
-            actor.require(Permission.READ_ASSEMBLY_TALLY)
-            figures = _figures(uow, assembly)
-            result, marker = _compute(assembly, rules, figures, live=True), figures.marker()
-        return TallyView(
-            summary=_summary(assembly, rules),
-            rules=rules,
-            tally=result,
-            final=assembly.status is AssemblyStatus.CLOSED,
-            marker=marker,
-            time_zone=setup.time_zone(uow),
-        )
+        return tally_in(uow, actor, _assembly(uow, code))
+
+
+def tally_in(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, time_zone: str | None = None
+) -> TallyView:
+    """``tally`` within ``uow``, of an assembly it read (``time_zone``: the organisation's,
+    when the caller already has it)."""
+    rules = AssemblyRules.from_json(assembly.rules)
+    if assembly.status is AssemblyStatus.CLOSED and assembly.results:
+        result, marker = AssemblyTally.from_json(assembly.results), _closed_marker(assembly)
+    else:
+        actor.require(Permission.READ_ASSEMBLY_TALLY)
+        figures = _figures(uow, assembly)
+        result, marker = _compute(assembly, rules, figures, live=True), figures.marker()
+    return TallyView(
+        summary=_summary(assembly, rules),
+        rules=rules,
+        tally=result,
+        final=assembly.status is AssemblyStatus.CLOSED,
+        marker=marker,
+        time_zone=time_zone or setup.time_zone(uow),
+    )
+
+
+def assembly_in(uow: UnitOfWork, code: str) -> Assembly:
+    """Assembly ``code`` read within ``uow`` (NotFound in French when there is none), for a
+    caller that reads several views of it in one transaction (the minutes)."""
+    return _assembly(uow, code)
 
 
 @dataclass(frozen=True)
@@ -1291,11 +1375,12 @@ def _applied_rule(rules: AssemblyRules, stated: Convocation) -> str:
     )
 
 
-def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
+def _view(uow: UnitOfWork, assembly: Assembly, time_zone: str | None = None) -> AssemblyView:
     assert assembly.id is not None
     rules = AssemblyRules.from_json(assembly.rules)
     # Counted in SQL: the desk and the minutes show this view, never the whole roll.
-    entitled = _entitled_count(uow, assembly)
+    colleges = uow.assemblies.turnout(assembly.id)  # read once: the count and the quorums
+    entitled = sum(c.entitled for c in colleges.values())
     on_roll = uow.assemblies.roll_size(assembly.id)
     modes = dict(uow.assemblies.attendance_by_mode(assembly.id))
     resolutions = uow.assemblies.resolutions(assembly.id)
@@ -1315,23 +1400,33 @@ def _view(uow: UnitOfWork, assembly: Assembly) -> AssemblyView:
         attendance=modes,
         proxy_limit=rules.proxies.limit(entitled),
         proxy_rule=rules.proxies.describe(),
-        quorums=_quorums(uow, assembly, rules, resolutions),
+        quorums=_quorums(uow, assembly, rules, resolutions, colleges),
         resolutions=_resolution_views(uow, assembly, rules, resolutions),
-        time_zone=setup.time_zone(uow),
-        signatures=tuple(
-            SignatureView(s.role, s.name, s.signed_at, s.signed_by)
-            for s in uow.assemblies.signatures(assembly.id)
-        ),
+        time_zone=time_zone or setup.time_zone(uow),
+        signatures=signatures_in(uow, assembly),
+    )
+
+
+def signatures_in(uow: UnitOfWork, assembly: Assembly) -> tuple[SignatureView, ...]:
+    """The minutes' signatures recorded so far (they come after the closing)."""
+    assert assembly.id is not None
+    return tuple(
+        SignatureView(s.role, s.name, s.signed_at, s.signed_by)
+        for s in uow.assemblies.signatures(assembly.id)
     )
 
 
 def _quorums(
-    uow: UnitOfWork, assembly: Assembly, rules: AssemblyRules, resolutions: Sequence[Resolution]
+    uow: UnitOfWork,
+    assembly: Assembly,
+    rules: AssemblyRules,
+    resolutions: Sequence[Resolution],
+    colleges: Mapping[str, CollegeTurnout] | None = None,  # the turnout, when already read
 ) -> tuple[QuorumResult, ...]:
     if assembly.status is AssemblyStatus.CLOSED and assembly.results:
         return AssemblyTally.from_json(assembly.results).quorums
     assert assembly.id is not None
-    turnout = Turnout(uow.assemblies.turnout(assembly.id))
+    turnout = Turnout(colleges if colleges is not None else uow.assemblies.turnout(assembly.id))
     kinds = [assembly.kind]
     kinds += [r.decision_kind for r in resolutions if r.decision_kind not in kinds]
     return tuple(quorum(rules, kind, assembly.convocation, turnout) for kind in kinds)

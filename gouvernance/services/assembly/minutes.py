@@ -9,12 +9,14 @@ only lay it out, with the shared DejaVu set-up of ``services.documents``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from gouvernance.domain.assembly.model import (
+    Assembly,
     AssemblyStatus,
     Attendance,
     SignatoryRole,
@@ -32,7 +34,7 @@ from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.moments import DEFAULT_TIME_ZONE, format_moment, local
 from gouvernance.domain.organisation import Signatory
 from gouvernance.domain.scic.law import format_share
-from gouvernance.domain.users import Actor
+from gouvernance.domain.users import Actor, Permission
 from gouvernance.domain.wording import counted
 from gouvernance.services import audit_chain
 from gouvernance.services.assembly import assemblies, publication
@@ -44,8 +46,9 @@ from gouvernance.services.assembly.assemblies import (
     TallyView,
 )
 from gouvernance.services.ledger.ledger_views import Document
+from gouvernance.services.memo import memo
 from gouvernance.services.organisation import setup
-from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.ports import AssemblyStore, UnitOfWork, UnitOfWorkFactory
 from gouvernance.services.printing.documents import (
     TEMPLATES,
     Table,
@@ -119,6 +122,7 @@ class _Sources:
     journal: ChainHead | None = None  # the audit entry of the closing
     accounts: Mapping[str, str] = field(default_factory=dict)  # username: who, as printed
     president: Signatory | None = None  # the organisation's, with the title it registered
+    sha256: str | None = None  # closed: the verification file's digest
 
 
 def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) -> Document:
@@ -132,7 +136,7 @@ def minutes(uows: UnitOfWorkFactory, actor: Actor, code: str, file_format: str) 
             f"format inconnu « {file_format} » (formats : html, pdf)", field="format"
         )
     sources = _read(uows, actor, code)
-    text = _verified(uows, sources.view, _compose(sources))
+    text = _verified(sources.view, _compose(sources), sources.sha256)
     name = f"pv-{sources.view.summary.code}.{kind}"
     if kind == "html":
         return Document(name, FORMATS[kind], render_html(text).encode("utf-8"))
@@ -152,16 +156,13 @@ def preview(
     the lists of associates keep their first rows only, with their size (a page shows a few
     hundred lines, the PDF all of them)."""
     sources = _read(uows, actor, code, rows)
-    return sources.view, _verified(uows, sources.view, _compose(sources, rows))
+    return sources.view, _verified(sources.view, _compose(sources, rows), sources.sha256)
 
 
-def _verified(uows: UnitOfWorkFactory, view: AssemblyView, text: MinutesContent) -> MinutesContent:
+def _verified(view: AssemblyView, text: MinutesContent, sha256: str | None) -> MinutesContent:
     """A closed assembly's minutes name its verification file and print its SHA-256: the file
     a member downloads is the one these minutes vouch for, byte for byte."""
-    if view.summary.status is not AssemblyStatus.CLOSED:
-        return text
-    sha256 = publication.closed_digest(uows, view.summary.code)
-    if sha256 is None:
+    if view.summary.status is not AssemblyStatus.CLOSED or sha256 is None:
         return text
     lines = (
         f"Fichier de vérification verification-{view.summary.code}.json, empreinte SHA-256 :",
@@ -183,15 +184,26 @@ def _compose(sources: _Sources, rows: int | None = None) -> MinutesContent:
 
 
 def _read(uows: UnitOfWorkFactory, actor: Actor, code: str, rows: int | None = None) -> _Sources:
-    tally = assemblies.tally(uows, actor, code)  # first: it checks who may read the results
-    view = assemblies.assembly_view(uows, actor, code)
-    roll = assemblies.sheet_view(uows, actor, code, rows)  # what the minutes list, not all
-    with uows() as uow:
-        assembly = uow.assemblies.get(view.summary.code)
-        closed = assembly is not None and assembly.status is AssemblyStatus.CLOSED
-        # Closed minutes print the organisation as it was at closing; a draft, as it is now.
-        snapshot = assembly.organisation_snapshot_id if assembly is not None and closed else None
-        printed = setup.printed(uow, snapshot)
+    # One transaction, the assembly read once, for the tally, the view and the sheet.
+    with uows() as uow, _reading_once(uow):
+        assembly = assemblies.assembly_in(uow, code)
+        closed = assembly.status is AssemblyStatus.CLOSED
+        # Closed minutes print the organisation as it was at closing; a draft, as it is now
+        # (then its clock is the one the views use: the organisation is read once).
+        printed = setup.printed(uow, assembly.organisation_snapshot_id if closed else None)
+        zone = setup.time_zone(uow) if closed else printed.time_zone or DEFAULT_TIME_ZONE
+        kept, key = memo(uows, "closed_minutes", kept=8), _closed_key(actor, assembly, zone, rows)
+        found: _Frozen | None = kept.get(key) if key is not None else None
+        if found is not None:
+            tally, view, roll = found
+            view = replace(view, signatures=assemblies.signatures_in(uow, assembly))
+        else:
+            tally = assemblies.tally_in(uow, actor, assembly, zone)  # first: who may read them
+            view = assemblies.view_in(uow, assembly, zone)
+            roll = assemblies.sheet_in(uow, actor, assembly, rows)  # what they list, not all
+            if key is not None:
+                kept.put(key, (tally, view, roll))
+        sha256 = publication.closed_digest_in(uows, uow, assembly) if closed else None
         # The entry that recorded the closing: the same head on every later print.
         journal = audit_chain.closing_head(uow, view.summary.code) if closed else None
         accounts = {
@@ -204,8 +216,66 @@ def _read(uows: UnitOfWorkFactory, actor: Actor, code: str, rows: int | None = N
             if username
         }
     return _Sources(
-        printed.name, view, roll, tally, printed.time_zone, journal, accounts, printed.president
+        printed.name, view, roll, tally, printed.time_zone, journal, accounts, printed.president,
+        sha256,
+    )  # fmt: skip
+
+
+# What the minutes read of a closed assembly but its signatures: the stored tally, the view and
+# the sheet's rows. A closed assembly never changes (the services refuse, triggers too), so they
+# are kept per database (``memo``) by what identifies the closing, the organisation's time zone,
+# the rows shown and who reads (why an associate may not vote is not for every reader).
+_Frozen = tuple[TallyView, AssemblyView, tuple[RollLine, ...]]
+
+
+def _closed_key(
+    actor: Actor, assembly: Assembly, zone: str, rows: int | None
+) -> tuple[object, ...] | None:
+    """The memo key of a closed assembly's minutes, None while it is open, or for the whole
+    file (``rows`` None: asked for now and then, and its sheet is the whole roll)."""
+    if assembly.status is not AssemblyStatus.CLOSED or not assembly.results or rows is None:
+        return None
+    reader = True if actor.can(Permission.READ_ALL_MEMBERS) else actor.member_code
+    closing = (assembly.id, assembly.code, assembly.closed_at, assembly.results)
+    return (*closing, zone, rows, reader)
+
+
+class _ReadOnce:
+    """An assembly store whose reads that both the tally and the view make (turnout,
+    resolutions, votes cast and closed, hand counts) are answered once: for a transaction that
+    only reads (the minutes' preview), where the answers cannot move meanwhile."""
+
+    _ONCE = frozenset(
+        {"turnout", "resolutions", "votes_recorded", "vote_closings", "counted_colleges"}
     )
+
+    def __init__(self, store: AssemblyStore) -> None:
+        self._store = store
+        self._found: dict[tuple[str, int], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        read = getattr(self._store, name)
+        if name not in self._ONCE:
+            return read
+
+        def once(assembly_id: int) -> Any:
+            key = (name, assembly_id)
+            if key not in self._found:
+                self._found[key] = read(assembly_id)
+            return self._found[key]
+
+        return once
+
+
+@contextmanager
+def _reading_once(uow: UnitOfWork) -> Iterator[None]:
+    """``uow``'s assembly store answering each repeated read once (``_ReadOnce``), meanwhile."""
+    store = uow.assemblies
+    uow.assemblies = cast("AssemblyStore", _ReadOnce(store))
+    try:
+        yield
+    finally:
+        uow.assemblies = store
 
 
 def _account(uow: UnitOfWork, username: str) -> str:

@@ -39,7 +39,7 @@ from gouvernance.services.assembly.assemblies import (
     _summary,
 )
 from gouvernance.services.organisation import setup
-from gouvernance.services.ports import RollQuery, UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "BallotSheet",
@@ -285,17 +285,17 @@ def _proxy_sheet(
         if (entry := uow.assemblies.roll_entry(assembly.id, code)) is not None
     }
     wanted = None if max_holders is None else max_holders + 1
-    found, _total = uow.assemblies.roll_page(  # one more: « me » may be among them
-        assembly.id, RollQuery(holders=True), 0, 10**9 if wanted is None else wanted + 1
+    found = uow.assemblies.holders(  # one more: « me » may be among them
+        assembly.id, 10**9 if wanted is None else wanted + 1
     )
-    candidates = [e for e in found if e.member_code != me][:wanted]
+    candidates = [(code, name) for code, name in found if code != me][:wanted]
     proxies = Counter(holder for _member, holder in uow.assemblies.proxies(assembly.id))
 
     def holder(code: str) -> ProxyHolder:
         entry = names.get(code)
         return ProxyHolder(code, entry.name if entry else code, proxies[code])
 
-    holders = tuple(ProxyHolder(e.member_code, e.name, proxies[e.member_code]) for e in candidates)
+    holders = tuple(ProxyHolder(code, name, proxies[code]) for code, name in candidates)
     mine = names.get(me)
     voted = given and uow.assemblies.voted(assembly.id, me)
     if mine is None:

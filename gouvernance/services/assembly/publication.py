@@ -79,24 +79,31 @@ def closed_digest(uows: UnitOfWorkFactory, code: str) -> str | None:
     35 000 associates."""
     with uows() as uow:
         assembly = uow.assemblies.get(code)
-        if assembly is None or assembly.status is not AssemblyStatus.CLOSED:
+        if assembly is None:
             return None
-        if not assembly.results or assembly.id is None or assembly.closed_at is None:
-            return None
-        key = (
-            assembly.code,
-            assembly.id,
-            assembly.closed_at.isoformat(),
-            hashlib.sha256(assembly.results.encode()).hexdigest(),
-        )
-        try:
-            with _DIGESTS_LOCK:
-                known = _DIGESTS.setdefault(uows, {}).get(key)
-        except TypeError:  # a factory without weak references: computed each time
-            return digest(uow, assembly)
-        if known is not None:
-            return known
-        found = digest(uow, assembly)
+        return closed_digest_in(uows, uow, assembly)
+
+
+def closed_digest_in(uows: UnitOfWorkFactory, uow: UnitOfWork, assembly: Assembly) -> str | None:
+    """``closed_digest`` of an assembly ``uow`` (one of ``uows``) has read."""
+    if assembly.status is not AssemblyStatus.CLOSED:
+        return None
+    if not assembly.results or assembly.id is None or assembly.closed_at is None:
+        return None
+    key = (
+        assembly.code,
+        assembly.id,
+        assembly.closed_at.isoformat(),
+        hashlib.sha256(assembly.results.encode()).hexdigest(),
+    )
+    try:
+        with _DIGESTS_LOCK:
+            known = _DIGESTS.setdefault(uows, {}).get(key)
+    except TypeError:  # a factory without weak references: computed each time
+        return digest(uow, assembly)
+    if known is not None:
+        return known
+    found = digest(uow, assembly)
     if found is not None:
         with _DIGESTS_LOCK:
             _DIGESTS.setdefault(uows, {})[key] = found

@@ -145,7 +145,11 @@ def _parsed(text: str, source: str) -> FeeSchedule:
 
 def load_schedules(ids: Sequence[str], folder: Path | None = None) -> list[FeeSchedule]:
     """The schedules named, in the order given; an unknown id is a 404 that names it."""
-    available = {schedule.id: schedule for schedule in list_schedules(folder)}
+    return _picked(list_schedules(folder), ids)
+
+
+def _picked(schedules: Sequence[FeeSchedule], ids: Sequence[str]) -> list[FeeSchedule]:
+    available = {schedule.id: schedule for schedule in schedules}
     chosen = []
     for wanted in ids:
         key = wanted.strip()
@@ -189,7 +193,11 @@ def default_ids(schedules: Sequence[FeeSchedule]) -> list[str]:
 
 def default_schedule_ids(folder: Path | None = None) -> list[str]:
     """``default_ids`` of the folder's schedules; an empty folder is said, not simulated."""
-    ids = default_ids(list_schedules(folder))
+    return _defaults_of(list_schedules(folder), folder)
+
+
+def _defaults_of(schedules: Sequence[FeeSchedule], folder: Path | None) -> list[str]:
+    ids = default_ids(schedules)
     if not ids:
         raise InvalidInput(
             f"aucun barème candidat dans {rules_folder(folder)} : nommez les barèmes à comparer",
@@ -307,9 +315,9 @@ def payers(
 
 
 def _chosen(schedule_ids: Sequence[str], folder: Path | None) -> list[FeeSchedule]:
-    """The schedules named, or the default scenarios when none is."""
-    ids = list(schedule_ids) or default_schedule_ids(folder)
-    return load_schedules(ids, folder)
+    """The schedules named, or the default scenarios when none is: the folder listed once."""
+    every = list_schedules(folder)
+    return _picked(every, list(schedule_ids) or _defaults_of(every, folder))
 
 
 def simulate(
@@ -364,6 +372,17 @@ def explain(
     folder: Path | None = None,
 ) -> list[Assessment]:
     """One member's fee under each schedule, step by step; a member sees only their own."""
+    return [found for _, found in explained(uows, actor, member_code, schedule_ids, folder)]
+
+
+def explained(
+    uows: UnitOfWorkFactory,
+    actor: Actor,
+    member_code: str,
+    schedule_ids: Sequence[str],
+    folder: Path | None = None,
+) -> list[tuple[FeeSchedule, Assessment]]:
+    """``explain``, each assessment with its schedule (its label, for a page or an answer)."""
     code = member_code.strip().upper()
     if not actor.can(Permission.SIMULATE_FEES) and (actor.member_code or "").upper() != code:
         raise Forbidden("un adhérent ne peut consulter que le détail de sa propre cotisation")
@@ -379,10 +398,13 @@ def explain(
     # A quote-part depends on every member's figure: only then is the whole registry read.
     everybody = _read_registry(uows, shared)[1] if shared else []
     return [
-        assess(
+        (
             schedule,
-            payer,
-            compute_pools(schedule, everybody) if has_quote_part(schedule) else NO_POOLS,
+            assess(
+                schedule,
+                payer,
+                compute_pools(schedule, everybody) if has_quote_part(schedule) else NO_POOLS,
+            ),
         )
         for schedule in schedules
     ]

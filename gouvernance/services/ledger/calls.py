@@ -372,7 +372,7 @@ def states(uow: UnitOfWork, filters: CallFilter, on: date) -> list[CallState]:
 
 
 def batch_references(uow: UnitOfWork) -> dict[int, str]:
-    return {b.id: b.reference for b in uow.ledger.batches() if b.id is not None}
+    return uow.ledger.batch_references()
 
 
 def list_calls(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from gouvernance.domain.audit import ChainHead
-from gouvernance.domain.calls.ledger import Balance, CallState
+from gouvernance.domain.calls.ledger import Balance, CallFigures, CallState
 from gouvernance.domain.calls.model import (
     Allocation,
     CallBatch,
@@ -163,6 +163,31 @@ class CallView:
             status=state.status,
             days_late=state.days_late,
             on=state.on,
+        )
+
+    @classmethod
+    def of_figures(
+        cls, f: CallFigures, batch_reference: str, kind: CallKind, fiscal_year: int,
+        issued_on: date,
+    ) -> CallView:  # fmt: skip
+        """The same view from a call's summed figures and the few columns they lack (a page
+        of a search shows 100 calls: no record read for each)."""
+        return cls(
+            reference=f.reference,
+            batch_reference=batch_reference,
+            kind=kind,
+            fiscal_year=fiscal_year,
+            member_code=f.member_code,
+            member_name=f.member_name,
+            issued_on=issued_on,
+            due_on=f.due_on,
+            cents=f.cents,
+            credited=f.credited,
+            paid=f.paid,
+            outstanding=f.outstanding,
+            status=f.status,
+            days_late=max((f.on - f.due_on).days, 0) if f.outstanding else 0,  # as CallState
+            on=f.on,
         )
 
 

@@ -61,7 +61,7 @@ def refund_overpayment(
             return _refund(uow, done, created=False)
         if uow.members.get(code) is None:
             raise NotFound(f"aucun membre n'a le code {code}", field="member")
-        available = min(_refundable(uow, code, LAST_DAY), _refundable(uow, code, refunded_on))
+        available = _refundable(uow, code, LAST_DAY, refunded_on)
         if cents > available:
             raise InvalidInput(
                 f"le remboursement ({format_cents(cents)}) dépasse le crédit du membre "
@@ -103,20 +103,22 @@ def refund_overpayment(
     return view
 
 
-def _refundable(uow: UnitOfWork, code: str, day: date) -> int:
-    """The member's credit at the end of ``day``: records dated after it do not count."""
-    received = [p for p in uow.ledger.payments(code) if p.received_on <= day]
-    parts = [a for a in uow.ledger.allocations(code) if a.on <= day]
-    refunded = [r for r in uow.ledger.refunds(code) if r.refunded_on <= day]
-    found = balance(
-        code,
-        uow.ledger.calls(CallFilter(member_code=code)),
-        uow.ledger.credit_notes(code),
-        received,
-        day,
-        refunded,
-    )
-    return refundable(received, parts, refunded, found)
+def _refundable(uow: UnitOfWork, code: str, *days: date) -> int:
+    """The member's credit at the end of each of ``days`` (records dated after a day do not
+    count), the least of them; the member's records are read once for all days."""
+    payments = uow.ledger.payments(code)
+    allocations = uow.ledger.allocations(code)
+    refunds = uow.ledger.refunds(code)
+    calls = uow.ledger.calls(CallFilter(member_code=code))
+    notes = uow.ledger.credit_notes(code)
+    found = []
+    for day in days:
+        received = [p for p in payments if p.received_on <= day]
+        parts = [a for a in allocations if a.on <= day]
+        refunded = [r for r in refunds if r.refunded_on <= day]
+        state = balance(code, calls, notes, received, day, refunded)
+        found.append(refundable(received, parts, refunded, state))
+    return min(found)
 
 
 def _refund(uow: UnitOfWork, refund_reference: str, *, created: bool = True) -> RefundView:
@@ -134,9 +136,9 @@ def refundable_credit(
     actor.require_ledger_access(code)
     day = check_day(on or today(), "on")
     with uows() as uow:
-        if uow.members.get(code) is None:
+        if uow.members.display_name(code) is None:  # one column, not the member's record
             raise NotFound(f"aucun membre n'a le code {code}", field="member")
-        return min(_refundable(uow, code, LAST_DAY), _refundable(uow, code, day))
+        return _refundable(uow, code, LAST_DAY, day)
 
 
 def list_refunds(

@@ -7,6 +7,7 @@ the next letters at once. ``GOUVERNANCE_CALLS_RULES_DIR`` names another folder h
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -40,4 +41,11 @@ def load_ladder(path: Path | None = None) -> ReminderLadder:
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(str(file), "(fichier)", f"lecture impossible : {error}") from None
-    return parse_ladder_text(text, file.name)
+    return _parsed(text, file.name)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str, name: str) -> ReminderLadder:
+    """The file is read on every call, its text parsed once (the ladder is immutable): the
+    treasurer's home reads it on each view, a couple of milliseconds of YAML each time."""
+    return parse_ladder_text(text, name)

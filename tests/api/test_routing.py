@@ -1,0 +1,40 @@
+"""Which application answers a path: the pages are tried first, the API's routers in an order
+chosen for speed (``api.app.ROUTERS``), and neither choice may change who answers."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.routing import Match
+
+from api.app import ROUTERS
+from gouvernance.bootstrap import Application
+from gouvernance.server import create_server
+
+
+def _scope(path: str, method: str = "GET") -> dict[str, object]:
+    return {"type": "http", "method": method, "path": path, "root_path": "", "headers": []}
+
+
+def test_no_two_routers_answer_the_same_method_and_path() -> None:
+    """Their order only saves time: no path of one router is a path of another."""
+    routes = [(m.__name__, r) for m in ROUTERS for r in m.router.routes]
+    for owner, route in routes:
+        sample = re.sub(r"\{[^}]+\}", "X1", route.path)
+        others = [
+            name
+            for name, other in routes
+            if name != owner
+            and other.path_regex.match(sample)
+            and set(other.methods or ()) & set(route.methods or ())
+        ]
+        assert others == [], f"{route.path} ({owner}) aussi dans {others}"
+
+
+def test_the_pages_are_tried_first_and_never_take_a_path_of_the_api(app: Application) -> None:
+    server = create_server(app)
+    pages = server.router.routes[0]
+    for path in ("/", "/mon-espace", "/assemblees/AG-1/voter", "/static/app.css", "/tresorerie"):
+        assert pages.matches(_scope(path))[0] is Match.FULL, path
+    for path in ("/me", "/members/M0001", "/assemblies/AG-1/live", "/docs", "/static/docs/x.js"):
+        assert pages.matches(_scope(path))[0] is Match.NONE, path
