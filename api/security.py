@@ -38,11 +38,12 @@ async def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
 
 
 async def current_actor(request: Request, token: Annotated[str, Depends(bearer_token)]) -> Actor:
-    """Read at each request (a revoked token is refused at once, in every process). On SQLite,
-    on the event loop: one indexed lookup in a local file costs less than the thread-pool trip
-    that would carry it. On PostgreSQL, in the pool: the loop must not wait on the network."""
+    """Read at each request (a revoked token is refused at once, in every process). On SQLite
+    or a PostgreSQL of this machine, on the event loop: one indexed lookup costs less than the
+    thread-pool trip that would carry it. A distant PostgreSQL, in the pool: the loop must not
+    wait on the network."""
     app = _application(request)
-    if app.database.startswith("sqlite"):
+    if app.nearby:
         return app.actor_for_token(token)
     return await run_in_threadpool(app.actor_for_token, token)
 

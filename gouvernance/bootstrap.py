@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import DBAPIError
 
 from gouvernance.domain.users import Actor
-from gouvernance.persistence.database import make_engine, parse_database_url
+from gouvernance.persistence.database import is_nearby, make_engine, parse_database_url
 from gouvernance.persistence.database import reading as reading  # the API marks its reads
 from gouvernance.persistence.faults import connection_failure
 from gouvernance.persistence.migrate import (
@@ -38,6 +38,8 @@ from gouvernance.services.ports import UnitOfWorkFactory
 class Application:
     uows: UnitOfWorkFactory
     database: str
+    # SQLite, or PostgreSQL on this machine: a short query may wait on the event loop.
+    nearby: bool = False
     # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     _gate: SignInGate | None = field(default=None, repr=False)
@@ -113,7 +115,8 @@ def bootstrap(
         engine.dispose()
         raise
     factory = SqlAlchemyUnitOfWorkFactory(engine)
-    return Application(uows=factory, database=engine.url.render_as_string(hide_password=True))
+    database = engine.url.render_as_string(hide_password=True)
+    return Application(uows=factory, database=database, nearby=is_nearby(engine.url))
 
 
 # --- PostgreSQL roles (``gouvernance db roles``) ----------------------------------------------

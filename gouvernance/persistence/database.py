@@ -59,6 +59,12 @@ RECYCLE = 3600
 _LOOPBACK = {"localhost", "::1", "[::1]"}
 
 
+def is_nearby(url: URL) -> bool:
+    """SQLite, or PostgreSQL through a Unix socket or the loopback: a query's wait is a few
+    dozen microseconds, not a network's round trip."""
+    return url.get_backend_name() == "sqlite" or _local(url)
+
+
 def _local(url: URL) -> bool:
     host = url.host or ""
     return host == "" or host.startswith(("/", "127.")) or host in _LOOPBACK
