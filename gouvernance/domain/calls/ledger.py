@@ -52,7 +52,12 @@ class CallState:
 
     @property
     def days_late(self) -> int:
-        return max((self.on - self.call.due_on).days, 0) if self.outstanding else 0
+        return days_late(self.outstanding, self.call.due_on, self.on)
+
+
+def days_late(outstanding: int, due_on: date, on: date) -> int:
+    """Days past the due date at the end of ``on`` while something is still owed, else 0."""
+    return max((on - due_on).days, 0) if outstanding else 0
 
 
 def call_status(net: int, paid: int, due_on: date, on: date) -> CallStatus:

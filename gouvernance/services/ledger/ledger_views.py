@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from gouvernance.domain.audit import ChainHead
-from gouvernance.domain.calls.ledger import Balance, CallFigures, CallState
+from gouvernance.domain.calls.ledger import Balance, CallFigures, CallState, days_late
 from gouvernance.domain.calls.model import (
     Allocation,
     CallBatch,
@@ -186,7 +186,7 @@ class CallView:
             paid=f.paid,
             outstanding=f.outstanding,
             status=f.status,
-            days_late=max((f.on - f.due_on).days, 0) if f.outstanding else 0,  # as CallState
+            days_late=days_late(f.outstanding, f.due_on, f.on),
             on=f.on,
         )
 
