@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import dataset
+import http_load
 from api_reference import ACCOUNT, CLIENTS
 from http_load import Load, load
 from shared import count, empty_postgres, postgres_url, summary_line
@@ -100,13 +100,6 @@ def serve_reference(port: int, workers: int) -> None:
 # --- the servers -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class Server:
     child: subprocess.Popen[bytes]
@@ -127,29 +120,21 @@ def start(command: list[str], url: str, port: int, log: Path, workers: int) -> S
     environment["GOUVERNANCE_WORKERS"] = str(workers)
     with log.open("wb") as output:
         child = subprocess.Popen(command, env=environment, stdout=output, stderr=output)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return Server(child, port, log)
-        except OSError:
-            if child.poll() is not None:
-                break
-            time.sleep(0.1)
-    child.kill()
+    if http_load.serving(child, port):
+        return Server(child, port, log)
     sys.exit(f"le serveur ne répond pas sur le port {port} :\n{log.read_text()[-2000:]}")
 
 
 def start_application(url: str, folder: Path, workers: int) -> Server:
     """``gouvernance serve``, as an administrator would start it."""
-    port = _free_port()
+    port = http_load.free_port()
     program = str(Path(sys.executable).with_name("gouvernance"))
     command = [program, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", url]
     return start(command, url, port, folder / "application.log", workers)
 
 
 def start_reference(url: str, folder: Path, workers: int) -> Server:
-    port = _free_port()
+    port = http_load.free_port()
     command = [sys.executable, __file__, "--reference", str(port), str(workers)]
     return start(command, url, port, folder / "reference.log", workers)
 
@@ -162,19 +147,6 @@ def workers_for(chosen: int | None) -> int:
 
 
 # --- the load: bench/http_load.py (one process, asyncio, raw HTTP/1.1) -----------------------
-
-
-def sign_in(port: int, username: str) -> str:
-    import httpx
-
-    response = httpx.post(
-        f"http://127.0.0.1:{port}/auth/token",
-        data={"username": username, "password": f"demo-{username}"},
-        timeout=120,
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -303,7 +275,8 @@ def measure(
             reference.stop()
         server = start_application(url, folder, workers)
         try:
-            tokens = [sign_in(server.port, ACCOUNT) for _ in range(CLIENTS)]
+            base = f"http://127.0.0.1:{server.port}"
+            tokens = [http_load.sign_in(base, ACCOUNT) for _ in range(CLIENTS)]
             bearer = [f"Authorization: Bearer {t}\r\n".encode() for t in tokens]
             measured = load(
                 server.port, [(label, path) for label, path, _ in requests], bearer, seconds
@@ -321,8 +294,9 @@ def measure_pages(port: int, seconds: float) -> Load:
     import web_pages
 
     accounts = sorted({account for _, account in web_pages.PAGES if account})
+    base = f"http://127.0.0.1:{port}"
     cookies: list[dict[str, str]] = [
-        {account: sign_in(port, account) for account in accounts} for _ in range(CLIENTS)
+        {account: http_load.sign_in(base, account) for account in accounts} for _ in range(CLIENTS)
     ]
     # One cookie header per client holds one session: pages are grouped by account.
     results = Load()

@@ -7,6 +7,8 @@ an ``httpx.Client`` cost more processor and GIL than the pages they ask for)."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import subprocess
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -139,3 +141,43 @@ def load(
 ) -> Load:  # fmt: skip
     """``run`` in its own event loop."""
     return asyncio.run(run(port, requests, headers, seconds, rounds))
+
+
+# --- the server under test ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def serving(child: subprocess.Popen[bytes], port: int, seconds: float = 90) -> bool:
+    """Wait until ``port`` accepts connections (True), or ``child`` has died or ``seconds``
+    have passed (False, the child killed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            if child.poll() is not None:
+                break
+            time.sleep(0.1)
+    child.kill()
+    return False
+
+
+def sign_in(base: str, username: str) -> str:
+    """A bearer token (also the web session) for a demo account (password ``demo-<name>``)."""
+    import httpx
+
+    response = httpx.post(
+        f"{base}/auth/token",
+        data={"username": username, "password": f"demo-{username}"},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token

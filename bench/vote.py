@@ -53,7 +53,6 @@ import json
 import os
 import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -297,15 +296,8 @@ def profile(url: str, voters: Sequence[Voter], ballots: int) -> None:
     print(profiler.output_text(unicode=True, color=False))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start(url: str, keys: Path, statutes: Path) -> tuple[Any, str]:
-    port = _free_port()
+    port = http_load.free_port()
     environment = {
         **os.environ,
         "GOUVERNANCE_DATABASE_URL": url,
@@ -324,16 +316,8 @@ def start(url: str, keys: Path, statutes: Path) -> tuple[Any, str]:
     ]  # fmt: skip
     child = subprocess.Popen(command, env=environment, cwd=root)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/openapi.json", timeout=2)
-            return child, base
-        except httpx.TransportError:
-            if child.poll() is not None:
-                break
-            time.sleep(0.1)
-    child.kill()
+    if http_load.serving(child, port):
+        return child, base
     sys.exit(f"le serveur ne répond pas sur {base}")
 
 

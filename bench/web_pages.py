@@ -47,7 +47,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,7 +59,6 @@ from pathlib import Path
 from typing import Any
 
 import http_load
-import httpx
 from http_load import Load, Request
 from shared import count, empty_postgres, postgres_url
 
@@ -286,28 +284,13 @@ def serve_reference(port: int, url: str) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start(role: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = http_load.free_port()
     environment = {**os.environ, "GOUVERNANCE_TODAY": TODAY}
     child = subprocess.Popen([sys.executable, __file__, role, str(port), url], env=environment)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/", timeout=2)
-            return child, base
-        except httpx.TransportError:
-            if child.poll() is not None:
-                break
-            time.sleep(0.1)
-    child.kill()
+    if http_load.serving(child, port):
+        return child, base
     sys.exit(f"le serveur {role} ne répond pas sur {base}")
 
 
@@ -318,17 +301,6 @@ def start(role: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
 class Timings:
     client: list[float] = field(default_factory=list)
     server: list[float] = field(default_factory=list)
-
-
-def _sign_in(base: str, username: str) -> str:
-    response = httpx.post(
-        f"{base}/auth/token",
-        data={"username": username, "password": f"demo-{username}"},
-        timeout=120,
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
 
 
 def _text_of(page: str) -> str:
@@ -444,7 +416,7 @@ def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
     server, base = start("--serveur", url)
     try:
         # Real argon2: one sign-in per account (not timed), its session shared by the clients.
-        tokens = {account: _sign_in(base, account) for account in ACCOUNTS}
+        tokens = {account: http_load.sign_in(base, account) for account in ACCOUNTS}
         quiet = load(base, PAGES, 1, tokens, None, rounds=10)
         pages = load(base, PAGES, CLIENTS, tokens, seconds)
         simulation = [(SIMULATION, "bureau")]
