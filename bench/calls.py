@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import psycopg
-from shared import count, french, postgres_url, summary_line
+from shared import count, french, postgres_url, summary_line, synthetic_member
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
@@ -62,7 +62,6 @@ from gouvernance.bootstrap import bootstrap
 from gouvernance.domain.calls import issuing
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.vector import PayerTable
-from gouvernance.domain.members import PersonKind
 from gouvernance.domain.money import format_cents
 from gouvernance.domain.users import Actor, Role
 from gouvernance.persistence import repositories, uow
@@ -165,19 +164,8 @@ def synthetic_registry(count: int, seed: int) -> tuple[list[dict[str, Any]], lis
     for number in range(1, count + 1):
         category = rng.choice(codes)
         legal = category in STRUCTURES
-        people.append(
-            {
-                "id": number,
-                "code": f"M{number:06d}",
-                "kind": PersonKind.LEGAL if legal else PersonKind.NATURAL,
-                "category": category,
-                "name": f"Structure {number}" if legal else "",
-                "first_name": "" if legal else f"Prénom{number}",
-                "last_name": "" if legal else f"Nom{number}",
-                "joined_on": date(2010, 1, 1) + timedelta(days=rng.randrange(0, 6000)),
-                "version": 1,
-            }
-        )
+        joined = date(2010, 1, 1) + timedelta(days=rng.randrange(0, 6000))
+        people.append(synthetic_member(number, category, legal, joined))
         if category == "public_body":
             population = Decimal(rng.randrange(200, 300_000))
             figures.append(_fact(number, FactKind.POPULATION, FACTS_YEAR, population))

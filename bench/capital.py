@@ -49,11 +49,11 @@ from shared import (
     migrated_sqlite,
     postgres_url,
     summary_line,
+    synthetic_member,
 )
 from sqlalchemy import text
 
 from gouvernance.bootstrap import Application, bootstrap
-from gouvernance.domain.members import PersonKind
 from gouvernance.domain.organisation import Organisation
 from gouvernance.domain.users import Actor, Role
 from gouvernance.persistence.database import make_engine
@@ -138,19 +138,8 @@ def registry(size: int) -> tuple[list[dict[str, Any]], list[int]]:
     for number in range(1, size + 1):
         category = "employee" if number <= 10 else rng.choice(pool)
         legal = category in ("producer", "partner", "public_body")
-        rows.append(
-            {
-                "id": number,
-                "code": f"M{number:06d}",
-                "kind": PersonKind.LEGAL if legal else PersonKind.NATURAL,
-                "category": category,
-                "name": f"Structure {number}" if legal else "",
-                "first_name": "" if legal else f"Prénom{number}",
-                "last_name": "" if legal else f"Nom{number}",
-                "joined_on": date(2015, 1, 1) + timedelta(days=rng.randrange(0, 3000)),
-                "version": 1,
-            }
-        )
+        joined = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 3000))
+        rows.append(synthetic_member(number, category, legal, joined))
         shares.append(rng.randint(1, 4))
     return rows, shares
 

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -141,3 +142,21 @@ def migrated_postgres(url: URL) -> str:
     upgrade(engine)
     engine.dispose()
     return rendered
+
+
+def synthetic_member(number: int, category: str, legal: bool, joined_on: date) -> dict[str, Any]:
+    """The row of synthetic member ``number`` (``M000001``…): a structure or a person, named
+    after its number, for the benches that load a registry in bulk."""
+    from gouvernance.domain.members import PersonKind
+
+    return {
+        "id": number,
+        "code": f"M{number:06d}",
+        "kind": PersonKind.LEGAL if legal else PersonKind.NATURAL,
+        "category": category,
+        "name": f"Structure {number}" if legal else "",
+        "first_name": "" if legal else f"Prénom{number}",
+        "last_name": "" if legal else f"Nom{number}",
+        "joined_on": joined_on,
+        "version": 1,
+    }
