@@ -29,7 +29,7 @@ from api.routers import (
     verification,
 )
 from gouvernance import __version__
-from gouvernance.bootstrap import Application, bootstrap, reading
+from gouvernance.bootstrap import Application, bootstrap, serving_read
 
 DESCRIPTION = """
 API de **Gouvernance** : registre des membres d'un PTCE ou d'une SCIC, cotisations (barèmes,
@@ -82,16 +82,18 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ReadsOnly:
-    """A GET reads: its transactions are marked so (``bootstrap.reading``), which lets SQLite
-    serve readers side by side instead of one at a time. Wraps the web pages mounted behind
-    the API too (``gouvernance.server``)."""
+    """A GET reads: its transactions are marked so (``bootstrap.serving_read``), which lets
+    SQLite serve readers side by side instead of one at a time, and its short reads may run
+    on the event loop. Wraps the web pages mounted behind the API too
+    (``gouvernance.server``)."""
 
     def __init__(self, app: Asgi) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in READS:
-            with reading():
+            application = getattr(scope["app"].state, "application", None)
+            with serving_read(application):
                 await self.app(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -244,13 +244,14 @@ def serve(port: int, url: str) -> None:
     here = Path(__file__).resolve().parent
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
 
-    from gouvernance.bootstrap import bootstrap
     from gouvernance.server import create_server
 
-    application = bootstrap(url, migrate=False)
+    # As ``gouvernance serve`` does: the server opens its own application (from the
+    # environment) when it starts, and so treats it as its own (``api.app``: ``gc.freeze``).
+    os.environ["GOUVERNANCE_DATABASE_URL"] = url
     uvicorn.run(
-        server_timing(create_server(application)), host="127.0.0.1", port=port,
-        log_level="warning", access_log=False,
+        server_timing(create_server()), host="127.0.0.1", port=port, log_level="warning",
+        access_log=False,
     )  # fmt: skip
 
 

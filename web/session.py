@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Unauthenticated
@@ -63,8 +64,15 @@ def current_actor_or_none(request: Request) -> Actor | None:
         return None
 
 
-def current_actor(request: Request) -> Actor:
-    actor = current_actor_or_none(request)
+async def current_actor(request: Request) -> Actor:
+    """The signed-in person, or the sign-in page. ``async``, as the API's: on SQLite or a
+    PostgreSQL of this machine the token's one indexed lookup runs on the event loop (a plain
+    ``def`` dependency would cost a trip to the thread pool); a distant PostgreSQL, in the
+    pool, for the loop must not wait on the network."""
+    if application(request).nearby:
+        actor = current_actor_or_none(request)
+    else:
+        actor = await run_in_threadpool(current_actor_or_none, request)
     if actor is None:
         raise SignInRequired
     request.state.actor = actor
@@ -106,7 +114,11 @@ def remember_login_csrf(response: Response, value: str) -> None:
     )  # fmt: skip
 
 
+async def _application(request: Request) -> Application:
+    return application(request)  # ``async``: no trip to the thread pool for an attribute
+
+
 Form = Annotated[dict[str, Any], Depends(checked_form)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
-App = Annotated[Application, Depends(application)]
+App = Annotated[Application, Depends(_application)]
 Handler = Callable[[Request], Awaitable[Response]]

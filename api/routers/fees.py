@@ -18,6 +18,7 @@ from api.fee_schemas import (
 )
 from api.responses import json_of
 from api.security import App, CurrentActor
+from gouvernance.bootstrap import short_read
 from gouvernance.services.contributions import fees
 
 router = APIRouter(prefix="/fees", tags=["cotisations"])
@@ -36,6 +37,7 @@ _MEDIA_TYPES = {
 
 
 @router.get("/schedules", response_model=list[ScheduleOut], summary="Lister les barèmes")
+@short_read
 def list_schedules(_: CurrentActor) -> list[ScheduleOut]:
     schedules = fees.list_schedules()
     defaults = set(fees.default_ids(schedules))
@@ -43,6 +45,7 @@ def list_schedules(_: CurrentActor) -> list[ScheduleOut]:
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleDetailOut, summary="Lire un barème")
+@short_read
 def get_schedule(
     _: CurrentActor, schedule_id: Annotated[str, Path(max_length=80)]
 ) -> ScheduleDetailOut:
@@ -94,6 +97,7 @@ def export_simulation(
     response_model=ExplanationsOut,
     summary="Expliquer le calcul d'une cotisation, étape par étape",
 )
+@short_read
 def explain(
     app: App,
     actor: CurrentActor,

@@ -23,6 +23,7 @@ from api.schemas import (
     MemberPatch,
 )
 from api.security import App, CurrentActor
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.errors import InvalidInput
 from gouvernance.domain.facts import FIRST_YEAR, LAST_YEAR
 from gouvernance.domain.members import PersonKind
@@ -52,6 +53,7 @@ assert set(MemberOut.model_fields) <= {f.name for f in dataclasses.fields(Member
 
 
 @router.get("", response_model=MemberPage, summary="Lister les membres")
+@short_read
 def list_members(
     app: App,
     actor: CurrentActor,
@@ -145,6 +147,7 @@ def export_members(
 
 
 @router.get("/{code}", response_model=MemberOut, summary="Lire la fiche d'un membre")
+@short_read
 def get_member(app: App, actor: CurrentActor, code: Code) -> Response:
     return json_of(MemberOut.of(members.get_member(app.uows, actor, code.upper())))
 

@@ -19,6 +19,7 @@ from api.ledger_schemas import (
 from api.responses import json_of
 from api.schemas import Day
 from api.security import App, CurrentActor
+from gouvernance.bootstrap import short_read
 from gouvernance.services.ledger import payments, refunds
 
 router = APIRouter(tags=["paiements"])
@@ -129,6 +130,7 @@ def list_refunds(app: App, actor: CurrentActor, code: Code) -> list[RefundOut]:
     response_model=BalanceOut,
     summary="Lire le solde d'un membre et ses appels",
 )
+@short_read
 def member_balance(app: App, actor: CurrentActor, code: Code, on: On = None) -> Response:
     return json_of(BalanceOut.of(payments.member_balance(app.uows, actor, code, on)))
 

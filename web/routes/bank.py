@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.bank.model import LineStatus
 from gouvernance.domain.errors import Forbidden, GouvernanceError, InvalidInput
 from gouvernance.domain.users import Actor, Permission
@@ -42,7 +43,7 @@ SECTIONS = (
 )
 
 
-def treasurer(actor: CurrentActor) -> Actor:
+async def treasurer(actor: CurrentActor) -> Actor:  # ``async``: a check, no thread-pool trip
     if not actor.can(Permission.RECORD_PAYMENTS):
         raise Forbidden(
             "les relevés bancaires sont réservés au trésorier et à l'administrateur : "
@@ -105,6 +106,7 @@ def _page(
 
 
 @router.get(PAGE, include_in_schema=False)
+@short_read
 def statements_page(
     request: Request, app: App, actor: Treasurer, ligne: str = "", fait: str = ""
 ) -> Response:
@@ -150,6 +152,7 @@ def upload_statement(request: Request, app: App, actor: Treasurer, form: Form) -
 
 
 @router.get(PAGE + "/{reference}", include_in_schema=False)
+@short_read
 def statement_page(request: Request, app: App, actor: Treasurer, reference: str) -> Response:
     found = statements.statement(app.uows, actor, reference)
     lines = statements.lines(app.uows, actor, statement=found.reference)

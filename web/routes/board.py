@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.fees.comparison import (
     Cell,
@@ -339,6 +340,7 @@ class Explanation:
 
 
 @router.get("/conseil/simulation/membres/{code}", include_in_schema=False)
+@short_read
 def member_explanation(
     request: Request, app: App, actor: CurrentActor, code: str, baremes: Ids = None,
     reference: str = "",

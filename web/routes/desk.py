@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.assembly import words
 from gouvernance.domain.assembly.model import (
     NO_COLLEGE,
@@ -128,6 +129,7 @@ def _moment(view_zone: str) -> Any:
 
 
 @router.get("/assemblees/nouvelle")
+@short_read
 def convene_page(request: Request, app: App, actor: CurrentActor) -> Response:
     return _convene(request, app, actor, {})
 
@@ -172,6 +174,7 @@ def convene(request: Request, app: App, actor: CurrentActor, form: Form) -> Resp
 
 
 @router.get("/assemblees/{code}/bureau")
+@short_read
 def desk_page(request: Request, app: App, actor: CurrentActor, code: str, fait: str = "") -> (
     Response
 ):  # fmt: skip
@@ -253,6 +256,7 @@ def _door_query(q: str, etat: str, page: int) -> str:
 
 
 @router.get("/assemblees/{code}/emargement")
+@short_read
 def door_page(
     request: Request, app: App, actor: CurrentActor, code: str, q: str = "", etat: str = "",
     page: str = "1", fait: str = "", membre: str = "",
@@ -346,6 +350,7 @@ def strike(request: Request, app: App, actor: CurrentActor, code: str, form: For
 
 
 @router.get("/assemblees/{code}/emargement/{member}/bulletins")
+@short_read
 def ballots_page(
     request: Request, app: App, actor: CurrentActor, code: str, member: str, fait: str = ""
 ) -> Response:
@@ -399,6 +404,7 @@ def cast_ballots(
 
 
 @router.get("/assemblees/{code}/resolutions/{number}/main-levee")
+@short_read
 def hands_page(
     request: Request, app: App, actor: CurrentActor, code: str, number: str, fait: str = ""
 ) -> Response:
@@ -442,6 +448,7 @@ def count_hands(
 
 
 @router.get("/assemblees/{code}/cloture")
+@short_read
 def closing_page(request: Request, app: App, actor: CurrentActor, code: str) -> Response:
     return _closing(request, app, actor, code)
 
@@ -469,6 +476,7 @@ def close(request: Request, app: App, actor: CurrentActor, code: str, form: Form
 
 
 @router.get("/assemblees/{code}/proces-verbal")
+@short_read
 def minutes_page(
     request: Request, app: App, actor: CurrentActor, code: str, fait: str = ""
 ) -> Response:

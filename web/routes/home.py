@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.services.access import accounts
 from gouvernance.services.organisation import setup
@@ -37,6 +38,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/", include_in_schema=False)
+@short_read
 def home(request: Request, app: App) -> Response:
     actor = current_actor_or_none(request)
     if actor is None:
@@ -47,6 +49,7 @@ def home(request: Request, app: App) -> Response:
 
 
 @router.get("/connexion", include_in_schema=False)
+@short_read
 def sign_in_page(request: Request, suite: str = "") -> Response:
     if current_actor_or_none(request) is not None:
         return RedirectResponse(_safe_next(suite), status_code=303)

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.calls.model import CallStatus
 from gouvernance.domain.calls.reminders import long_date
 from gouvernance.domain.errors import Forbidden, GouvernanceError, InvalidInput, NotFound
@@ -121,6 +122,7 @@ def _record_page(
 
 
 @router.get("/mon-espace", include_in_schema=False)
+@short_read
 def my_record(request: Request, app: App, actor: CurrentActor, enregistre: str = "") -> Response:
     code = actor.member_code
     if code is None:
@@ -171,6 +173,7 @@ def _own_detail(app: App, actor: Actor, code: str, reference: str) -> CallDetail
 
 
 @router.get("/mon-espace/appels", include_in_schema=False)
+@short_read
 def my_calls(request: Request, app: App, actor: CurrentActor) -> Response:
     code = actor.member_code
     if code is None:
@@ -215,6 +218,7 @@ def steps(lines: tuple[str, ...]) -> list[Step]:
 
 
 @router.get("/mon-espace/appels/{reference}", include_in_schema=False)
+@short_read
 def my_call(request: Request, app: App, actor: CurrentActor, reference: str) -> Response:
     code = actor.member_code
     if code is None:

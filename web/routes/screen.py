@@ -19,6 +19,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.assembly.model import Method
 from gouvernance.domain.errors import GouvernanceError
 from gouvernance.domain.moments import local
@@ -33,6 +34,7 @@ POLL_SECONDS = live.POLL_SECONDS  # tests shorten it
 
 
 @router.get("/assemblees/{code}/direct")
+@short_read
 def screen(request: Request, app: App, actor: CurrentActor, code: str) -> Response:
     """The tally drawn now from the same data the feed sends, so the page reads without
     JavaScript too; the script then follows the feed."""

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2.utils import url_quote
 from markupsafe import Markup, escape
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.bank.model import RETURN_REASONS
 from gouvernance.domain.calls.accounting import FecOptions
 from gouvernance.domain.calls.model import CallStatus, PaymentMethod, parse_method
@@ -68,7 +69,7 @@ _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 
-def treasurer(actor: CurrentActor) -> Actor:
+async def treasurer(actor: CurrentActor) -> Actor:  # ``async``: a check, no thread-pool trip
     """The desk is the treasurer's and the administrator's; a member, the board or the
     scrutineer get a French refusal (the board reads the ledger through the API)."""
     if not (actor.can(Permission.ISSUE_CALLS) or actor.can(Permission.RECORD_PAYMENTS)):
@@ -161,6 +162,7 @@ def plain_amount(cents: int) -> str:
 
 
 @router.get("/tresorerie", include_in_schema=False)
+@short_read
 def desk_home(request: Request, app: App, actor: Treasurer) -> Response:
     summary = desk.week_at_a_glance(app.uows, actor)
     return render(
@@ -279,6 +281,7 @@ def _batches_page(
 
 
 @router.get("/tresorerie/lots", include_in_schema=False)
+@short_read
 def batches_page(request: Request, app: App, actor: Treasurer) -> Response:
     return _batches_page(request, app, actor)
 
@@ -357,6 +360,7 @@ def issue_batch(request: Request, app: App, actor: Treasurer, form: Form) -> Res
 
 
 @router.get("/tresorerie/lots/{reference}", include_in_schema=False)
+@short_read
 def batch_page(
     request: Request,
     app: App,
@@ -418,6 +422,7 @@ def batch_letters(
 
 
 @router.get("/tresorerie/travaux/{job_id}", include_in_schema=False)
+@short_read
 def job_page(request: Request, actor: Treasurer, job_id: str) -> Response:
     job = JOBS.get(job_id, actor.username)
     if job.state is JobState.DONE and job.outcome and job.outcome.redirect:
@@ -448,6 +453,7 @@ def job_page(request: Request, actor: Treasurer, job_id: str) -> Response:
 
 
 @router.get("/tresorerie/travaux/{job_id}/etat", include_in_schema=False)
+@short_read
 def job_state(actor: Treasurer, job_id: str) -> Response:
     """The job's progress for the page's script (``web/static/travaux.js``)."""
     job = JOBS.get(job_id, actor.username)
@@ -480,6 +486,7 @@ CALL_FILTER_FIELDS = {"on": "au", "member": "membre", "batch": "lot", "category"
 
 
 @router.get("/tresorerie/appels", include_in_schema=False)
+@short_read
 def calls_page(
     request: Request,
     app: App,
@@ -605,6 +612,7 @@ def _call_page(
 
 
 @router.get("/tresorerie/appels/{reference}", include_in_schema=False)
+@short_read
 def call_page(
     request: Request, app: App, actor: Treasurer, reference: str, avoir: str = ""
 ) -> Response:
@@ -682,6 +690,7 @@ PAYMENT_FIELDS = {
 
 
 @router.get("/tresorerie/paiements", include_in_schema=False)
+@short_read
 def payments_page(request: Request, app: App, actor: Treasurer, membre: str = "") -> Response:
     code = membre.strip()
     errors = None
@@ -739,6 +748,7 @@ def _payment_form(
 
 
 @router.get("/tresorerie/paiements/nouveau", include_in_schema=False)
+@short_read
 def payment_form(request: Request, app: App, actor: Treasurer, membre: str = "") -> Response:
     values = {
         "membre": membre.strip().upper(),
@@ -853,6 +863,7 @@ def _member_page(
 
 
 @router.get("/tresorerie/membres/{code}", include_in_schema=False)
+@short_read
 def member_account(
     request: Request,
     app: App,
@@ -927,6 +938,7 @@ def _refund_form(
 
 
 @router.get("/tresorerie/membres/{code}/remboursement", include_in_schema=False)
+@short_read
 def refund_form(request: Request, app: App, actor: Treasurer, code: str) -> Response:
     return _refund_form(request, app, actor, code)
 
@@ -1133,6 +1145,7 @@ def _exports_page(
 
 
 @router.get("/tresorerie/exports", include_in_schema=False)
+@short_read
 def exports_page(request: Request, app: App, actor: Treasurer) -> Response:
     return _exports_page(request, app, actor)
 

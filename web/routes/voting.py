@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from gouvernance.bootstrap import short_read
 from gouvernance.domain.assembly import words
 from gouvernance.domain.assembly.model import AssemblyStatus, Choice, Method
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
@@ -45,6 +46,7 @@ def _code(value: str) -> str:
 
 
 @router.get("/assemblees")
+@short_read
 def assembly_list(request: Request, app: App, actor: CurrentActor) -> Response:
     """Open assemblies first, then closed ones, each newest first."""
     found = assemblies.list_assemblies(app.uows, actor)
@@ -85,6 +87,7 @@ def verification_file(app: App, actor: CurrentActor, code: str) -> Response:
 
 
 @router.get("/assemblees/{code}/voter")
+@short_read
 def ballot_page(request: Request, app: App, actor: CurrentActor, code: str) -> Response:
     return _ballots(request, app, actor, code)
 
@@ -138,6 +141,7 @@ def _choice(value: object) -> Choice:
 
 
 @router.get("/assemblees/{code}/recu/{number}/{voter}")
+@short_read
 def receipt_page(
     request: Request, app: App, actor: CurrentActor, code: str, number: str, voter: str
 ) -> Response:
@@ -157,6 +161,7 @@ def receipt_page(
 
 
 @router.get("/mon-espace/pouvoirs")
+@short_read
 def proxies_page(request: Request, app: App, actor: CurrentActor, fait: str = "") -> Response:
     done = {"donne": "Votre pouvoir est enregistré.", "retire": "Votre pouvoir est retiré."}
     return _proxies(request, app, actor, done=done.get(fait))
