@@ -48,7 +48,7 @@ import dataset
 import http_load
 from api_reference import ACCOUNT, CLIENTS
 from http_load import Load, load
-from shared import count, empty_postgres, postgres_url, summary_line
+from shared import EVENT_LOOP, count, empty_postgres, postgres_url, summary_line
 
 DEFAULT_SECONDS = 10.0
 TARGET_P95 = 0.050
@@ -93,7 +93,7 @@ def serve_reference(port: int, workers: int) -> None:
     # worker process imports it by that name.
     uvicorn.run(
         "api_reference:reference_app", factory=True, host="127.0.0.1", port=port, workers=workers,
-        log_level="info", app_dir=str(Path(__file__).resolve().parent),
+        log_level="info", app_dir=str(Path(__file__).resolve().parent), loop=EVENT_LOOP,
     )  # fmt: skip
 
 

@@ -22,6 +22,9 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if sys.path[:1] != [_ROOT]:
     sys.path.insert(0, _ROOT)
 
+# The event loop of ``gouvernance serve``: every server of the benches runs on it.
+from gouvernance.cli.setup import EVENT_LOOP as EVENT_LOOP  # noqa: E402
+
 
 def postgres_url() -> URL | None:
     """The PostgreSQL database the bench may wipe, or ``None`` (SQLite only)."""

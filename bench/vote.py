@@ -69,7 +69,15 @@ from typing import Any
 import http_load
 import httpx
 import psycopg
-from shared import count, french, migrated_postgres, migrated_sqlite, postgres_url, summary_line
+from shared import (
+    EVENT_LOOP,
+    count,
+    french,
+    migrated_postgres,
+    migrated_sqlite,
+    postgres_url,
+    summary_line,
+)
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -312,7 +320,7 @@ def start(url: str, keys: Path, statutes: Path) -> tuple[Any, str]:
         sys.executable, "-m", "uvicorn", "gouvernance.server:create_server", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         "--no-access-log", "--app-dir", root,
-        "--workers", os.environ.get("BANC_VOTE_PROCESSUS", "1"),
+        "--workers", os.environ.get("BANC_VOTE_PROCESSUS", "1"), "--loop", EVENT_LOOP,
     ]  # fmt: skip
     child = subprocess.Popen(command, env=environment, cwd=root)
     base = f"http://127.0.0.1:{port}"

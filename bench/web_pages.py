@@ -60,7 +60,7 @@ from typing import Any
 
 import http_load
 from http_load import Load, Request
-from shared import count, empty_postgres, postgres_url
+from shared import EVENT_LOOP, count, empty_postgres, postgres_url
 
 MEMBERS = 10_000
 SEED = 20261212
@@ -251,7 +251,7 @@ def serve(port: int, url: str) -> None:
     os.environ["GOUVERNANCE_DATABASE_URL"] = url
     uvicorn.run(
         server_timing(create_server()), host="127.0.0.1", port=port, log_level="warning",
-        access_log=False,
+        access_log=False, loop=EVENT_LOOP,
     )  # fmt: skip
 
 
@@ -281,7 +281,12 @@ def serve_reference(port: int, url: str) -> None:
         )
 
     uvicorn.run(
-        server_timing(app), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        server_timing(app),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop=EVENT_LOOP,
     )
 
 

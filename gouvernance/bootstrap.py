@@ -5,9 +5,12 @@ The API and the CLI call this and the services; they never touch the persistence
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -46,6 +49,8 @@ class Application:
     database: str
     # SQLite, or PostgreSQL on this machine: a short query may wait on the event loop.
     nearby: bool = False
+    # SQLite: the database is read inside this process (``short_read``: on the event loop).
+    embedded: bool = False
     # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     _gate: SignInGate | None = field(default=None, repr=False)
@@ -122,48 +127,68 @@ def bootstrap(
         raise
     factory = SqlAlchemyUnitOfWorkFactory(engine)
     database = engine.url.render_as_string(hide_password=True)
-    return Application(uows=factory, database=database, nearby=is_nearby(engine.url))
+    return Application(
+        uows=factory, database=database, nearby=is_nearby(engine.url),
+        embedded=engine.dialect.name == "sqlite",
+    )  # fmt: skip
 
 
-# --- Short reads on the event loop ----------------------------------------------------------
+# --- Short reads: on the event loop, or two threads ------------------------------------------
 
 P = ParamSpec("P")
 T = TypeVar("T")
-_SHORT_READS_ON_LOOP: ContextVar[bool] = ContextVar("gouvernance_short_reads", default=False)
+_SERVING_READ: ContextVar[Application | None] = ContextVar("gouvernance_serving", default=None)
+_PAIR_LOCK = threading.Lock()
+_pair: list[ThreadPoolExecutor] = []
 
 
 @contextmanager
 def serving_read(application: Application | None) -> Iterator[None]:
-    """A GET being served: its transactions only read (``reading``) and, when the database is
-    on this machine, the routes marked ``short_read`` run on the event loop."""
+    """A GET being served by ``application``: its transactions only read (``reading``), and
+    its routes marked ``short_read`` run where its database is best read from."""
     with reading():
-        mark = _SHORT_READS_ON_LOOP.set(application is not None and application.nearby)
+        mark = _SERVING_READ.set(application)
         try:
             yield
         finally:
-            _SHORT_READS_ON_LOOP.reset(mark)
+            _SERVING_READ.reset(mark)
 
 
 def short_read(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
-    """A route (or dependency) that reads a bounded amount — one record, one page of a list,
-    a few counters — made ``async`` for FastAPI: inside ``serving_read`` on SQLite or a
-    PostgreSQL of this machine it runs on the event loop, one request after another; anywhere
-    else (a write, a distant database) in the thread pool, as a plain ``def`` route would.
+    """A route that reads a bounded amount — one record, one page of a list, a few counters —
+    made ``async`` for FastAPI, and run, inside ``serving_read``:
 
-    Why: under 20 simultaneous clients, a page in the pool gives the GIL back at each of its
-    queries and waits for it again behind every other page (the convoy effect): pages of 5 to
-    20 queries took 20 to 50 times their time alone. On the loop each page runs to its end,
-    the queries waiting a few microseconds on a local database. Never for what may run long
-    (a simulation of every member, an export, a PDF): on the loop it would hold up every
-    other request, the live feed of an assembly included."""
+    - SQLite: on the event loop, one request after another (a query waits for no one);
+    - a PostgreSQL of this machine: in a pool of two threads of its own, so that one page's
+      Python runs while the other waits for the server;
+    - anywhere else (a distant PostgreSQL, a write): in FastAPI's pool, as a plain ``def``.
+
+    Why: under 20 simultaneous clients, in FastAPI's pool of 40 threads, a page gave the GIL
+    back at each of its queries and then waited for it behind every other page (the convoy
+    effect): pages of 5 to 20 queries took 20 to 50 times their time alone. Never for what
+    may run long (a simulation of every member, an export, a PDF): on the loop or in the two
+    threads it would hold up the other requests, the live feed of an assembly included."""
 
     @functools.wraps(function)
     async def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        if _SHORT_READS_ON_LOOP.get():
-            return function(*args, **kwargs)
-        return await anyio.to_thread.run_sync(functools.partial(function, *args, **kwargs))
+        call = functools.partial(function, *args, **kwargs)
+        application = _SERVING_READ.get()
+        if application is None or not application.nearby:
+            return await anyio.to_thread.run_sync(call)
+        if application.embedded:
+            return call()
+        context = contextvars.copy_context()  # the read mark goes with the call
+        return await asyncio.get_running_loop().run_in_executor(_two_threads(), context.run, call)
 
     return run
+
+
+def _two_threads() -> ThreadPoolExecutor:
+    """The process's pool for short reads on a PostgreSQL of this machine (made once)."""
+    with _PAIR_LOCK:
+        if not _pair:
+            _pair.append(ThreadPoolExecutor(2, thread_name_prefix="lecture courte"))
+        return _pair[0]
 
 
 # --- PostgreSQL roles (``gouvernance db roles``) ----------------------------------------------

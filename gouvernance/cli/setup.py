@@ -28,6 +28,7 @@ DEFAULT_HOST = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("GOUVERNANCE_PORT", "8000"))
 WORKERS_VARIABLE = "GOUVERNANCE_WORKERS"
 MAX_WORKERS = 32
+EVENT_LOOP = "asyncio"  # not uvloop: see ``_serve``; the benches serve with the same
 
 WorkersOption = Annotated[
     int | None,
@@ -154,9 +155,12 @@ def run(
 
 def _serve(host: str, port: int, database: str | None, workers: int = 1) -> None:
     """Uvicorn builds the API from its import path: the CLI never imports the API package.
-    With uvloop and httptools installed (dependencies), uvicorn takes them: its fastest event
-    loop and HTTP parser. Several workers are several processes, each with its own pool of
-    connections (``persistence/database.py``)."""
+    With httptools installed (a dependency), uvicorn takes its fastest HTTP parser. The event
+    loop is Python's own (``asyncio``), not uvloop: with the short reads served on the loop
+    (``bootstrap.short_read``), uvloop served the same one or two connections in twenty last,
+    round after round (95th centile of the pages 151 ms against 114, bench/web_pages.py), for
+    no gain elsewhere (bench/api.py, bench/vote.py). Several workers are several processes,
+    each with its own pool of connections (``persistence/database.py``)."""
     import uvicorn
 
     if database:
@@ -168,6 +172,7 @@ def _serve(host: str, port: int, database: str | None, workers: int = 1) -> None
         port=port,
         log_level="info",
         workers=workers,
+        loop=EVENT_LOOP,
     )
 
 

@@ -39,7 +39,19 @@ def _where_home_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return threads
 
 
-def test_a_short_page_is_read_on_the_event_loop_beside_its_database(
+class _Served:
+    """What ``short_read`` asks of the application being served."""
+
+    def __init__(self, *, nearby: bool, embedded: bool) -> None:
+        self.nearby, self.embedded = nearby, embedded
+
+
+SQLITE = _Served(nearby=True, embedded=True)
+LOCAL_POSTGRESQL = _Served(nearby=True, embedded=False)
+DISTANT_POSTGRESQL = _Served(nearby=False, embedded=False)
+
+
+def test_a_short_page_is_never_read_in_fastapis_pool_beside_its_database(
     web_demo: Application, sign_in: SignIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert web_demo.nearby  # SQLite, or the PostgreSQL of 127.0.0.1 the tests use
@@ -48,60 +60,75 @@ def test_a_short_page_is_read_on_the_event_loop_beside_its_database(
     page = client.get("/")
     assert page.status_code == 200
     assert threads and POOL not in threads[0]
+    if not web_demo.embedded:
+        assert threads[0].startswith("lecture courte")
 
 
-def test_a_distant_database_keeps_the_page_in_the_thread_pool_and_the_same_page(
+def test_a_distant_database_keeps_the_page_in_the_pool_and_the_same_page(
     web_demo: Application, sign_in: SignIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = sign_in("adherent")
     near = client.get("/mon-espace").text
-    web_demo.nearby = False  # as if the database were on another machine
+    web_demo.nearby = web_demo.embedded = False  # as if the database were on another machine
     threads = _where_home_reads(monkeypatch)
     assert client.get("/").status_code == 200
     assert threads[0].startswith(POOL)
     assert client.get("/mon-espace").text == near
 
 
-def test_a_short_read_runs_on_the_loop_only_while_a_read_is_served_nearby() -> None:
+def test_a_short_read_runs_where_its_database_is_best_read_from() -> None:
     @short_read
-    def reader() -> int:
-        return threading.get_ident()
+    def reader() -> str:
+        return "boucle" if threading.get_ident() == loop else threading.current_thread().name
 
-    class Nearby:
-        nearby = True
+    loop = 0
 
-    class Distant:
-        nearby = False
-
-    async def where() -> tuple[int, int, int, int]:
+    async def where() -> dict[str, str]:
+        nonlocal loop
         loop = threading.get_ident()
-        with serving_read(Nearby()):  # type: ignore[arg-type]
-            near = await reader()
-        with serving_read(Distant()):  # type: ignore[arg-type]
-            distant = await reader()
-        written = await reader()  # no read being served: a POST, say
-        return loop, near, distant, written
+        found = {}
+        for name, served in (
+            ("sqlite", SQLITE), ("local", LOCAL_POSTGRESQL), ("distant", DISTANT_POSTGRESQL)
+        ):  # fmt: skip
+            with serving_read(served):  # type: ignore[arg-type]
+                found[name] = await reader()
+        found["écriture"] = await reader()  # no read being served: a POST, say
+        return found
 
-    loop, near, distant, written = _run_apart(where)
-    assert near == loop
-    assert distant != loop and written != loop
+    found = _run_apart(where)
+    assert found["sqlite"] == "boucle"
+    assert found["local"].startswith("lecture courte")
+    assert found["distant"].startswith(POOL) and found["écriture"].startswith(POOL)
 
 
-def test_an_error_of_a_short_read_reaches_the_caller_from_either_place() -> None:
+def test_a_short_read_in_its_two_threads_still_reads_only() -> None:
+    """The read mark (``reading``: no BEGIN IMMEDIATE, no transaction on PostgreSQL) goes
+    with the call to the thread."""
+    from gouvernance.persistence.database import is_reading
+
+    @short_read
+    def marked() -> bool:
+        return is_reading()
+
+    async def read() -> bool:
+        with serving_read(LOCAL_POSTGRESQL):  # type: ignore[arg-type]
+            return await marked()
+
+    assert _run_apart(read) is True
+
+
+def test_an_error_of_a_short_read_reaches_the_caller_from_each_place() -> None:
     @short_read
     def refused() -> None:
         raise ValueError("membre inconnu")
 
-    class Nearby:
-        nearby = True
-
-    async def both() -> list[str]:
+    async def each() -> list[str]:
         said = []
-        for place in (Nearby(), None):
-            with serving_read(place):  # type: ignore[arg-type]
+        for served in (SQLITE, LOCAL_POSTGRESQL, DISTANT_POSTGRESQL, None):
+            with serving_read(served):  # type: ignore[arg-type]
                 with pytest.raises(ValueError) as error:
                     await refused()
                 said.append(str(error.value))
         return said
 
-    assert _run_apart(both) == ["membre inconnu", "membre inconnu"]
+    assert _run_apart(each) == ["membre inconnu"] * 4
