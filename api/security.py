@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from starlette.concurrency import run_in_threadpool
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Unauthenticated
@@ -38,14 +38,13 @@ async def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
 
 
 async def current_actor(request: Request, token: Annotated[str, Depends(bearer_token)]) -> Actor:
-    """Read at each request (a revoked token is refused at once, in every process). On SQLite
-    or a PostgreSQL of this machine, on the event loop: one indexed lookup costs less than the
-    thread-pool trip that would carry it. A distant PostgreSQL, in the pool: the loop must not
-    wait on the network."""
+    """Read at each request (a revoked token is refused at once, in every process), as a
+    short read whatever the method (``Application.read_briefly``): on SQLite, on the event
+    loop, one indexed lookup costing less than a trip to a thread; on a PostgreSQL of this
+    machine, in the two threads of the short reads, the loop never waiting for the server;
+    a distant PostgreSQL, in the pool."""
     app = _application(request)
-    if app.nearby:
-        return app.actor_for_token(token)
-    return await run_in_threadpool(app.actor_for_token, token)
+    return await app.read_briefly(functools.partial(app.actor_for_token, token))
 
 
 def client_address(request: Request) -> str | None:

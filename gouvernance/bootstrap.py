@@ -42,6 +42,9 @@ from gouvernance.services.access.sign_in_limits import SignInLimits
 from gouvernance.services.assembly.ballot_writer import BallotWriter
 from gouvernance.services.ports import UnitOfWorkFactory
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 @dataclass
 class Application:
@@ -70,6 +73,15 @@ class Application:
         for a writer to let it go, and on PostgreSQL it needs no transaction."""
         with reading():
             return accounts.actor_for_token(self.uows, token)
+
+    async def read_briefly(self, call: Callable[[], T]) -> T:
+        """``call``, a short read, where this database is best read from (``short_read``)."""
+        if not self.nearby:
+            return await anyio.to_thread.run_sync(call)
+        if self.embedded:
+            return call()
+        context = contextvars.copy_context()  # the read mark goes with the call
+        return await asyncio.get_running_loop().run_in_executor(_two_threads(), context.run, call)
 
     def ballot_writer(self) -> BallotWriter:
         """The group commit of this process's online ballots (``services/assembly/
@@ -135,8 +147,6 @@ def bootstrap(
 
 # --- Short reads: on the event loop, or two threads ------------------------------------------
 
-P = ParamSpec("P")
-T = TypeVar("T")
 _SERVING_READ: ContextVar[Application | None] = ContextVar("gouvernance_serving", default=None)
 _PAIR_LOCK = threading.Lock()
 _pair: list[ThreadPoolExecutor] = []
@@ -173,12 +183,9 @@ def short_read(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     async def run(*args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(function, *args, **kwargs)
         application = _SERVING_READ.get()
-        if application is None or not application.nearby:
+        if application is None:
             return await anyio.to_thread.run_sync(call)
-        if application.embedded:
-            return call()
-        context = contextvars.copy_context()  # the read mark goes with the call
-        return await asyncio.get_running_loop().run_in_executor(_two_threads(), context.run, call)
+        return await application.read_briefly(call)
 
     return run
 

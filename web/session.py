@@ -12,6 +12,7 @@ uses a random value both in a cookie and in the form (double submit).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -20,7 +21,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from gouvernance.bootstrap import Application
 from gouvernance.domain.errors import Unauthenticated
@@ -65,14 +65,11 @@ def current_actor_or_none(request: Request) -> Actor | None:
 
 
 async def current_actor(request: Request) -> Actor:
-    """The signed-in person, or the sign-in page. ``async``, as the API's: on SQLite or a
-    PostgreSQL of this machine the token's one indexed lookup runs on the event loop (a plain
-    ``def`` dependency would cost a trip to the thread pool); a distant PostgreSQL, in the
-    pool, for the loop must not wait on the network."""
-    if application(request).nearby:
-        actor = current_actor_or_none(request)
-    else:
-        actor = await run_in_threadpool(current_actor_or_none, request)
+    """The signed-in person, or the sign-in page. ``async``, as the API's: the token's one
+    indexed lookup is a short read (``Application.read_briefly``: on the event loop with
+    SQLite, where a plain ``def`` dependency would cost a trip to the thread pool)."""
+    reading = functools.partial(current_actor_or_none, request)
+    actor = await application(request).read_briefly(reading)
     if actor is None:
         raise SignInRequired
     request.state.actor = actor

@@ -39,16 +39,14 @@ def _where_home_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return threads
 
 
-class _Served:
-    """What ``short_read`` asks of the application being served."""
-
-    def __init__(self, *, nearby: bool, embedded: bool) -> None:
-        self.nearby, self.embedded = nearby, embedded
+def _served(*, nearby: bool, embedded: bool) -> Application:
+    """An application as ``short_read`` sees it: where its database is (no database)."""
+    return Application(uows=None, database="—", nearby=nearby, embedded=embedded)  # type: ignore[arg-type]
 
 
-SQLITE = _Served(nearby=True, embedded=True)
-LOCAL_POSTGRESQL = _Served(nearby=True, embedded=False)
-DISTANT_POSTGRESQL = _Served(nearby=False, embedded=False)
+SQLITE = _served(nearby=True, embedded=True)
+LOCAL_POSTGRESQL = _served(nearby=True, embedded=False)
+DISTANT_POSTGRESQL = _served(nearby=False, embedded=False)
 
 
 def test_a_short_page_is_never_read_in_fastapis_pool_beside_its_database(
@@ -90,7 +88,7 @@ def test_a_short_read_runs_where_its_database_is_best_read_from() -> None:
         for name, served in (
             ("sqlite", SQLITE), ("local", LOCAL_POSTGRESQL), ("distant", DISTANT_POSTGRESQL)
         ):  # fmt: skip
-            with serving_read(served):  # type: ignore[arg-type]
+            with serving_read(served):
                 found[name] = await reader()
         found["écriture"] = await reader()  # no read being served: a POST, say
         return found
@@ -111,7 +109,7 @@ def test_a_short_read_in_its_two_threads_still_reads_only() -> None:
         return is_reading()
 
     async def read() -> bool:
-        with serving_read(LOCAL_POSTGRESQL):  # type: ignore[arg-type]
+        with serving_read(LOCAL_POSTGRESQL):
             return await marked()
 
     assert _run_apart(read) is True
@@ -125,7 +123,7 @@ def test_an_error_of_a_short_read_reaches_the_caller_from_each_place() -> None:
     async def each() -> list[str]:
         said = []
         for served in (SQLITE, LOCAL_POSTGRESQL, DISTANT_POSTGRESQL, None):
-            with serving_read(served):  # type: ignore[arg-type]
+            with serving_read(served):
                 with pytest.raises(ValueError) as error:
                     await refused()
                 said.append(str(error.value))
