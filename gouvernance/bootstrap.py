@@ -40,6 +40,7 @@ from gouvernance.services.access import accounts
 from gouvernance.services.access.sign_in_gate import SignInGate
 from gouvernance.services.access.sign_in_limits import SignInLimits
 from gouvernance.services.assembly.ballot_writer import BallotWriter
+from gouvernance.services.memo import LongRead, misses_are_long
 from gouvernance.services.ports import UnitOfWorkFactory
 
 P = ParamSpec("P")
@@ -178,14 +179,36 @@ def short_read(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     effect): pages of 5 to 20 queries took 20 to 50 times their time alone. Never for what
     may run long (a simulation of every member, an export, a PDF): on the loop or in the two
     threads it would hold up the other requests, the live feed of an assembly included."""
+    return _placed(function, None)
 
+
+def short_read_unless(
+    long: Callable[..., bool],
+) -> Callable[[Callable[P, T]], Callable[P, Awaitable[T]]]:
+    """``short_read``, except for the calls whose arguments make ``long(**kwargs)`` true — a
+    read that is bounded but for some choice of its parameters (a fee explanation with a
+    pooled quote-part reads every member): those stay in FastAPI's pool."""
+
+    def decorate(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+        return _placed(function, long)
+
+    return decorate
+
+
+def _placed(
+    function: Callable[P, T], long: Callable[..., bool] | None
+) -> Callable[P, Awaitable[T]]:
     @functools.wraps(function)
     async def run(*args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(function, *args, **kwargs)
         application = _SERVING_READ.get()
-        if application is None:
+        if application is None or (long is not None and long(**kwargs)):
             return await anyio.to_thread.run_sync(call)
-        return await application.read_briefly(call)
+        try:
+            with misses_are_long():
+                return await application.read_briefly(call)
+        except LongRead:  # an answer to compute again (the ledger moved…): in the pool
+            return await anyio.to_thread.run_sync(call)
 
     return run
 

@@ -18,7 +18,7 @@ from api.fee_schemas import (
 )
 from api.responses import json_of
 from api.security import App, CurrentActor
-from gouvernance.bootstrap import short_read
+from gouvernance.bootstrap import short_read, short_read_unless
 from gouvernance.services.contributions import fees
 
 router = APIRouter(prefix="/fees", tags=["cotisations"])
@@ -97,7 +97,7 @@ def export_simulation(
     response_model=ExplanationsOut,
     summary="Expliquer le calcul d'une cotisation, étape par étape",
 )
-@short_read
+@short_read_unless(lambda schedules=None, **_: fees.reads_every_member(schedules or []))
 def explain(
     app: App,
     actor: CurrentActor,

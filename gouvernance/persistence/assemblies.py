@@ -97,6 +97,9 @@ _STANDING = (
 )  # fmt: skip
 
 
+_IN_LIST_MAX = 500  # codes in one IN (…): far below every database's limit on parameters
+
+
 class SqlAssemblyStore:
     """``flush`` is the unit of work's: a unique constraint hit becomes a French Conflict."""
 
@@ -273,6 +276,19 @@ class SqlAssemblyStore:
             _attendance.mode == Attendance.REPRESENTED,
         )
         return self.session.scalars(query.order_by(_attendance.member_code)).all()
+
+    def proxy_counts(self, assembly_id: int, holder_codes: Sequence[str]) -> Mapping[str, int]:
+        """How many proxies each of ``holder_codes`` holds, counted by the database for these
+        holders only (a page of holders, not the thousand proxies of a large assembly)."""
+        self._flush()
+        query = select(_attendance.holder_code, func.count()).where(
+            _attendance.assembly_id == assembly_id, _attendance.mode == Attendance.REPRESENTED
+        )
+        wanted = set(holder_codes)
+        if len(wanted) <= _IN_LIST_MAX:  # else every holder, counted, then kept if wanted
+            query = query.where(_attendance.holder_code.in_(sorted(wanted)))
+        counted = self.session.execute(query.group_by(_attendance.holder_code))
+        return {holder: int(count) for holder, count in counted if holder in wanted}
 
     def roll_page(
         self, assembly_id: int, query: RollQuery, offset: int, limit: int

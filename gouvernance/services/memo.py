@@ -13,8 +13,29 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+_MISS_IS_LONG: ContextVar[bool] = ContextVar("gouvernance_miss_is_long", default=False)
+
+
+class LongRead(Exception):
+    """An answer is not kept, and computing it reads the whole registry or ledger: raised
+    instead, inside ``misses_are_long``, so that a caller running where nothing may wait (the
+    event loop) starts again where it may (``bootstrap.short_read``)."""
+
+
+@contextmanager
+def misses_are_long() -> Iterator[None]:
+    """Within: a memo without the answer asked raises ``LongRead`` rather than let it be
+    computed here. Reads make no change, so the caller may simply run them again."""
+    mark = _MISS_IS_LONG.set(True)
+    try:
+        yield
+    finally:
+        _MISS_IS_LONG.reset(mark)
 
 
 class Memo:
@@ -33,7 +54,9 @@ class Memo:
             found = self._found.get(key)
             if found is not None:
                 self._found.move_to_end(key)
-            return found
+        if found is None and _MISS_IS_LONG.get():
+            raise LongRead(key)
+        return found
 
     def put(self, key: Hashable, answer: Any) -> None:
         with self._lock:

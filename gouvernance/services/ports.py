@@ -298,6 +298,9 @@ class AssemblyStore(Protocol):
     def attendance_of(self, assembly_id: int, member_code: str) -> AttendanceRecord | None: ...
     def remove_attendance(self, record: AttendanceRecord) -> None: ...
     def proxies_held(self, assembly_id: int, holder_code: str) -> Sequence[str]: ...  # sorted
+    def proxy_counts(
+        self, assembly_id: int, holder_codes: Sequence[str]
+    ) -> Mapping[str, int]: ...  # how many proxies each of these holds (absent: none)
     def roll_page(
         self, assembly_id: int, query: RollQuery, offset: int, limit: int
     ) -> tuple[Sequence[RollEntry], int]: ...  # by member code; and how many match in all

@@ -210,6 +210,21 @@ def test_the_store_reads_back_the_roll_the_sheet_the_agenda_and_who_voted(
         assert locked is not None and locked.status is AssemblyStatus.OPEN
 
 
+def test_proxy_counts_are_those_of_the_holders_asked_for_whatever_their_number(
+    app: Application,
+) -> None:
+    """M1 holds M2's proxy; M3's blank proxy has no holder; a holder asked for without proxy
+    is absent. Beyond 500 codes asked for, every holder is counted and the asked ones kept."""
+    seeded = _seed(app)
+    with app.uows() as uow:
+        store = uow.assemblies
+        assert store.proxy_counts(seeded.assembly_id, ["M1", "M5"]) == {"M1": 1}
+        assert store.proxy_counts(seeded.assembly_id, ["M5"]) == {}
+        many = ["M1", *(f"X{n:04d}" for n in range(600))]
+        assert store.proxy_counts(seeded.assembly_id, many) == {"M1": 1}
+        assert store.proxy_counts(seeded.assembly_id, []) == {}
+
+
 def test_every_assembly_is_listed_newest_first(app: Application) -> None:
     with app.uows() as uow:
         older = _assembly("AG-2026-01")

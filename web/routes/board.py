@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from gouvernance.bootstrap import short_read
+from gouvernance.bootstrap import short_read_unless
 from gouvernance.domain.errors import GouvernanceError, InvalidInput
 from gouvernance.domain.fees.comparison import (
     Cell,
@@ -340,7 +340,7 @@ class Explanation:
 
 
 @router.get("/conseil/simulation/membres/{code}", include_in_schema=False)
-@short_read
+@short_read_unless(lambda baremes=None, **_: fees.reads_every_member(baremes or []))
 def member_explanation(
     request: Request, app: App, actor: CurrentActor, code: str, baremes: Ids = None,
     reference: str = "",

@@ -162,7 +162,7 @@ def plain_amount(cents: int) -> str:
 
 
 @router.get("/tresorerie", include_in_schema=False)
-@short_read
+@short_read  # kept sums; once the ledger has moved, summed again in the pool (``LongRead``)
 def desk_home(request: Request, app: App, actor: Treasurer) -> Response:
     summary = desk.week_at_a_glance(app.uows, actor)
     return render(
@@ -360,7 +360,7 @@ def issue_batch(request: Request, app: App, actor: Treasurer, form: Form) -> Res
 
 
 @router.get("/tresorerie/lots/{reference}", include_in_schema=False)
-@short_read
+@short_read  # searched as ``calls_page``
 def batch_page(
     request: Request,
     app: App,
@@ -486,7 +486,7 @@ CALL_FILTER_FIELDS = {"on": "au", "member": "membre", "batch": "lot", "category"
 
 
 @router.get("/tresorerie/appels", include_in_schema=False)
-@short_read
+@short_read  # a search kept; a new one (or a new day) walks every call, in the pool
 def calls_page(
     request: Request,
     app: App,
@@ -689,8 +689,8 @@ PAYMENT_FIELDS = {
 }
 
 
+# Not a short read: the payments and refunds are summed over the whole ledger, unkept.
 @router.get("/tresorerie/paiements", include_in_schema=False)
-@short_read
 def payments_page(request: Request, app: App, actor: Treasurer, membre: str = "") -> Response:
     code = membre.strip()
     errors = None

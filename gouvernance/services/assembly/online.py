@@ -289,7 +289,8 @@ def _proxy_sheet(
         assembly.id, 10**9 if wanted is None else wanted + 1
     )
     candidates = [(code, name) for code, name in found if code != me][:wanted]
-    proxies = Counter(holder for _member, holder in uow.assemblies.proxies(assembly.id))
+    shown = [code for code, _name in candidates] + [me, *mine_held] + ([bearer] if bearer else [])
+    proxies = Counter(uow.assemblies.proxy_counts(assembly.id, shown))
 
     def holder(code: str) -> ProxyHolder:
         entry = names.get(code)

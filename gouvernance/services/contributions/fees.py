@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from gouvernance.domain.calls.issuing import fact_refs
-from gouvernance.domain.errors import Forbidden, InvalidInput, NotFound
+from gouvernance.domain.errors import Forbidden, GouvernanceError, InvalidInput, NotFound
 from gouvernance.domain.facts import FactKind
 from gouvernance.domain.fees.comparison import Comparison, compare
 from gouvernance.domain.fees.documents import check_unique_ids, parse_schedule_text
@@ -318,6 +318,16 @@ def _chosen(schedule_ids: Sequence[str], folder: Path | None) -> list[FeeSchedul
     """The schedules named, or the default scenarios when none is: the folder listed once."""
     every = list_schedules(folder)
     return _picked(every, list(schedule_ids) or _defaults_of(every, folder))
+
+
+def reads_every_member(schedule_ids: Sequence[str], folder: Path | None = None) -> bool:
+    """Whether explaining one member's fee under these schedules (the default ones when none
+    is named) reads the whole registry: a pooled quote-part shares a sum among every member.
+    An unknown schedule says no: ``explained`` then refuses it at once."""
+    try:
+        return any(has_quote_part(schedule) for schedule in _chosen(schedule_ids, folder))
+    except GouvernanceError:
+        return False
 
 
 def simulate(
