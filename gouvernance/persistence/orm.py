@@ -198,6 +198,15 @@ registry_version = Table(
     Column("version", BigInteger, nullable=False),
 )
 
+# The same for the ledger (migration 0015): calls, credit notes, allocations, payments, refunds
+# and reminders; the treasurer's sums and searches are kept under it.
+ledger_version = Table(
+    "ledger_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+)
+
 users = Table(
     "users",
     metadata,

@@ -3,8 +3,8 @@
 The board's comparison of fee schedules and the treasurer's figures per call read the whole
 registry or the whole ledger: tens of milliseconds to a second at 10 000 members, for an answer
 that changes only when the data does. Each answer is kept under a version read from the database
-in the same transaction (the registry's counter of migration 0014; the ledger's size, its tables
-being append-only), so a stale answer is never served, whichever server process made the change.
+in the same transaction (the registry's counter of migration 0014, the ledger's of migration
+0015), so a stale answer is never served, whichever server process made the change.
 One memo per database (per unit-of-work factory): two databases in one process (tests, benches)
 never share answers."""
 

@@ -117,8 +117,9 @@ class Ledger(Protocol):
 
     def lock(self) -> None: ...
     def version(self, *, desk: bool = False) -> tuple[int, ...]:
-        """Moved by any call, credit note or allocation recorded (the tables are append-only);
-        ``desk``: by any payment, refund or reminder too."""
+        """Moved by any call, credit note, allocation, payment, refund or reminder recorded
+        (a counter the database moves, migration 0015); ``desk``: kept for the callers that
+        sum payments, refunds and reminders too, which move the same counter."""
         ...
 
     def next_numbers(self, name: str, count: int) -> int:

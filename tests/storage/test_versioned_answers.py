@@ -3,8 +3,8 @@
 The board's simulation is computed once per registry version: asked again, the same comparison
 comes back without the registry being read; any change to a member, a figure or a category
 moves the version (database triggers, migration 0014) and gives a fresh comparison. The
-treasurer's figures per call are kept under the ledger's version (its append-only tables'
-sizes): a payment or a credit note recorded shows at once."""
+treasurer's figures per call are kept under the ledger's version (its counter, moved by the
+database, migration 0015): a payment or a credit note recorded shows at once."""
 
 from __future__ import annotations
 
@@ -75,6 +75,34 @@ def test_every_change_to_the_registry_moves_its_version(demo: Application) -> No
     seen.append(version(demo))
     members.end_membership(demo.uows, SYSTEM, code, on=date(2027, 6, 30), reason="départ")
     seen.append(version(demo))
+    assert seen == sorted(set(seen)), seen
+
+
+def test_every_write_to_the_ledger_moves_its_version(
+    demo: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls issued, a payment and its allocations, a credit note: the database moves the
+    counter the treasurer's kept sums are checked against (migration 0015)."""
+
+    def ledger_version() -> tuple[int, ...]:
+        with demo.uows() as uow:
+            return uow.ledger.version()
+
+    monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-12-20")
+    seen = [ledger_version()]
+    calls.issue_calls(
+        demo.uows, TREASURER, "demo-bareme-ca", issued_on=date(2026, 11, 16),
+        due_on=date(2026, 12, 15), exclude_incomplete=True,
+    )  # fmt: skip
+    seen.append(ledger_version())
+    owed = desk.find_calls(demo.uows, TREASURER, desk.CallSearch(on=date(2026, 12, 20))).items
+    payments.record_payment(
+        demo.uows, TREASURER, owed[0].member_code, 1234, date(2026, 12, 1),
+        PaymentMethod.TRANSFER,
+    )  # fmt: skip
+    seen.append(ledger_version())
+    calls.credit_call(demo.uows, TREASURER, owed[1].reference, "correction", on=date(2026, 12, 20))
+    seen.append(ledger_version())
     assert seen == sorted(set(seen)), seen
 
 
