@@ -776,11 +776,10 @@ class SqlLedger:
             query = query.where(sepa_debit_returns.c.member_code == member_code)
         return self.session.scalars(query).all()
 
-    def version(self, *, desk: bool = False) -> tuple[int, ...]:
+    def version(self) -> tuple[int, ...]:
         """Where the ledger stands: its counter, moved forward by the database after any change
         to its six tables (migration 0015) — one row to read, whatever the ledger's size (a
-        ``count(*)`` of each table read them whole on PostgreSQL). ``desk`` changes nothing:
-        the counter moves for payments, refunds and reminders too."""
+        ``count(*)`` of each table read them whole on PostgreSQL)."""
         query = select(orm.ledger_version.c.version).where(orm.ledger_version.c.id == 1)
         found = self.session.connection().execute(query).scalar_one_or_none()
         return (-1,) if found is None else (int(found),)

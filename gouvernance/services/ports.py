@@ -116,10 +116,9 @@ class Ledger(Protocol):
     """Calls, credit notes, payments, allocations, reminders and mandates (append-only)."""
 
     def lock(self) -> None: ...
-    def version(self, *, desk: bool = False) -> tuple[int, ...]:
+    def version(self) -> tuple[int, ...]:
         """Moved by any call, credit note, allocation, payment, refund or reminder recorded
-        (a counter the database moves, migration 0015); ``desk``: kept for the callers that
-        sum payments, refunds and reminders too, which move the same counter."""
+        (a counter the database moves, migration 0015)."""
         ...
 
     def next_numbers(self, name: str, count: int) -> int:

@@ -231,10 +231,10 @@ def week_at_a_glance(uows: UnitOfWorkFactory, actor: Actor, on: date | None = No
     with uows() as uow:
         batches = uow.ledger.batches()
         # The same for every treasurer until a call, note, allocation, payment, refund or
-        # reminder is recorded (append-only tables): kept under their version, since counting
-        # the reminders due walks every call (tens of milliseconds at 10 000 calls).
+        # reminder is recorded (the ledger's version, migration 0015): kept under it, since
+        # counting the reminders due walks every call (tens of milliseconds at 10 000 calls).
         kept = memo(uows, "week_at_a_glance", kept=4)
-        version = uow.ledger.version(desk=True)
+        version = uow.ledger.version()
         key = (version, day, ladder, tuple(b.id for b in batches))
         found: DeskSummary | None = kept.get(key)
         if found is not None:
@@ -249,7 +249,7 @@ def week_at_a_glance(uows: UnitOfWorkFactory, actor: Actor, on: date | None = No
         )
         summary = _summary(day, batches, states, received, credits)
         summary = replace(summary, reminders_due=count_due(uow, states, ladder))
-        if uow.ledger.version(desk=True) == version:
+        if uow.ledger.version() == version:
             kept.put(key, summary)
         return summary
 
