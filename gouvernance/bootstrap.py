@@ -51,7 +51,8 @@ T = TypeVar("T")
 class Application:
     uows: UnitOfWorkFactory
     database: str
-    # SQLite, or PostgreSQL on this machine: a short query may wait on the event loop.
+    # SQLite, or PostgreSQL on this machine: short reads stay out of FastAPI's pool
+    # (``read_briefly``: on the event loop, or in two threads of their own).
     nearby: bool = False
     # SQLite: the database is read inside this process (``short_read``: on the event loop).
     embedded: bool = False
