@@ -365,6 +365,21 @@ def test_a_members_credit_is_applied_then_the_overpayment_refunded(
     assert "RB-2026-0001" in listed and "trop-perçu" in listed
 
 
+def test_the_payments_page_kept_between_two_visits_shows_the_payment_recorded_in_between(
+    treasurer: TestClient, web_demo: Application
+) -> None:
+    _issue(web_demo)
+    before = _plain(treasurer.get("/tresorerie/paiements").text)
+    assert treasurer.get("/tresorerie/paiements").text.count("RG-2026-") == 0
+    payments.record_payment(
+        web_demo.uows, SYSTEM, "SAL01", 2000, date(2026, 12, 1), PaymentMethod.CASH,
+        allocations=[],
+    )  # fmt: skip
+    after = _plain(treasurer.get("/tresorerie/paiements").text)
+    assert "0 paiement reçu" in before and "1 paiement reçu" in after
+    assert "RG-2026-0001" in after and "20,00" in after
+
+
 # --------------------------------------------------------------------------------------------
 # Balances, reminders, exports
 

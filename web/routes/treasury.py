@@ -689,8 +689,8 @@ PAYMENT_FIELDS = {
 }
 
 
-# Not a short read: the payments and refunds are summed over the whole ledger, unkept.
 @router.get("/tresorerie/paiements", include_in_schema=False)
+@short_read  # kept sums (``payments.recent_payments``); once the ledger has moved, in the pool
 def payments_page(request: Request, app: App, actor: Treasurer, membre: str = "") -> Response:
     code = membre.strip()
     errors = None
