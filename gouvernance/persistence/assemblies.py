@@ -22,6 +22,7 @@ from sqlalchemy import (
     CursorResult,
     and_,
     bindparam,
+    false,
     func,
     insert,
     or_,
@@ -65,6 +66,8 @@ from gouvernance.services.ports import RollQuery, SheetLine, VoterStanding
 
 _roll = assembly_roll.c
 _attendance = assembly_attendance.c
+# The lines of those who may not vote, in the form their partial index names (migration 0016).
+_NOT_ENTITLED = _roll.entitled == false()
 _resolutions = assembly_resolutions.c
 _votes = assembly_votes.c
 _counts = assembly_counts.c
@@ -175,8 +178,19 @@ class SqlAssemblyStore:
         return self.session.scalars(query).one_or_none()
 
     def roll_size(self, assembly_id: int) -> int:
-        query = select(func.count()).select_from(assembly_roll)
-        return int(self.session.scalar(query.where(_roll.assembly_id == assembly_id)) or 0)
+        """Those who vote, counted per college when the roll was drawn (it never changes), and
+        those who may not, through their own index (migration 0016): not a walk of the roll."""
+        self._flush()
+        frozen = self.session.scalar(
+            select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
+        )
+        entitled: dict[str, int] = json.loads(frozen or "{}")
+        # The code counted, not the rows: only the partial index covers it, where SQLite would
+        # rather walk the covering index of colleges for a count(*).
+        excluded = select(func.count(_roll.member_code)).where(
+            _roll.assembly_id == assembly_id, _NOT_ENTITLED
+        )
+        return sum(entitled.values()) + int(self.session.scalar(excluded) or 0)
 
     def roll_keys(self, assembly_id: int) -> Sequence[tuple[str, str, bool]]:
         """What the verification file hashes of the roll, as plain rows (no mapped object per
@@ -220,13 +234,14 @@ class SqlAssemblyStore:
         excluded = (
             select(*columns)
             .select_from(assembly_roll.outerjoin(assembly_attendance, same))
-            .where(_roll.assembly_id == assembly_id, _roll.entitled.is_(False))
+            .where(_roll.assembly_id == assembly_id, _NOT_ENTITLED)
             .order_by(_roll.member_code)
             .limit(limit)
         )
         found: dict[str, SheetLine] = {}
+        connection = self.session.connection()  # plain rows: no ORM step for hundreds of lines
         for statement in (attending, excluded):
-            for row in self.session.execute(statement):
+            for row in connection.execute(statement).all():
                 code, name, category, college, entitled, reason, mode, holder = row
                 found[code] = SheetLine(
                     code, name, category, college, bool(entitled), reason,
@@ -324,8 +339,12 @@ class SqlAssemblyStore:
             rows = self.session.execute(ordered.add_columns(func.count().over())).all()
             if rows:
                 return [row[0] for row in rows], int(rows[0][1])
-        total = self.session.scalar(select(func.count()).select_from(statement.subquery()))
-        return self.session.scalars(ordered).all() if total else [], int(total or 0)
+        if query.signed is None and not query.holders and not query.search:
+            total = self.roll_size(assembly_id)  # the whole roll: counted without walking it
+        else:
+            counted = select(func.count()).select_from(statement.subquery())
+            total = int(self.session.scalar(counted) or 0)
+        return self.session.scalars(ordered).all() if total else [], total
 
     def holders(self, assembly_id: int, limit: int) -> Sequence[tuple[str, str]]:
         """(code, name) of the first ``limit`` associates who may hold a proxy — entitled,

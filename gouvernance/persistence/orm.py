@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import registry, relationship
 
@@ -530,6 +531,15 @@ assembly_roll = Table(
     Column("reason", String(300), nullable=False),
     UniqueConstraint("assembly_id", "member_code", name="uq_assembly_roll_member"),
     Index("ix_assembly_roll_college", "assembly_id", "college", "entitled"),  # covers turnout
+    # Only those who may not vote (migration 0016): the minutes list them, the roll's size counts
+    # them, without walking the roll.
+    Index(
+        "ix_assembly_roll_not_entitled",
+        "assembly_id",
+        "member_code",
+        sqlite_where=text("entitled = 0"),
+        postgresql_where=text("entitled = false"),
+    ),
 )
 
 assembly_attendance = Table(

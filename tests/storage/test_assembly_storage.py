@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from gouvernance.bootstrap import Application
@@ -208,6 +208,43 @@ def test_the_store_reads_back_the_roll_the_sheet_the_agenda_and_who_voted(
         assert store.voted(aid, "M5") and not store.voted(aid, "M6")
         locked = store.get("AG-2027-01", lock="share")
         assert locked is not None and locked.status is AssemblyStatus.OPEN
+
+
+def test_the_roll_size_and_those_who_may_not_vote_are_read_through_their_own_index(
+    app: Application,
+) -> None:
+    """Six on the roll, M4 not entitled: counted and listed from the partial index of migration
+    0016, explained by the database, not by walking the roll."""
+    seeded = _seed(app)
+    aid = seeded.assembly_id
+    statements: list[tuple[str, object]] = []
+    engine = app.uows.engine  # type: ignore[attr-defined]
+
+    def seen(_c: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
+        if "FROM assembly_roll" in statement and "entitled" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with app.uows() as uow:
+            assert uow.assemblies.roll_size(aid) == 6
+            sheet = uow.assemblies.sheet_lines(aid)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [(line.member_code, line.entitled) for line in sheet] == [
+        ("M1", True), ("M2", True), ("M3", True), ("M4", False), ("M5", True),
+    ]  # fmt: skip
+    postgresql = engine.dialect.name == "postgresql"
+    excluded = [(s, p) for s, p in statements if "outer" in s.lower() or "count" in s.lower()]
+    assert len(excluded) == 2
+    with engine.connect() as connection:
+        if postgresql:  # six rows: any plan will do unless scans are priced out
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in excluded:
+            explain = "EXPLAIN " if postgresql else "EXPLAIN QUERY PLAN "
+            rows = connection.exec_driver_sql(explain + statement, parameters).all()  # type: ignore[arg-type]
+            plan = "\n".join(str(row[-1]) for row in rows)
+            assert "ix_assembly_roll_not_entitled" in plan, plan
 
 
 def test_proxy_counts_are_those_of_the_holders_asked_for_whatever_their_number(

@@ -426,13 +426,14 @@ def sheet_in(
     for member, holder in uow.assemblies.proxies(assembly.id):
         held.setdefault(holder, []).append(member)
     everyone = actor.can(Permission.READ_ALL_MEMBERS)
+    labels = {college: _college_label(rules, college) for college in {f.college for f in found}}
     return tuple(
         RollLine(
             member_code=line.member_code,
             name=line.name,
             category=line.category,
             college=line.college,
-            college_label=_college_label(rules, line.college),
+            college_label=labels[line.college],
             entitled=line.entitled,
             reason=line.reason if everyone or line.member_code == actor.member_code else _PUBLIC,
             attendance=line.mode,
