@@ -81,7 +81,7 @@ class _CentsFormat:
     """Babel's euro format for one locale, applied to whole cents without Babel's per-call cost.
 
     The symbols and the pattern (prefix, suffix, grouping) come from Babel's locale data; only
-    the digit grouping is done here. Issuing 100 000 calls formats half a million amounts, and
+    the digit grouping is Python's own. Issuing 100 000 calls formats half a million amounts, and
     ``format_currency`` spends ~100 µs on each. ``tests/unit/test_money.py`` checks that both
     give the same text for any amount.
     """
@@ -93,16 +93,12 @@ class _CentsFormat:
         self.suffix = tuple(part.replace("¤", symbol) for part in pattern.suffix)
         self.group = get_group_symbol(locale)
         self.decimal = get_decimal_symbol(locale)
-        self.grouping = pattern.grouping[0]
         self.plain = pattern.grouping == (3, 3) and pattern.frac_prec == (2, 2)
 
     def __call__(self, cents: int) -> str:
         euros, rest = divmod(abs(cents), 100)
-        digits = str(euros)
-        size = self.grouping
-        head = len(digits) % size or size
-        groups = [digits[:head]] + [digits[i : i + size] for i in range(head, len(digits), size)]
-        number = f"{self.group.join(groups)}{self.decimal}{rest:02d}"
+        # Python's own grouping by thousands (``plain``: groups of 3), its comma then replaced.
+        number = f"{euros:,}".replace(",", self.group) + f"{self.decimal}{rest:02d}"
         side = 1 if cents < 0 else 0
         return f"{self.prefix[side]}{number}{self.suffix[side]}"
 

@@ -562,9 +562,10 @@ def call_rows(items: Sequence[CallView]) -> Markup:
             f'<td><a href="/tresorerie/membres/{escape(url_quote(call.member_code))}">'
             f"{escape(call.member_code)}</a><br><small>{escape(call.member_name)}</small></td>"
             f'<td class="reference">{escape(call.batch_reference)}</td>'
-            f'<td class="montant">{escape(format_cents(call.cents - call.credited))}</td>'
-            f'<td class="montant">{escape(format_cents(call.paid))}</td>'
-            f'<td class="montant">{escape(format_cents(call.outstanding))}</td>'
+            # Amounts and dates: digits, spaces, a comma, « € » or « / », nothing to escape.
+            f'<td class="montant">{format_cents(call.cents - call.credited)}</td>'
+            f'<td class="montant">{format_cents(call.paid)}</td>'
+            f'<td class="montant">{format_cents(call.outstanding)}</td>'
             f"<td>{call.due_on.strftime('%d/%m/%Y')}</td>"
             f"<td>{status}</td></tr>"
         )
