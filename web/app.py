@@ -8,15 +8,17 @@ process's ``Application`` through ``get_application`` and never imports the API.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import MutableHeaders, URLPath
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gouvernance.bootstrap import Application
@@ -44,9 +46,46 @@ def create_web(get_application: Callable[[], Application]) -> FastAPI:
     web.mount("/static/web", StaticFiles(directory=STATIC), name="static-web")
     for module in (home, member, voting, screen, board, treasury, desk, bank):
         web.include_router(module.router)
+        web.router.routes[-1] = _Section(web.router.routes[-1], module.router.routes)
     _install_errors(web)
     web.add_middleware(SecurityHeaders)
     return web
+
+
+class _Section(BaseRoute):
+    """An included router, tried only for the first path segments its pages start with
+    (« tresorerie », « assemblees »…). FastAPI matches every route of every router in turn,
+    and an included router's routes twice (to choose it, then to handle): up to 160 path
+    patterns for a page of the treasurer's, most of them of other sections."""
+
+    def __init__(self, included: BaseRoute, routes: Sequence[BaseRoute]) -> None:
+        self.included = included
+        heads = frozenset(_head(str(getattr(route, "path", ""))) for route in routes)
+        # A section whose first segment is a parameter is tried for every path.
+        self.heads = None if any("{" in head for head in heads) else heads
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = _route_path(scope)
+        if self.heads is not None and scope["type"] == "http" and _head(path) not in self.heads:
+            return Match.NONE, {}
+        return self.included.matches(scope)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.included.handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        return self.included.url_path_for(name, **path_params)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path within this application (without the mount's ``root_path``), as routes see it."""
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _head(path: str) -> str:
+    """« tresorerie » of « /tresorerie/appels/AC-1 »; « » of « / »."""
+    return path.split("/", 2)[1] if path.startswith("/") else ""
 
 
 class SecurityHeaders:

@@ -38,3 +38,22 @@ def test_the_pages_are_tried_first_and_never_take_a_path_of_the_api(app: Applica
         assert pages.matches(_scope(path))[0] is Match.FULL, path
     for path in ("/me", "/members/M0001", "/assemblies/AG-1/live", "/docs", "/static/docs/x.js"):
         assert pages.matches(_scope(path))[0] is Match.NONE, path
+
+
+def test_each_page_is_answered_by_its_own_section_and_an_unknown_path_by_none(
+    app: Application,
+) -> None:
+    """The web routers are tried only for their first path segments (``web.app._Section``):
+    every page path still finds its route, with the method it answers."""
+    server = create_server(app)
+    web = server.router.routes[0].app  # type: ignore[attr-defined]
+    sections = [route for route in web.router.routes if hasattr(route, "included")]
+    assert len(sections) == 8
+    for section in sections:
+        for route in section.included.original_router.routes:
+            path = re.sub(r"\{[^}]+\}", "X1", route.path)
+            for method in route.methods:
+                found = [s for s in sections if s.matches(_scope(path, method))[0] is Match.FULL]
+                assert found == [section], f"{method} {path}"
+    for path in ("/inconnu", "/tresoreries", "/assemblees-x/1"):
+        assert all(s.matches(_scope(path))[0] is Match.NONE for s in sections), path
