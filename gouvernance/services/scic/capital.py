@@ -379,7 +379,7 @@ def associate_view(
     actor.require_ledger_access(code)
     day = check_day(on or clock.today(), "on")
     with uows() as uow:
-        member = uow.members.get(code)
+        member = uow.members.view(code)  # its name and category: no record, nor its figures
         if member is None:
             raise NotFound(f"aucun membre n'a le code {code}", field="member")
         statutes = current_statutes(uow)
