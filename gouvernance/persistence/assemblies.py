@@ -181,16 +181,22 @@ class SqlAssemblyStore:
         """Those who vote, counted per college when the roll was drawn (it never changes), and
         those who may not, through their own index (migration 0016): not a walk of the roll."""
         self._flush()
-        frozen = self.session.scalar(
-            select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
-        )
-        entitled: dict[str, int] = json.loads(frozen or "{}")
+        entitled = self._entitled_per_college(assembly_id)
         # The code counted, not the rows: only the partial index covers it, where SQLite would
         # rather walk the covering index of colleges for a count(*).
         excluded = select(func.count(_roll.member_code)).where(
             _roll.assembly_id == assembly_id, _NOT_ENTITLED
         )
         return sum(entitled.values()) + int(self.session.scalar(excluded) or 0)
+
+    def _entitled_per_college(self, assembly_id: int) -> dict[str, int]:
+        """The entitled associates per college, counted on the assembly row when the roll was
+        drawn (``add_roll``)."""
+        frozen = self.session.scalar(
+            select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
+        )
+        found: dict[str, int] = json.loads(frozen or "{}")
+        return found
 
     def roll_keys(self, assembly_id: int) -> Sequence[tuple[str, str, bool]]:
         """What the verification file hashes of the roll, as plain rows (no mapped object per
@@ -618,10 +624,7 @@ class SqlAssemblyStore:
     def turnout(self, assembly_id: int) -> Mapping[str, CollegeTurnout]:
         """Every college on the roll or on the attendance sheet, counted per head."""
         self._flush()
-        frozen = self.session.scalar(
-            select(assemblies.c.roll_entitled).where(assemblies.c.id == assembly_id)
-        )
-        entitled: dict[str, int] = json.loads(frozen or "{}")
+        entitled = self._entitled_per_college(assembly_id)
         # The running totals of the sheet (migration 0013): a few rows, not every line.
         totals = assembly_attendance_totals.c
         present = select(totals.college, totals.mode, totals.members).where(

@@ -13,10 +13,12 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _MISS_IS_LONG: ContextVar[bool] = ContextVar("gouvernance_miss_is_long", default=False)
 
@@ -77,3 +79,17 @@ def memo(owner: object, name: str, kept: int) -> Memo:
         if name not in named:
             named[name] = Memo(kept)
         return named[name]
+
+
+def kept_under(
+    kept: Memo, version: Callable[[], Hashable], key: Hashable, compute: Callable[[], T]
+) -> T:
+    """The answer for ``key`` at the database's ``version``: read from ``kept``, else computed
+    and kept, but only if the version did not move while it was computed."""
+    read = version()
+    found: T | None = kept.get((read, key))
+    if found is None:
+        found = compute()
+        if version() == read:
+            kept.put((read, key), found)
+    return found

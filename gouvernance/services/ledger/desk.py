@@ -28,7 +28,7 @@ from gouvernance.services.ledger.calls import (
 from gouvernance.services.ledger.ledger_views import BatchView, CallView
 from gouvernance.services.ledger.reminder_rules import load_ladder
 from gouvernance.services.ledger.treasury import count_due
-from gouvernance.services.memo import memo
+from gouvernance.services.memo import kept_under, memo
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
 
 MAX_SEARCH = 80
@@ -121,11 +121,7 @@ def find_calls(
     with uows() as uow:
         # The calls found and their totals, kept under the ledger's version like their figures
         # (``call_figures``): each page of a search would otherwise filter and total them all.
-        kept = memo(uows, "find_calls", kept=8)
-        version = uow.ledger.version()
-        key = (version, filters, on, search.category or None, wanted, search.group)
-        answer: tuple[Sequence[CallFigures], CallTotals] | None = kept.get(key)
-        if answer is None:
+        def search_all() -> tuple[Sequence[CallFigures], CallTotals]:
             found = call_figures(uows, uow, filters, on, search.category or None)
             if wanted:
                 found = [
@@ -135,10 +131,11 @@ def find_calls(
                 ]
             if search.group is not CallGroup.ALL:
                 found = [f for f in found if search.group.matches(f.status)]
-            answer = (tuple(found), _totals(found))
-            if uow.ledger.version() == version:
-                kept.put(key, answer)
-        found, totals = answer
+            return tuple(found), _totals(found)
+
+        key = (filters, on, search.category or None, wanted, search.group)
+        kept = memo(uows, "find_calls", kept=8)
+        found, totals = kept_under(kept, uow.ledger.version, key, search_all)
         page = found[offset : offset + limit]
         return CallSearchResult(
             items=page_views(uow, page),
@@ -162,14 +159,12 @@ def call_figures(
     instead of summing 10 000 calls each time; any call, note or allocation recorded moves the
     version. Kept only if the version did not move while the figures were read."""
     kept = memo(uows, "call_figures", kept=4)
-    version = uow.ledger.version()
-    key = (version, filters, on, category)
-    found: Sequence[CallFigures] | None = kept.get(key)
-    if found is None:
-        found = tuple(uow.ledger.call_figures(filters, on, category=category))
-        if uow.ledger.version() == version:
-            kept.put(key, found)
-    return found
+    return kept_under(
+        kept,
+        uow.ledger.version,
+        (filters, on, category),
+        lambda: tuple(uow.ledger.call_figures(filters, on, category=category)),
+    )
 
 
 def page_views(uow: UnitOfWork, page: Sequence[CallFigures]) -> tuple[CallView, ...]:

@@ -40,7 +40,7 @@ from gouvernance.services.ledger.ledger_views import (
     CallView,
     PaymentView,
 )
-from gouvernance.services.memo import memo
+from gouvernance.services.memo import kept_under, memo
 from gouvernance.services.ports import CallFilter, UnitOfWork, UnitOfWorkFactory
 
 MAX_CENTS = int(MAX_MAGNITUDE) * 100 - 1
@@ -339,28 +339,26 @@ def recent_payments(
         # Summing reads every payment of the ledger: kept under the ledger's version (migration
         # 0015), which every payment, allocation, refund and call moves.
         kept = memo(uows, "recent_payments", kept=8)
-        version = uow.ledger.version()
-        key = (version, code, limit)
-        found: RecentPayments | None = kept.get(key)
-        if found is not None:
-            return found
-        figures = uow.ledger.payment_figures(code)
-        credits = credits_left(
-            ((ref, member, cents, used) for ref, member, cents, _, used in figures),
-            uow.ledger.refunded(),
+        return kept_under(
+            kept, uow.ledger.version, (code, limit), lambda: _recent(uow, code, limit)
         )
-        newest = sorted(figures, key=lambda f: (f[3], f[0]), reverse=True)[:limit]
-        views = []
-        for payment, parts in uow.ledger.payments_with_allocations([f[0] for f in newest]):
-            mine = tuple(AllocationView.of(a) for a in parts)
-            refunded = payment.cents - sum(a.cents for a in mine) - credits[payment.reference]
-            views.append(PaymentView.of(payment, mine, refunded=refunded))
-        found = RecentPayments(
-            items=tuple(views),
-            count=len(figures),
-            total=sum(f[2] for f in figures),
-            credit=sum(max(left, 0) for left in credits.values()),
-        )
-        if uow.ledger.version() == version:
-            kept.put(key, found)
-        return found
+
+
+def _recent(uow: UnitOfWork, code: str | None, limit: int) -> RecentPayments:
+    figures = uow.ledger.payment_figures(code)
+    credits = credits_left(
+        ((ref, member, cents, used) for ref, member, cents, _, used in figures),
+        uow.ledger.refunded(),
+    )
+    newest = sorted(figures, key=lambda f: (f[3], f[0]), reverse=True)[:limit]
+    views = []
+    for payment, parts in uow.ledger.payments_with_allocations([f[0] for f in newest]):
+        mine = tuple(AllocationView.of(a) for a in parts)
+        refunded = payment.cents - sum(a.cents for a in mine) - credits[payment.reference]
+        views.append(PaymentView.of(payment, mine, refunded=refunded))
+    return RecentPayments(
+        items=tuple(views),
+        count=len(figures),
+        total=sum(f[2] for f in figures),
+        credit=sum(max(left, 0) for left in credits.values()),
+    )
