@@ -139,11 +139,12 @@ def start_reference(url: str, folder: Path, workers: int) -> Server:
     return start(command, url, port, folder / "reference.log", workers)
 
 
-def workers_for(chosen: int | None) -> int:
-    """``--processus N``, else what ``gouvernance serve`` starts by default."""
+def workers_for(chosen: int | None, url: str) -> int:
+    """``--processus N``, else what ``gouvernance serve`` starts by default on that database
+    (SQLite: one; PostgreSQL: one per core, at most three)."""
     from gouvernance.cli.setup import default_workers
 
-    return chosen or default_workers()
+    return chosen or default_workers(url)
 
 
 # --- the load: bench/http_load.py (one process, asyncio, raw HTTP/1.1) -----------------------
@@ -339,7 +340,7 @@ def main(argv: Sequence[str]) -> None:
     if postgres is not None:
         url = empty_postgres(postgres)
         results["postgresql"] = measure(
-            "PostgreSQL", url, members_count, seconds, pages, workers_for(chosen)
+            "PostgreSQL", url, members_count, seconds, pages, workers_for(chosen, url)
         )
         report(results["postgresql"])
     print(

@@ -1,13 +1,13 @@
 """Assemblée générale en ligne : 35 000 associés en 5 collèges votent par l'API, en même temps.
 
-Un serveur réel (uvicorn, un processus, 127.0.0.1, ``gouvernance.server:create_server`` comme
-``gouvernance serve``, journal des requêtes coupé) sert une assemblée ouverte : des statuts de
-SCIC à 5 collèges (ceux de ``bench/tally.py``), 35 000 inscrits sur la liste d'émargement, tous
-émargés (présents, à distance, par correspondance ; ~3 % représentés par un associé présent),
-6 résolutions : n° 1 et 2 à vote nominatif déjà votées par tous (70 000 bulletins, pour que le
-direct compte à l'échelle réelle), n° 3 et 4 à vote nominatif, n° 5 et 6 à bulletin secret
-(scellés, clés hors de la base). Chaque associé a un compte et un jeton d'accès, créés en bloc
-avant la mesure (non chronométré).
+Un serveur réel (uvicorn, 127.0.0.1, ``gouvernance.server:create_server`` comme ``gouvernance
+serve``, avec autant de processus, journal des requêtes coupé) sert une assemblée ouverte : des
+statuts de SCIC à 5 collèges (ceux de ``bench/tally.py``), 35 000 inscrits sur la liste
+d'émargement, tous émargés (présents, à distance, par correspondance ; ~3 % représentés par un
+associé présent), 6 résolutions : n° 1 et 2 à vote nominatif déjà votées par tous (70 000
+bulletins, pour que le direct compte à l'échelle réelle), n° 3 et 4 à vote nominatif, n° 5 et 6
+à bulletin secret (scellés, clés hors de la base). Chaque associé a un compte et un jeton
+d'accès, créés en bloc avant la mesure (non chronométré).
 
 **La mesure** : ``--clients`` clients simultanés (32 par défaut ; des tâches asyncio, une
 connexion HTTP/1.1 persistante chacune, écrite à la main par ``bench/http_load.py`` : le
@@ -40,8 +40,9 @@ Lancer : ``.venv/bin/python bench/vote.py`` (``--duree 10`` : plus court ; ``--c
 ``--sqlite`` ou ``--postgresql`` : une base seulement ; ``--profil 1000`` : en plus, 1 000
 bulletins par le service dans ce processus, à la suite, sous pyinstrument, installé à part
 (``.venv/bin/pip install pyinstrument``) ; ``--attentes`` : sur PostgreSQL, ce qu'attendent
-les connexions du serveur pendant la charge ; ``BANC_VOTE_PROCESSUS=2`` : le serveur en deux
-processus, ``--workers`` d'uvicorn, pour essai). Dernière ligne : un objet JSON.
+les connexions du serveur pendant la charge ; ``BANC_VOTE_PROCESSUS=N`` : le serveur en N processus,
+``--workers`` d'uvicorn ; sans lui, autant que ``gouvernance serve`` en lance par défaut : un
+pour SQLite, un par processeur, trois au plus, pour PostgreSQL). Dernière ligne : un objet JSON.
 """
 
 from __future__ import annotations
@@ -304,6 +305,13 @@ def profile(url: str, voters: Sequence[Voter], ballots: int) -> None:
     print(profiler.output_text(unicode=True, color=False))
 
 
+def server_processes(url: str) -> int:
+    """``BANC_VOTE_PROCESSUS``, else as many as ``gouvernance serve`` starts on that database."""
+    from gouvernance.cli.setup import default_workers
+
+    return int(os.environ.get("BANC_VOTE_PROCESSUS", default_workers(url)))
+
+
 def start(url: str, keys: Path, statutes: Path) -> tuple[Any, str]:
     port = http_load.free_port()
     environment = {
@@ -320,7 +328,7 @@ def start(url: str, keys: Path, statutes: Path) -> tuple[Any, str]:
         sys.executable, "-m", "uvicorn", "gouvernance.server:create_server", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         "--no-access-log", "--app-dir", root,
-        "--workers", os.environ.get("BANC_VOTE_PROCESSUS", "1"), "--loop", EVENT_LOOP,
+        "--workers", str(server_processes(url)), "--loop", EVENT_LOOP,
     ]  # fmt: skip
     child = subprocess.Popen(command, env=environment, cwd=root)
     base = f"http://127.0.0.1:{port}"
@@ -611,6 +619,7 @@ class Measure:
     reference_count: int
     lags: list[float]
     unseen: int
+    workers: int = 1
     seconds: float = 0.0  # per ballot through the API: the inverse of the sustained rate
 
     def __post_init__(self) -> None:
@@ -749,7 +758,7 @@ def measure(name: str, url: str, folder: Path, options: argparse.Namespace) -> M
     lags, unseen = feed_lags(load)
     if options.profil:
         profile(url, voters, options.profil)
-    return Measure(name, load, spent / len(rows), len(rows), lags, unseen)
+    return Measure(name, load, spent / len(rows), len(rows), lags, unseen, server_processes(url))
 
 
 def main(argv: Sequence[str]) -> None:
@@ -804,6 +813,7 @@ def _details(result: Measure) -> dict[str, Any]:
         "server_cpu_per_ballot": round(load.server_cpu / max(1, len(load.accepted)), 5),
         "refused": sum(load.errors.values()),
         "reference_rows": result.reference_count,
+        "workers": result.workers,
     }
 
 

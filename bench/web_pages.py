@@ -1,6 +1,8 @@
 """Pages web sous charge : 20 clients simultanés, un registre de 10 000 membres.
 
-Un serveur réel (uvicorn, un processus, 127.0.0.1, ``create_server`` : l'API et les pages) sert
+Un serveur réel (uvicorn, 127.0.0.1, ``create_server`` : l'API et les pages ; autant de processus
+que ``gouvernance serve`` en lance sur la base : un pour SQLite, un par processeur pour PostgreSQL)
+sert
 la démonstration à laquelle s'ajoutent 10 000 membres synthétiques (ceux de ``bench/calls.py`` :
 structures avec chiffre d'affaires, collectivités avec population, personnes), avec le lot
 d'appels 2027 émis (barème ``demo-bareme-ca``), sur SQLite (un fichier temporaire) puis sur
@@ -24,9 +26,9 @@ du banc, de l'arrivée de la requête à l'envoi des en-têtes de la réponse ; 
 pas modifiée).
 
 **Référence**, dans la même exécution et mesurée de la même façon : une application FastAPI
-minimale (un processus uvicorn, le même moteur SQLAlchemy sur la même base) dont la seule page
-lit un membre par une requête SQL et renvoie quelques lignes de HTML. Cible, comme pour l'API :
-95ᵉ centile ≤ 100 ms pour une page web.
+minimale (uvicorn, autant de processus, le même moteur SQLAlchemy sur la même base) dont la
+seule page lit un membre par une requête SQL et renvoie quelques lignes de HTML. Cible, comme
+pour l'API : 95ᵉ centile ≤ 100 ms pour une page web.
 
 **La simulation du conseil** (``/conseil/simulation`` : 10 043 membres × les 3 barèmes
 candidats, totaux, graphiques et une table de tous les membres) est un calcul, mesuré à part :
@@ -235,38 +237,46 @@ def server_timing(app: Asgi) -> Asgi:
     return timed
 
 
-def serve(port: int, url: str) -> None:
-    """Gouvernance: the API and the web pages, on the prepared database."""
+def serve(port: int, url: str, workers: int, factory: str) -> None:
+    """Gouvernance (the API and the web pages) or the reference, on the prepared database, by
+    as many processes as ``gouvernance serve`` starts on it; each process builds its app from
+    the factory's import path, as uvicorn's workers do."""
     import uvicorn
 
-    # bench/ is first on the import path of a script run from it, and bench/api.py would hide
-    # the package ``api`` that the server imports.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
-
-    from gouvernance.server import create_server
-
-    # As ``gouvernance serve`` does: the server opens its own application (from the
-    # environment) when it starts, and so treats it as its own (``api.app``: ``gc.freeze``).
     os.environ["GOUVERNANCE_DATABASE_URL"] = url
+    os.environ["GOUVERNANCE_SERVER_PROCESSES"] = str(workers)  # as ``gouvernance serve`` does
     uvicorn.run(
-        server_timing(create_server()), host="127.0.0.1", port=port, log_level="warning",
-        access_log=False, loop=EVENT_LOOP,
+        f"web_pages:{factory}", factory=True, host="127.0.0.1", port=port, workers=workers,
+        log_level="warning", access_log=False, loop=EVENT_LOOP, app_dir=str(HERE),
     )  # fmt: skip
 
 
-def serve_reference(port: int, url: str) -> None:
+HERE = Path(__file__).resolve().parent
+
+
+def timed_server() -> Asgi:
+    """Gouvernance, as ``gouvernance serve`` builds it: the server opens its own application
+    (from the environment) when it starts, and so treats it as its own (``api.app``:
+    ``gc.freeze``)."""
+    # bench/ is on the import path (uvicorn's ``app_dir``), and bench/api.py would hide the
+    # package ``api`` that the server imports.
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+    from gouvernance.server import create_server
+
+    return server_timing(create_server())
+
+
+def timed_reference() -> Asgi:
     """The least a page can cost: FastAPI, one SQL query on the same engine, a little HTML."""
     from html import escape
 
-    import uvicorn
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse
     from sqlalchemy import text
 
     from gouvernance.persistence.database import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(os.environ["GOUVERNANCE_DATABASE_URL"])
     app = FastAPI()
     query = text("SELECT code, name, first_name, last_name FROM members WHERE code = :code")
 
@@ -280,20 +290,14 @@ def serve_reference(port: int, url: str) -> None:
             f"<h1>{name}</h1><p>Membre {escape(row.code)}</p></html>"
         )
 
-    uvicorn.run(
-        server_timing(app),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        loop=EVENT_LOOP,
-    )
+    return server_timing(app)
 
 
-def start(role: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start(role: str, url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = http_load.free_port()
     environment = {**os.environ, "GOUVERNANCE_TODAY": TODAY}
-    child = subprocess.Popen([sys.executable, __file__, role, str(port), url], env=environment)
+    command = [sys.executable, __file__, role, str(port), url, str(workers)]
+    child = subprocess.Popen(command, env=environment)
     base = f"http://127.0.0.1:{port}"
     if http_load.serving(child, port):
         return child, base
@@ -399,18 +403,22 @@ class Measured:
         return sum((load.errors for load in loads if load is not None), Counter())
 
     reference_load: Load | None = None
+    workers: int = 1
 
 
 def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
+    from gouvernance.cli.setup import default_workers
+
     started = time.perf_counter()
     members = prepare(url)
+    workers = default_workers(url)
     print(
         f"{database} : démonstration + {count(MEMBERS)} membres synthétiques = {count(members)} "
         f"membres (sur les deux listes d'émargement, un tiers émargé), appels 2027 émis "
-        f"({time.perf_counter() - started:.1f} s)",
+        f"({time.perf_counter() - started:.1f} s) ; {workers} processus serveur(s)",
         flush=True,
     )
-    reference, reference_base = start("--reference", url)
+    reference, reference_base = start("--reference", url, workers)
     try:
         synthetic = [f"M{n:06d}" for n in range(1, MEMBERS + 1)]
         codes = [EXPLAINED, *random.Random(SEED).sample(synthetic, 9)]
@@ -419,7 +427,7 @@ def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
     finally:
         reference.terminate()
         reference.wait(timeout=30)
-    server, base = start("--serveur", url)
+    server, base = start("--serveur", url, workers)
     try:
         # Real argon2: one sign-in per account (not timed), its session shared by the clients.
         tokens = {account: http_load.sign_in(base, account) for account in ACCOUNTS}
@@ -433,8 +441,9 @@ def measure(database: str, url: str, seconds: float, crowd: bool) -> Measured:
         server.wait(timeout=30)
     reference_timings = _merge(measured_reference)
     return Measured(
-        database, members, reference_timings, quiet, pages, alone, together, measured_reference
-    )
+        database, members, reference_timings, quiet, pages, alone, together, measured_reference,
+        workers,
+    )  # fmt: skip
 
 
 def report(measured: Measured, seconds: float) -> None:
@@ -483,6 +492,7 @@ def details(measured: Measured) -> dict[str, Any]:
         "ratio": round(measured.seconds / measured.reference_seconds, 3),
         "worst_page": measured.worst_page,
         "within_target": measured.seconds <= TARGET_P95,
+        "workers": measured.workers,
         "reference": _figures(measured.reference),
         "pages": {
             path: {
@@ -504,10 +514,10 @@ def details(measured: Measured) -> dict[str, Any]:
 
 def main(argv: Sequence[str]) -> None:
     if argv[:1] == ["--serveur"]:
-        serve(int(argv[1]), argv[2])
+        serve(int(argv[1]), argv[2], int(argv[3]), "timed_server")
         return
     if argv[:1] == ["--reference"]:
-        serve_reference(int(argv[1]), argv[2])
+        serve(int(argv[1]), argv[2], int(argv[3]), "timed_reference")
         return
     quick = "--rapide" in argv
     default = QUICK_SECONDS if quick else DEFAULT_SECONDS

@@ -20,7 +20,12 @@ import anyio.to_thread
 from sqlalchemy.exc import DBAPIError
 
 from gouvernance.domain.users import Actor
-from gouvernance.persistence.database import is_nearby, make_engine, parse_database_url
+from gouvernance.persistence.database import (
+    is_nearby,
+    make_engine,
+    parse_database_url,
+    refuses_writes,
+)
 from gouvernance.persistence.database import reading as reading  # the API marks its reads
 from gouvernance.persistence.faults import connection_failure
 from gouvernance.persistence.migrate import (
@@ -38,7 +43,7 @@ from gouvernance.persistence.roles import (
 from gouvernance.persistence.uow import SqlAlchemyUnitOfWorkFactory
 from gouvernance.services.access import accounts
 from gouvernance.services.access.sign_in_gate import SignInGate
-from gouvernance.services.access.sign_in_limits import SignInLimits
+from gouvernance.services.access.sign_in_limits import SharedSignInLimits, SignInLimits
 from gouvernance.services.assembly.ballot_writer import BallotWriter
 from gouvernance.services.memo import LongRead, misses_are_long
 from gouvernance.services.ports import UnitOfWorkFactory
@@ -56,7 +61,8 @@ class Application:
     nearby: bool = False
     # SQLite: the database is read inside this process (``short_read``: on the event loop).
     embedded: bool = False
-    # The failed sign-ins of this process (in memory: one server process, see docs/comptes.md).
+    # The failed sign-ins: in memory for SQLite (one server process), in the database for
+    # PostgreSQL, which several processes serve (``bootstrap``; docs/comptes.md).
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     _gate: SignInGate | None = field(default=None, repr=False)
     _writer: BallotWriter | None = field(default=None, repr=False)
@@ -101,6 +107,17 @@ class Application:
         if writer is not None:
             writer.close()
 
+    def refuses_writes(self) -> bool:
+        """Whether the database is read-only for us (a standby, a file without write rights):
+        then sign-ins live in one process's memory, and one process serves."""
+        engine = getattr(self.uows, "engine", None)
+        if engine is None:
+            return False
+        try:
+            return refuses_writes(engine)
+        except DBAPIError as error:
+            raise connection_failure(error, engine.url) from None
+
     def close(self) -> None:
         self.stop_ballot_writer()
         engine = getattr(self.uows, "engine", None)
@@ -141,9 +158,10 @@ def bootstrap(
         raise
     factory = SqlAlchemyUnitOfWorkFactory(engine)
     database = engine.url.render_as_string(hide_password=True)
+    embedded = engine.dialect.name == "sqlite"
     return Application(
-        uows=factory, database=database, nearby=is_nearby(engine.url),
-        embedded=engine.dialect.name == "sqlite",
+        uows=factory, database=database, nearby=is_nearby(engine.url), embedded=embedded,
+        sign_in_limits=SignInLimits() if embedded else SharedSignInLimits(factory),
     )  # fmt: skip
 
 

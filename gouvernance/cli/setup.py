@@ -28,6 +28,7 @@ DEFAULT_HOST = os.environ.get("GOUVERNANCE_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("GOUVERNANCE_PORT", "8000"))
 WORKERS_VARIABLE = "GOUVERNANCE_WORKERS"
 MAX_WORKERS = 32
+POSTGRESQL_WORKERS = 3
 EVENT_LOOP = "asyncio"  # not uvloop: see ``_serve``; the benches serve with the same
 
 WorkersOption = Annotated[
@@ -48,12 +49,15 @@ WorkersOption = Annotated[
 
 def default_workers(database: str | None = None) -> int:
     """The number of server processes when ``--workers`` is not given: ``$GOUVERNANCE_WORKERS``,
-    else 1. One process is right for SQLite (a single writer, WAL readers in threads) and is
-    the safe default for PostgreSQL too: the background jobs of the web pages, the failed
-    sign-in counters and the sign-ins of a read-only database live in a process's memory."""
+    else one for SQLite (a single writer, WAL readers in threads: a second process would only
+    wait for the first), and for PostgreSQL one per core, at most ``POSTGRESQL_WORKERS``
+    (each process holds up to 30 connections, PostgreSQL allows 100 by default). The
+    processes share what they must through the database: the background jobs of the pages, the
+    failed sign-ins (migration 0017)."""
     configured = os.environ.get(WORKERS_VARIABLE, "").strip()
     if not configured:
-        return 1
+        postgresql = (database or "").startswith("postgresql")
+        return min(os.cpu_count() or 1, POSTGRESQL_WORKERS) if postgresql else 1
     if not configured.isdigit() or not 1 <= int(configured) <= MAX_WORKERS:
         raise InvalidInput(
             f"nombre de processus invalide « {configured} » (1 à {MAX_WORKERS})",
@@ -103,6 +107,12 @@ def serve(
     with opened(database) as application:
         console.print(f"Base : {application.database}")
         processes = workers or default_workers(application.database)
+        if processes > 1 and application.refuses_writes():
+            console.print(
+                "Base en lecture seule : un seul processus, qui garde les connexions en mémoire "
+                "(docs/installation.md)."
+            )
+            processes = 1
     console.print(f"Application web : http://{host}:{port}/", style="bold")
     console.print(f"API : http://{host}:{port}  —  documentation : http://{host}:{port}/docs")
     if processes > 1:
@@ -160,11 +170,15 @@ def _serve(host: str, port: int, database: str | None, workers: int = 1) -> None
     (``bootstrap.short_read``), uvloop served the same one or two connections in twenty last,
     round after round (95th centile of the pages 151 ms against 114, bench/web_pages.py), for
     no gain elsewhere (bench/api.py, bench/vote.py). Several workers are several processes,
-    each with its own pool of connections (``persistence/database.py``)."""
+    each with its own pool of connections (``persistence/database.py``) and its share of the
+    argon2 slots (``GOUVERNANCE_SERVER_PROCESSES``, read by ``accounts.argon2_slots``)."""
     import uvicorn
+
+    from gouvernance.services.access import accounts
 
     if database:
         os.environ[DATABASE_VARIABLE] = database
+    os.environ[accounts.PROCESSES_VARIABLE] = str(workers)
     uvicorn.run(
         "gouvernance.server:create_server",
         factory=True,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -313,6 +313,24 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # cost a read more than its own query does (≈ 60 µs against 5).
     statement = "BEGIN" if _READING.get() else "BEGIN IMMEDIATE"
     connection.connection.driver_connection.execute(statement)
+
+
+def refuses_writes(engine: Engine) -> bool:
+    """Whether the database is read-only for this application: a PostgreSQL standby or one
+    whose sessions are read-only by default; a SQLite file (or its folder) without write
+    rights. Asked once when the server starts: such a database keeps sign-ins in the memory of
+    one process (``services/access/memory_tokens.py``)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            recovery, read_only = connection.execute(
+                text("SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only')")
+            ).one()
+        return bool(recovery) or read_only == "on"
+    path = sqlite_file(engine.url)
+    if path is None:
+        return False
+    opened_read_only = _flag(engine.url, "uri") and _query(engine.url, "mode") == "ro"
+    return opened_read_only or not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def is_postgresql(engine: Engine) -> bool:

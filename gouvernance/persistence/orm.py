@@ -764,6 +764,51 @@ bank_lines = Table(
     Column("note", String(500), nullable=False),
 )
 
+# --- What the server processes share (migration 0017, ``persistence/shared_state.py``) -------
+# Several processes serve one PostgreSQL database: a background job started by one is followed
+# from the pages another serves, and a failed sign-in counts against the same budget whichever
+# process saw it. Working state, not records: rows are forgotten after an hour or a day.
+background_jobs = Table(
+    "background_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(200), nullable=False),
+    Column("request_key", String(300)),
+    Column("title", String(300), nullable=False),
+    Column("back", String(1000), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("done", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("outcome", Text),
+    Column("document", LargeBinary),
+    Column("error", Text),
+    Column("problems", Text, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("seen_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), index=True),
+    UniqueConstraint("owner", "request_key", name="uq_background_jobs_request"),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(10), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Index("ix_sign_in_failures_subject", "scope", "subject", "at"),
+)
+
+sign_in_locks = Table(
+    "sign_in_locks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(10), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("until", UtcDateTime(), nullable=False, index=True),
+    Index("ix_sign_in_locks_subject", "scope", "subject", "until"),
+)
+
 # Tables whose rows are never updated nor deleted once written (migrations 0002, 0003: triggers).
 APPEND_ONLY = (
     "organisation_snapshots",

@@ -34,6 +34,7 @@ from gouvernance.persistence.repositories import (
     SqlUserRepository,
     token_holder,
 )
+from gouvernance.persistence.shared_state import SqlFailedSignIns, SqlJobBoard
 from gouvernance.services.ports import (
     AssemblyStore,
     AuditLog,
@@ -41,7 +42,9 @@ from gouvernance.services.ports import (
     BankBook,
     CapitalRegister,
     CategoryRepository,
+    FailedSignIns,
     IdempotencyStore,
+    JobBoard,
     Ledger,
     MailOutbox,
     MemberRepository,
@@ -182,6 +185,8 @@ class SqlAlchemyUnitOfWork:
     assemblies: AssemblyStore
     mail: MailOutbox
     bank: BankBook
+    jobs: JobBoard
+    sign_ins: FailedSignIns
     ballot_keys: BallotKeys
 
     def __init__(self, session_factory: sessionmaker[Session], ballot_keys: BallotKeys) -> None:
@@ -202,6 +207,8 @@ class SqlAlchemyUnitOfWork:
         self.assemblies = SqlAssemblyStore(self.session, self.flush, self.explained)
         self.mail = SqlMailOutbox(self.session)
         self.bank = SqlBankBook(self.session)
+        self.jobs = SqlJobBoard(self.session)
+        self.sign_ins = SqlFailedSignIns(self.session)
         return self
 
     def __exit__(

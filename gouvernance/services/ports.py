@@ -426,6 +426,59 @@ class IdempotencyStore(Protocol):
     def put(self, key: str, response: StoredResponse) -> None: ...
 
 
+@dataclass
+class JobRow:
+    """A background job as the processes share it (``web/jobs.py`` makes and reads it):
+    ``outcome`` is JSON, ``document`` the bytes of the file it produced, ``problems`` a JSON
+    list; ``seen_at`` is touched by the process that runs it while it runs."""
+
+    id: str
+    owner: str
+    request_key: str | None
+    title: str
+    back: str
+    state: str
+    done: int
+    total: int
+    started_at: datetime
+    seen_at: datetime
+    outcome: str | None = None
+    document: bytes | None = None
+    error: str | None = None
+    problems: str = "[]"
+    finished_at: datetime | None = None
+
+
+class JobBoard(Protocol):
+    """The background jobs of every server process (migration 0017)."""
+
+    def add(self, row: JobRow) -> None: ...
+    def get(self, job_id: str) -> JobRow | None: ...
+    def by_request(self, owner: str, request_key: str) -> JobRow | None: ...
+    def progress(self, job_id: str, done: int, total: int, seen_at: datetime) -> None: ...
+    def touch(self, job_ids: Collection[str], seen_at: datetime) -> None: ...
+    def finish(self, row: JobRow) -> None: ...  # state, outcome, document, error, finished_at
+    def forget_finished_before(self, moment: datetime) -> None: ...
+
+
+class FailedSignIns(Protocol):
+    """The failed sign-ins of every server process (migration 0017): each failure, each lock,
+    under a scope (« compte », « adresse ») and a subject (the account, the address). Counters
+    hold ``lock()``: two failures at once must not both count themselves under the budget."""
+
+    def lock(self) -> None: ...
+
+    def lock_end(self, subjects: Collection[tuple[str, str]], now: datetime) -> datetime | None:
+        """The latest end of a lock still running on one of ``subjects``."""
+        ...
+
+    def add_failure(self, scope: str, subject: str, at: datetime) -> None: ...
+    def failures_since(self, scope: str, subject: str, since: datetime) -> int: ...
+    def clear(self, scope: str, subject: str) -> None: ...  # its failures only
+    def add_lock(self, scope: str, subject: str, until: datetime) -> None: ...
+    def forget_before(self, failures: datetime, locks: datetime) -> None: ...
+
+
 class MailOutbox(Protocol):
     """E-mail to members: one row per message, written before it leaves. Runs that pick the
     messages to send hold ``lock()`` (two runs at once never pick the same message)."""
@@ -487,6 +540,8 @@ class UnitOfWork(Protocol):
     assemblies: AssemblyStore
     mail: MailOutbox
     bank: BankBook
+    jobs: JobBoard
+    sign_ins: FailedSignIns
     ballot_keys: BallotKeys
 
     def __enter__(self) -> Self: ...

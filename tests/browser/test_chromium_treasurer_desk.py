@@ -23,7 +23,7 @@ from gouvernance.domain.users import SYSTEM
 from gouvernance.services.ledger import payments
 from gouvernance.services.progress import Progress
 from gouvernance.services.registry import members
-from web.jobs import JOBS, Outcome
+from web.jobs import Outcome, jobs_for
 
 
 def test_the_treasurer_issues_a_batch_from_its_preview_records_a_payment_and_gets_the_fec(
@@ -114,7 +114,7 @@ def test_the_progress_page_follows_a_background_job_to_its_result(
         return Outcome(redirect="/tresorerie/lots")
 
     desk.sign_in("tresorier", then="/tresorerie")
-    job = JOBS.start("tresorier", "Émission du lot d'appels", slow, back="/tresorerie")
+    job = jobs_for(site).start("tresorier", "Émission du lot d'appels", slow, back="/tresorerie")
     page = desk.page
     desk.open(f"/tresorerie/travaux/{job.id}", "tresorier-travail")
     expect(page.locator("#avancement")).to_have_attribute("value", "25")

@@ -161,3 +161,19 @@ def test_a_sqlite_path_with_a_percent_sign_works(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", "--database", address])
     assert result.exit_code == 0, result.output
     assert (folder / "base%.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_runs_one_process_on_a_read_only_database_whatever_was_asked(
+    database_url: str, read_only_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gouvernance.cli import setup
+
+    served: list[int] = []
+    monkeypatch.setattr(setup, "_serve", lambda *args: served.append(args[3]))
+    assert runner.invoke(app, ["init", *_db(database_url)]).exit_code == 0
+    result = runner.invoke(app, ["serve", "--database", read_only_url, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert served == [1]
+    assert "Base en lecture seule : un seul processus" in " ".join(result.output.split())
+    result = runner.invoke(app, ["serve", *_db(database_url), "--workers", "2"])
+    assert served == [1, 2] and "2 processus serveurs." in result.output

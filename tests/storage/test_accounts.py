@@ -412,6 +412,23 @@ def three_slots(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     accounts._slots.cache_clear()
 
 
+@pytest.mark.parametrize(
+    ("machine", "processes", "each"),
+    [("4", "2", 2), ("2", "3", 1), ("5", "2", 2), ("", "2", 1), ("3", "", 3), ("3", "1", 3)],
+)
+def test_the_argon2_slots_are_the_machines_budget_shared_by_the_server_processes(
+    monkeypatch: pytest.MonkeyPatch, machine: str, processes: str, each: int
+) -> None:
+    monkeypatch.setenv(accounts.SLOTS_VARIABLE, machine)
+    monkeypatch.setenv(accounts.PROCESSES_VARIABLE, processes)
+    accounts.argon2_slots.cache_clear()
+    try:
+        assert accounts.argon2_slots() == each
+    finally:
+        monkeypatch.undo()
+        accounts.argon2_slots.cache_clear()
+
+
 def test_the_argon2_slots_never_let_more_checks_run_at_once(
     app: Application, bruno: str, monkeypatch: pytest.MonkeyPatch, three_slots: None
 ) -> None:

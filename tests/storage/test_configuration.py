@@ -305,3 +305,14 @@ def test_a_database_lost_while_running_is_a_french_503_and_the_next_request_reco
     assert "la base de données est injoignable : rien n'a été enregistré" in lost.value.message
     assert lost.value.status == 503
     assert len(setup.list_categories(app.uows)) == len(default_categories())
+
+
+def test_a_read_only_database_is_known_as_such_when_the_server_starts(
+    app: Application, read_only_url: str
+) -> None:
+    assert not app.refuses_writes()
+    reader = bootstrap(read_only_url, migrate=False)
+    try:
+        assert reader.refuses_writes()
+    finally:
+        reader.close()

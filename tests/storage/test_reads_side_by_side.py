@@ -3,6 +3,7 @@ at each request, so that a revoked one is refused at once (tickets 18 and 3)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 
@@ -60,11 +61,15 @@ def test_a_token_is_refused_as_soon_as_it_is_revoked_or_its_account_deactivated(
         accounts.actor_for_token(app.uows, again)
 
 
-def test_the_server_runs_one_process_unless_told_otherwise(
+def test_sqlite_is_served_by_one_process_and_postgresql_by_one_per_core_unless_told_otherwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("GOUVERNANCE_WORKERS", raising=False)
     assert default_workers() == 1
+    assert default_workers("sqlite:///data/gouvernance.sqlite3") == 1
+    for cores, processes in ((1, 1), (2, 2), (8, 3)):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert default_workers("postgresql+psycopg://gouvernance@127.0.0.1/base") == processes
     monkeypatch.setenv("GOUVERNANCE_WORKERS", "4")
     assert default_workers() == 4
     monkeypatch.setenv("GOUVERNANCE_WORKERS", "beaucoup")

@@ -48,7 +48,7 @@ from gouvernance.services.mail import outbox
 from gouvernance.services.mail.outbox import MailKind, MailReport
 from gouvernance.services.organisation import setup
 from gouvernance.services.progress import Progress
-from web.jobs import JOBS, JobState, Outcome
+from web.jobs import JobState, Outcome, jobs_for
 from web.rendering import FormErrors, render
 from web.routes.member import steps
 from web.session import App, CurrentActor, Form
@@ -352,7 +352,7 @@ def issue_batch(request: Request, app: App, actor: Treasurer, form: Form) -> Res
             query["exoneres"] = str(len(result.exempt))
         return Outcome(redirect=f"/tresorerie/lots/{result.batch.reference}?{urlencode(query)}")
 
-    job = JOBS.start(
+    job = jobs_for(app).start(
         actor.username, "Émission du lot d'appels", work,
         back=f"/tresorerie/lots/apercu?{wanted.query()}", key=f"lot:{key}",
     )  # fmt: skip
@@ -410,7 +410,7 @@ def batch_letters(
                     f"/tresorerie/lots/{batch.reference}/courriel"),),
         )  # fmt: skip
 
-    job = JOBS.start(
+    job = jobs_for(app).start(
         actor.username, f"Lettres du lot {batch.reference}", work,
         back=f"/tresorerie/lots/{batch.reference}", key=f"lettres:{_key(form)}",
     )  # fmt: skip
@@ -423,8 +423,8 @@ def batch_letters(
 
 @router.get("/tresorerie/travaux/{job_id}", include_in_schema=False)
 @short_read
-def job_page(request: Request, actor: Treasurer, job_id: str) -> Response:
-    job = JOBS.get(job_id, actor.username)
+def job_page(request: Request, app: App, actor: Treasurer, job_id: str) -> Response:
+    job = jobs_for(app).get(job_id, actor.username)
     if job.state is JobState.DONE and job.outcome and job.outcome.redirect:
         return RedirectResponse(job.outcome.redirect, status_code=303)
     if job.outcome is not None and isinstance(job.outcome.report, MailReport):
@@ -454,9 +454,9 @@ def job_page(request: Request, actor: Treasurer, job_id: str) -> Response:
 
 @router.get("/tresorerie/travaux/{job_id}/etat", include_in_schema=False)
 @short_read
-def job_state(actor: Treasurer, job_id: str) -> Response:
+def job_state(app: App, actor: Treasurer, job_id: str) -> Response:
     """The job's progress for the page's script (``web/static/travaux.js``)."""
-    job = JOBS.get(job_id, actor.username)
+    job = jobs_for(app).get(job_id, actor.username)
     return JSONResponse(
         {"state": job.state.value, "done": job.done, "total": job.total,
          "percent": job.percent}
@@ -464,8 +464,8 @@ def job_state(actor: Treasurer, job_id: str) -> Response:
 
 
 @router.get("/tresorerie/travaux/{job_id}/fichier", include_in_schema=False)
-def job_file(actor: Treasurer, job_id: str) -> Response:
-    job = JOBS.get(job_id, actor.username)
+def job_file(app: App, actor: Treasurer, job_id: str) -> Response:
+    job = jobs_for(app).get(job_id, actor.username)
     if job.outcome is None or job.outcome.document is None:
         raise InvalidInput("ce travail n'a pas produit de fichier à télécharger", field="job")
     return download(job.outcome.document)
@@ -1090,7 +1090,7 @@ def send_reminders(request: Request, app: App, actor: Treasurer, form: Form) -> 
             ),
         )  # fmt: skip
 
-    job = JOBS.start(
+    job = jobs_for(app).start(
         actor.username, f"Relances du {day:%d/%m/%Y}", work,
         back=f"/tresorerie/relances?au={day.isoformat()}", key=f"relances:{key}",
     )  # fmt: skip
@@ -1265,7 +1265,7 @@ def _start_mail(
         report = outbox.send(app.uows, actor, kind, reference)
         return Outcome(report=report, lines=(report.summary,), links=(("Revenir", back),))
 
-    job = JOBS.start(
+    job = jobs_for(app).start(
         actor.username, f"Envoi par courriel : {kind.label} {reference}", work,
         back=back, key=f"courriel:{_key(form)}",
     )  # fmt: skip

@@ -49,6 +49,7 @@ TOKEN_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200
 SLOTS_VARIABLE = "GOUVERNANCE_ARGON2_SLOTS"
+PROCESSES_VARIABLE = "GOUVERNANCE_SERVER_PROCESSES"
 DEFAULT_SLOTS = 2
 SLOT_WAIT_SECONDS = 30.0
 _hasher = PasswordHasher()
@@ -76,16 +77,18 @@ class AccountView:
 
 @functools.cache
 def argon2_slots() -> int:
-    """How many argon2 computations may run at once (``GOUVERNANCE_ARGON2_SLOTS``, default 2)."""
+    """How many argon2 computations may run at once in this process: the machine's budget
+    (``GOUVERNANCE_ARGON2_SLOTS``, default 2) shared among the server's processes
+    (``GOUVERNANCE_SERVER_PROCESSES``, set by ``gouvernance serve``), at least one each."""
     configured = os.environ.get(SLOTS_VARIABLE, "").strip()
-    if not configured:
-        return DEFAULT_SLOTS
-    if not configured.isdigit() or not 1 <= int(configured) <= 64:
+    if configured and (not configured.isdigit() or not 1 <= int(configured) <= 64):
         raise InvalidInput(
             f"nombre de vérifications simultanées invalide « {configured} » (1 à 64)",
             field=SLOTS_VARIABLE,
         )
-    return int(configured)
+    slots = int(configured) if configured else DEFAULT_SLOTS
+    processes = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    return max(1, slots // int(processes)) if processes.isdigit() and int(processes) else slots
 
 
 @functools.cache

@@ -1,9 +1,13 @@
 """Failed sign-ins are counted per account and per client address; past a budget, the key waits.
 
-The counting is the ``limits`` library's moving window, kept in memory: right for one server
-process (the way Gouvernance is served). Several processes would each count on their own — the
-budget would be multiplied by their number — and would need a shared storage (``limits`` offers
-Redis or Memcached ones).
+Two ways to count, the same budgets:
+
+- ``SignInLimits``: the ``limits`` library's moving window, in memory. Right for one server
+  process: SQLite is served by one.
+- ``SharedSignInLimits``: the failures and locks in the database (migration 0017), for the
+  several processes that serve a PostgreSQL database; each would otherwise count on its own,
+  the budget multiplied by their number. A database that refuses writes (a standby) counts in
+  memory instead, as the first does.
 
 Once a budget is spent, the key (the account, or the address) is *locked* for a delay, measured
 on an injectable clock (tests advance it instead of sleeping). While locked, every attempt is
@@ -19,12 +23,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from gouvernance.domain.errors import TooManyAttempts
+from gouvernance.domain.errors import ReadOnlyStorage, TooManyAttempts
+from gouvernance.services.ports import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,64 @@ class SignInLimits:
         if len(self._locked_until) > 1024:
             for key in [k for k, until in self._locked_until.items() if until <= now]:
                 del self._locked_until[key]
+
+
+class SharedSignInLimits(SignInLimits):
+    """The same budgets, counted in the database: every server process sees every failure.
+    ``clock`` gives seconds since the epoch (the processes share the wall clock, not their
+    monotonic ones)."""
+
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        per_account: Budget = PER_ACCOUNT,
+        per_address: Budget = PER_ADDRESS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(per_account, per_address, clock)
+        self.uows = uows
+
+    def check(self, username: str, address: str | None) -> None:
+        super().check(username, address)  # what was counted here while writes were refused
+        now = self.clock()
+        with self.uows() as uow:
+            end = uow.sign_ins.lock_end([key for key, _ in self._keys(username, address)], _at(now))
+        if end is not None and (wait := (end - _at(now)).total_seconds()) > 0:
+            raise TooManyAttempts(math.ceil(wait), field="username")
+
+    def failed(self, username: str, address: str | None) -> list[Lockout]:
+        now = self.clock()
+        started = []
+        try:
+            with self.uows() as uow:
+                uow.sign_ins.lock()
+                for (scope, subject), budget in self._keys(username, address):
+                    uow.sign_ins.add_failure(scope, subject, _at(now))
+                    since = _at(now - budget.window)
+                    if uow.sign_ins.failures_since(scope, subject, since) < budget.failures:
+                        continue
+                    uow.sign_ins.clear(scope, subject)
+                    uow.sign_ins.add_lock(scope, subject, _at(now + budget.delay))
+                    started.append(Lockout(scope, subject, budget.failures, budget.delay))
+                longest = max(self.per_account.window, self.per_address.window)
+                uow.sign_ins.forget_before(_at(now - longest), _at(now))
+                uow.commit()
+        except ReadOnlyStorage:
+            return super().failed(username, address)
+        return started
+
+    def succeeded(self, username: str) -> None:
+        super().succeeded(username)
+        try:
+            with self.uows() as uow:
+                uow.sign_ins.clear(*_account(username))
+                uow.commit()
+        except ReadOnlyStorage:
+            pass  # nothing could have been counted in the database either
+
+
+def _at(seconds: float) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
 
 
 def _account(username: str) -> tuple[str, str]:
