@@ -36,11 +36,12 @@ seule (un client, 3 requêtes à la suite), puis demandée par les 20 clients à
 chacun ; pas avec ``--rapide``).
 
 Lancer : ``.venv/bin/python bench/web_pages.py`` (``--duree 30`` pour mesurer plus longtemps ;
-``--rapide`` : 5 s par mesure, sans les 20 simulations simultanées ; ``--sqlite`` : SQLite
-seul ; ``--sauf CHEMIN``, autant de fois qu'il faut : sans cette page). Dernière ligne :
-un objet JSON (``seconds`` : le plus mauvais 95ᵉ centile client des pages hors simulation, sur
-la base la plus lente ; ``reference_seconds`` : celui de la référence sur cette base ; le
-détail par base sous ``databases``).
+``--rapide`` : 5 s par mesure, sans les 20 simulations simultanées ; ``--sqlite`` : SQLite seul
+; ``--postgresql`` : PostgreSQL seul ; ``GOUVERNANCE_WORKERS=N`` : N processus serveurs ;
+``--sauf CHEMIN``, autant de fois qu'il faut : sans cette page). Dernière ligne : un objet JSON
+(``seconds`` : le plus mauvais 95ᵉ centile client des pages hors simulation, sur la base la plus
+lente ; ``reference_seconds`` : celui de la référence sur cette base ; le détail par base sous
+``databases``).
 """
 
 from __future__ import annotations
@@ -529,10 +530,11 @@ def main(argv: Sequence[str]) -> None:
         PAGES[:] = [(path, account) for path, account in PAGES if path not in left_out]
         print(f"pages laissées de côté : {', '.join(sorted(left_out))}")
     results: dict[str, Measured] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        sqlite = f"sqlite:///{Path(folder) / 'pages.sqlite3'}"
-        results["sqlite"] = measure("sqlite", sqlite, seconds, crowd=not quick)
-        report(results["sqlite"], seconds)
+    if "--postgresql" not in argv:
+        with tempfile.TemporaryDirectory() as folder:
+            sqlite = f"sqlite:///{Path(folder) / 'pages.sqlite3'}"
+            results["sqlite"] = measure("sqlite", sqlite, seconds, crowd=not quick)
+            report(results["sqlite"], seconds)
     if pg is not None:
         url = empty_postgres(pg)
         results["postgresql"] = measure("postgresql", url, seconds, crowd=not quick)
