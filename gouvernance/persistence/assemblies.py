@@ -102,6 +102,31 @@ _STANDING = (
 
 _IN_LIST_MAX = 500  # codes in one IN (…): far below every database's limit on parameters
 
+# The same standing for several voters of one resolution: a batch of ballots reads it once.
+_STANDINGS = (
+    select(
+        _roll.member_code, _roll.name, _roll.entitled, _roll.reason, _attendance.mode,
+        _attendance.holder_code, _attendance.college,
+        select(_votes.id).where(
+            _votes.resolution_id == bindparam("resolution"),
+            _votes.voter_code == _roll.member_code,
+        ).exists(),
+        select(_closings.id).where(_closings.resolution_id == bindparam("resolution")).exists(),
+    )
+    .select_from(assembly_roll)
+    .outerjoin(
+        assembly_attendance,
+        and_(
+            _attendance.assembly_id == _roll.assembly_id,
+            _attendance.member_code == _roll.member_code,
+        ),
+    )
+    .where(
+        _roll.assembly_id == bindparam("assembly"),
+        _roll.member_code.in_(bindparam("voters", expanding=True)),
+    )
+)  # fmt: skip
+
 
 class SqlAssemblyStore:
     """``flush`` is the unit of work's: a unique constraint hit becomes a French Conflict."""
@@ -478,6 +503,25 @@ class SqlAssemblyStore:
         return VoterStanding(
             row[0], bool(row[1]), row[2], mode, row[4], row[5], bool(row[6]), bool(row[7])
         )
+
+    def voter_standings(
+        self, assembly_id: int, resolution_id: int, voter_codes: Sequence[str]
+    ) -> dict[str, VoterStanding]:
+        """``voter_standing`` of several voters, one query per ``_IN_LIST_MAX`` of them."""
+        found: dict[str, VoterStanding] = {}
+        codes = sorted(set(voter_codes))
+        connection = self.session.connection()
+        for start in range(0, len(codes), _IN_LIST_MAX):
+            values = {
+                "assembly": assembly_id, "resolution": resolution_id,
+                "voters": codes[start : start + _IN_LIST_MAX],
+            }  # fmt: skip
+            for row in connection.execute(_STANDINGS, values):
+                mode = None if row[4] is None else Attendance(row[4])
+                found[row[0]] = VoterStanding(
+                    row[1], bool(row[2]), row[3], mode, row[5], row[6], bool(row[7]), bool(row[8])
+                )
+        return found
 
     def has_voted(self, resolution_id: int, voter_code: str) -> bool:
         query = select(_votes.id).where(

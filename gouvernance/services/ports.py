@@ -321,6 +321,9 @@ class AssemblyStore(Protocol):
     def voter_standing(
         self, assembly_id: int, resolution_id: int, voter_code: str
     ) -> VoterStanding | None: ...  # None: not on the roll
+    def voter_standings(
+        self, assembly_id: int, resolution_id: int, voter_codes: Sequence[str]
+    ) -> dict[str, VoterStanding]: ...  # the voters on the roll, in one query
     def voted(self, assembly_id: int, voter_code: str) -> bool: ...  # on any resolution
     def votes_recorded(self, assembly_id: int) -> Mapping[int, int]: ...  # resolution id → n
     def votes_of(

@@ -266,3 +266,28 @@ def test_a_batch_of_secret_ballots_links_no_voter_to_a_sealed_ballot(
 def _fixed_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("GOUVERNANCE_TODAY", "2026-06-20")
     yield
+
+
+def test_a_batch_reads_its_voters_standing_in_one_query_per_resolution(
+    app: Application, people: list[str]
+) -> None:
+    from sqlalchemy import event
+
+    code = _assembly(app, people)
+    present = people[:PRESENT]
+    requests = [
+        BallotRequest(SCRUTINEER, code, number, voter, Choice.FOR)
+        for number in (1, 2)
+        for voter in present
+    ]
+    statements: list[str] = []
+    engine = app.uows.engine  # type: ignore[attr-defined]
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        outcomes = assemblies.cast_ballots(app.uows, requests)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert not [o for o in outcomes if isinstance(o, GouvernanceError)]
+    standings = [s for s in statements if s.lstrip().startswith("SELECT assembly_roll.")]
+    assert len(standings) == 2  # one per resolution, not one per ballot (16)

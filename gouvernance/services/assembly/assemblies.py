@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -83,7 +84,7 @@ from gouvernance.services.assembly.assembly_roll import build_roll
 from gouvernance.services.assembly.ballot_box import BallotContent, open_ballots, seal
 from gouvernance.services.ledger.calls import check_day, member_key
 from gouvernance.services.organisation import setup
-from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory
+from gouvernance.services.ports import UnitOfWork, UnitOfWorkFactory, VoterStanding
 from gouvernance.services.scic import scic_rules
 from gouvernance.services.scic.capital import current_statutes
 
@@ -829,15 +830,19 @@ def _cast_batch(
             # rolled back (a refused ballot) would release a lock taken inside it.
             with suppress(GouvernanceError):  # kept in the cache, raised for its ballots
                 _cached(cache, request.code, partial(_assembly, uow, request.code, "share"))
+        # Unguarded, the voters' standings are read together, one query per resolution.
+        standings = None if guarded else _standings(uow, cache, requests)
         for request in requests:
             kept = len(sealed)
             written = _Written()
             try:
                 if guarded or _secret(uow, cache, request):
                     with uow.savepoint():
-                        outcomes.append(_cast(uow, request, cache, sealed))
+                        receipt = _cast(uow, request, cache, sealed, standings=standings)
                 else:
-                    outcomes.append(_cast(uow, request, cache, sealed, written))
+                    receipt = _cast(uow, request, cache, sealed, written, standings)
+                outcomes.append(receipt)
+                _voted(standings, cache, receipt)
             except Exception as error:
                 # Unguarded, only a refusal by the checks leaves the transaction as it was; a
                 # failure of the database itself is met again, ballot by ballot, in savepoints.
@@ -853,6 +858,53 @@ def _cast_batch(
                 uow.assemblies.add_sealed_ballot(ballot)
         uow.commit()
     return outcomes
+
+
+Standings = dict[tuple[int, str], VoterStanding | None]  # (resolution id, voter) → standing
+
+
+def _standings(
+    uow: UnitOfWork, cache: dict[object, Assembly | Resolution | GouvernanceError],
+    requests: Sequence[BallotRequest],
+) -> Standings:  # fmt: skip
+    """The standing of every voter of the batch, read in one query per resolution instead of
+    one per ballot (None: not on the roll). A request that will be refused before its standing
+    is read (bad code, unknown resolution) is left out: ``_cast`` refuses it as before."""
+    wanted: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for request in requests:
+        assembly = cache.get(request.code)
+        if not isinstance(assembly, Assembly) or assembly.id is None:
+            continue
+        number = request.number
+        try:
+            found = _cached(
+                cache, (assembly.code, number), partial(_resolution, uow, assembly, number)
+            )
+            voter = _member_code(request.voter, "voter")
+        except GouvernanceError:
+            continue
+        assert isinstance(found, Resolution) and found.id is not None
+        wanted[(assembly.id, found.id)].add(voter)
+    known: Standings = {}
+    for (assembly_id, resolution_id), voters in wanted.items():
+        read = uow.assemblies.voter_standings(assembly_id, resolution_id, sorted(voters))
+        known.update(((resolution_id, voter), read.get(voter)) for voter in voters)
+    return known
+
+
+def _voted(
+    standings: Standings | None,
+    cache: dict[object, Assembly | Resolution | GouvernanceError],
+    receipt: BallotReceipt,
+) -> None:
+    """A ballot of the batch is recorded: a second one of the same voter on the same
+    resolution, later in the batch, is refused as « a déjà voté », as it would be alone."""
+    resolution = cache.get((receipt.assembly, receipt.resolution))
+    if standings is None or not isinstance(resolution, Resolution) or resolution.id is None:
+        return
+    standing = standings.get((resolution.id, receipt.voter_code))
+    if standing is not None:
+        standings[(resolution.id, receipt.voter_code)] = replace(standing, voted=True)
 
 
 def _secret(
@@ -879,6 +931,7 @@ def _cast(
     cache: dict[object, Assembly | Resolution | GouvernanceError],
     sealed: list[SealedBallot] | None = None,
     written: _Written | None = None,
+    standings: Standings | None = None,
 ) -> BallotReceipt:
     """One ballot in the caller's transaction, checked as ``cast_ballot`` documents; a retry
     with the same Idempotency-Key gives back the first receipt (``created`` false). Within a
@@ -901,7 +954,9 @@ def _cast(
     if key and (done := idempotency.replay(uow, key, fingerprint)):
         return _receipt_of(done)  # a retry, even once the assembly is closed
     _refuse_if_closed(assembly)
-    receipt = _record_ballot(uow, actor, assembly, resolution, who, choice, sealed, written)
+    receipt = _record_ballot(
+        uow, actor, assembly, resolution, who, choice, sealed, written, standings
+    )
     if key:
         idempotency.remember(uow, key, fingerprint, 201, _receipt_text(receipt))
     return receipt
@@ -927,11 +982,12 @@ def _cached(
 def _record_ballot(
     uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, who: str,
     choice: Choice, sealed: list[SealedBallot] | None = None, written: _Written | None = None,
+    standings: Standings | None = None,
 ) -> BallotReceipt:  # fmt: skip
     """One ballot, checked and audited, in the caller's transaction (the assembly locked and
     open): a secret one stores no choice, only its sealed ballot without the voter."""
     assert assembly.id is not None
-    caster = _caster(uow, actor, assembly, resolution, who)
+    caster = _caster(uow, actor, assembly, resolution, who, standings)
     secret = resolution.method is Method.SECRET
     vote = Vote(
         assembly_id=assembly.id, resolution_id=resolution.id or 0, voter_code=who,
@@ -970,8 +1026,9 @@ class _Caster:
 
 
 def _caster(
-    uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, voter: str
-) -> _Caster:
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, resolution: Resolution, voter: str,
+    standings: Standings | None = None,
+) -> _Caster:  # fmt: skip
     """Who casts ``voter``'s ballot, checked: attending, not yet voted, the actor allowed."""
     assert assembly.id is not None and resolution.id is not None
     if resolution.method is Method.SHOW_OF_HANDS:
@@ -982,7 +1039,11 @@ def _caster(
         )
     # One indexed query for every check on the voter: a ballot costs the same whatever the
     # size of the roll.
-    standing = uow.assemblies.voter_standing(assembly.id, resolution.id, voter)
+    key = (resolution.id, voter)
+    if standings is not None and key in standings:
+        standing = standings[key]  # read with the batch's other voters (``_standings``)
+    else:
+        standing = uow.assemblies.voter_standing(assembly.id, resolution.id, voter)
     if standing is None:
         raise NotFound(
             f"{voter} n'est pas sur la liste d'émargement de {assembly.code} (associés au "
