@@ -490,6 +490,18 @@ class SqlAssemblyStore:
         with self._explained():
             self.session.connection().execute(_INSERT_VOTE, row)
 
+    def add_votes(self, votes: Sequence[Vote]) -> None:
+        """``add_vote`` for several rows in one statement (on PostgreSQL the trigger then
+        raises the running totals once for them all)."""
+        rows = [
+            {"assembly_id": v.assembly_id, "resolution_id": v.resolution_id,
+             "voter_code": v.voter_code, "cast_by": v.cast_by, "college": v.college,
+             "choice": v.choice, "recorded_at": v.recorded_at, "recorded_by": v.recorded_by}
+            for v in votes
+        ]  # fmt: skip
+        with self._explained():
+            self.session.connection().execute(_INSERT_VOTE, rows)
+
     def voter_standing(
         self, assembly_id: int, resolution_id: int, voter_code: str
     ) -> VoterStanding | None:

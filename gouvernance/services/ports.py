@@ -317,6 +317,7 @@ class AssemblyStore(Protocol):
     def resolution(self, assembly_id: int, number: int) -> Resolution | None: ...
 
     def add_vote(self, vote: Vote) -> None: ...  # flushed: a second vote raises Conflict
+    def add_votes(self, votes: Sequence[Vote]) -> None: ...  # one statement, same Conflict
     def has_voted(self, resolution_id: int, voter_code: str) -> bool: ...
     def voter_standing(
         self, assembly_id: int, resolution_id: int, voter_code: str

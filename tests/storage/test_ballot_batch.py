@@ -186,10 +186,10 @@ def test_the_writer_answers_each_caller_and_leaves_no_thread(
 def test_a_ballot_the_database_refuses_is_undone_alone(
     app: Application, people: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A second ballot that slips past the checks (another process wrote it in between) meets
-    the unique constraint once it has begun writing: the batch, first written without
-    savepoints, is written again with one per ballot, and that savepoint alone is rolled back,
-    with the same French conflict."""
+    """A second ballot of the same voter in one batch, when the database's reading of the voter
+    misses the first (the one-ballot reading blinded here): the batch remembers whom it has
+    recorded, and that ballot alone gets the same French conflict. (A ballot written by another
+    process meanwhile: the test below.)"""
     from gouvernance.persistence.assemblies import SqlAssemblyStore
 
     code = _assembly(app, people)
@@ -208,6 +208,39 @@ def test_a_ballot_the_database_refuses_is_undone_alone(
     assert [isinstance(o, GouvernanceError) for o in outcomes] == [False, False, True, False]
     assert "déjà voté" in outcomes[2].message  # type: ignore[union-attr]
     assert sorted(v for _, v, *_ in _stored(app, code)[0]) == sorted(people[:3])
+    assert audit_chain.verify(app.uows, SYSTEM).intact
+
+
+def test_a_ballot_written_by_another_process_meanwhile_is_refused_alone_when_rows_go_together(
+    app: Application, people: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open ballots of a batch insert their rows together at its end: one that another
+    process wrote after the batch read its voters' standing fails that insert, and the batch is
+    written again ballot by ballot, where that ballot alone gets the conflict."""
+    from gouvernance.persistence.assemblies import SqlAssemblyStore
+
+    code = _assembly(app, people)
+    assemblies.cast_ballots(app.uows, [BallotRequest(SCRUTINEER, code, 1, people[0], Choice.FOR)])
+    real_one, real_many = SqlAssemblyStore.voter_standing, SqlAssemblyStore.voter_standings
+
+    def blind_one(self: SqlAssemblyStore, *args: Any) -> Any:
+        found = real_one(self, *args)
+        return None if found is None else replace(found, voted=False)
+
+    def blind_many(self: SqlAssemblyStore, *args: Any) -> Any:
+        return {code: replace(s, voted=False) for code, s in real_many(self, *args).items()}
+
+    monkeypatch.setattr(SqlAssemblyStore, "voter_standing", blind_one)
+    monkeypatch.setattr(SqlAssemblyStore, "voter_standings", blind_many)
+    voters = [people[1], people[0], people[2]]
+    outcomes = assemblies.cast_ballots(
+        app.uows, [BallotRequest(SCRUTINEER, code, 1, v, Choice.AGAINST) for v in voters]
+    )
+    monkeypatch.undo()
+    assert [isinstance(o, GouvernanceError) for o in outcomes] == [False, True, False]
+    assert "déjà voté" in outcomes[1].message  # type: ignore[union-attr]
+    stored = _stored(app, code)[0]
+    assert sorted(v for _, v, *_ in stored) == sorted(people[:3])
     assert audit_chain.verify(app.uows, SYSTEM).intact
 
 

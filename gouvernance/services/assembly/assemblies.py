@@ -809,9 +809,11 @@ class _WroteThenRefused(Exception):
 
 @dataclass
 class _Written:
-    """Whether the ballot being cast has started writing (``_record_ballot`` says so)."""
+    """Whether the ballot being cast has started writing (``_record_ballot`` says so), and,
+    in an unguarded batch, where its open vote row waits to be inserted with the others."""
 
     started: bool = False
+    deferred: list[Vote] | None = None
 
 
 def _cast_batch(
@@ -832,9 +834,10 @@ def _cast_batch(
                 _cached(cache, request.code, partial(_assembly, uow, request.code, "share"))
         # Unguarded, the voters' standings are read together, one query per resolution.
         standings = None if guarded else _standings(uow, cache, requests)
+        votes: list[Vote] = []  # unguarded open ballots: their rows, inserted together
         for request in requests:
             kept = len(sealed)
-            written = _Written()
+            written = _Written(deferred=votes)
             try:
                 if guarded or _secret(uow, cache, request):
                     with uow.savepoint():
@@ -852,6 +855,11 @@ def _cast_batch(
                     raise _WroteThenRefused from error
                 del sealed[kept:]  # its sealed ballot goes with it
                 outcomes.append(error)
+        if votes:
+            try:
+                uow.assemblies.add_votes(votes)
+            except GouvernanceError as error:  # a race lost to another process: one by one
+                raise _WroteThenRefused from error
         if sealed:
             _shuffle(sealed)
             for ballot in sealed:
@@ -996,7 +1004,10 @@ def _record_ballot(
     )  # fmt: skip
     if written is not None:
         written.started = True  # from here on, a refusal undoes more than checks
-    uow.assemblies.add_vote(vote)
+    if written is not None and written.deferred is not None and not secret:
+        written.deferred.append(vote)  # inserted with the batch's others (``_cast_batch``)
+    else:
+        uow.assemblies.add_vote(vote)
     if resolution.ballot_key is not None:
         content = BallotContent(assembly.code, resolution.number, vote.college, choice)
         box = SealedBallot(
