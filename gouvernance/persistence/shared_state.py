@@ -20,7 +20,17 @@ from gouvernance.services.ports import JobRow
 
 _SIGN_IN_LOCK = 7_203_004  # an advisory-lock key, as ``repositories.py``'s
 _JOB_COLUMNS = [background_jobs.c[field.name] for field in fields(JobRow)]
-_FINISHED = ("state", "outcome", "document", "error", "problems", "finished_at", "seen_at")
+_FINISHED = (
+    "state",
+    "done",
+    "total",
+    "outcome",
+    "document",
+    "error",
+    "problems",
+    "finished_at",
+    "seen_at",
+)
 
 
 class SqlJobBoard:

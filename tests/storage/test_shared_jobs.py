@@ -126,6 +126,22 @@ def test_a_failed_job_keeps_its_reason_and_problems_for_the_other_process(
     assert seen.error == "le barème « x » n'existe pas" and seen.back == "/tresorerie/lots"
 
 
+def test_the_last_progress_is_written_with_the_result_whatever_the_pace_of_writes(
+    app: Application, other: Application
+) -> None:
+    first = SharedJobs(app.uows, every=3600)  # after the first, no progress write on its own
+
+    def counted(progress: Progress) -> Outcome:
+        for done in range(1, 43):
+            progress(done, 42)
+        return Outcome(redirect="/tresorerie/lots")
+
+    job = first.start("tresorier", "Émission", counted, back="/")
+    _until_finished(first, job.id)
+    seen = SharedJobs(other.uows).get(job.id, "tresorier")
+    assert (seen.state, seen.done, seen.total) == (JobState.DONE, 42, 42)
+
+
 def test_finished_jobs_are_forgotten_after_their_lifetime(
     app: Application, other: Application
 ) -> None:
