@@ -140,10 +140,7 @@ class JobRegistry:
             self._jobs[job.id] = job
             if key is not None:
                 self._by_key[(owner, key)] = job.id
-        thread = threading.Thread(
-            target=self._run, args=(job, work), name=f"travail-{job.id[:6]}", daemon=True
-        )
-        thread.start()
+        self._launch(job, work)
         return job
 
     def get(self, job_id: str, owner: str) -> Job:
@@ -164,6 +161,11 @@ class JobRegistry:
         with self._lock:
             job = self._jobs.get(job_id)
         return job is not None and job._finished.wait(timeout)
+
+    def _launch(self, job: Job, work: Work) -> None:
+        threading.Thread(
+            target=self._run, args=(job, work), name=f"travail-{job.id[:6]}", daemon=True
+        ).start()
 
     def _run(self, job: Job, work: Work) -> None:
         try:
@@ -256,9 +258,7 @@ class SharedJobs(JobRegistry):
             beating, self._beating = self._beating, True
         if not beating:
             threading.Thread(target=self._keep_alive, name="travaux-vivants", daemon=True).start()
-        threading.Thread(
-            target=self._run, args=(job, work), name=f"travail-{job.id[:6]}", daemon=True
-        ).start()
+        self._launch(job, work)
         return job
 
     def get(self, job_id: str, owner: str) -> Job:

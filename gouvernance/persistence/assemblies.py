@@ -78,31 +78,8 @@ _closings = assembly_vote_closings.c
 # A ballot's checks and its row: built once (each ballot would otherwise rebuild the
 # expressions, which costs more than running them).
 _INSERT_VOTE = insert(assembly_votes)
-_STANDING = (
-    select(
-        _roll.name, _roll.entitled, _roll.reason, _attendance.mode, _attendance.holder_code,
-        _attendance.college,
-        select(_votes.id).where(
-            _votes.resolution_id == bindparam("resolution"),
-            _votes.voter_code == bindparam("voter"),
-        ).exists(),
-        select(_closings.id).where(_closings.resolution_id == bindparam("resolution")).exists(),
-    )
-    .select_from(assembly_roll)
-    .outerjoin(
-        assembly_attendance,
-        and_(
-            _attendance.assembly_id == _roll.assembly_id,
-            _attendance.member_code == _roll.member_code,
-        ),
-    )
-    .where(_roll.assembly_id == bindparam("assembly"), _roll.member_code == bindparam("voter"))
-)  # fmt: skip
-
-
-_IN_LIST_MAX = 500  # codes in one IN (…): far below every database's limit on parameters
-
-# The same standing for several voters of one resolution: a batch of ballots reads it once.
+# The roll line, the attendance line, a ballot already cast, the vote closed: for one voter or
+# for all those of a batch of ballots at once.
 _STANDINGS = (
     select(
         _roll.member_code, _roll.name, _roll.entitled, _roll.reason, _attendance.mode,
@@ -126,6 +103,8 @@ _STANDINGS = (
         _roll.member_code.in_(bindparam("voters", expanding=True)),
     )
 )  # fmt: skip
+
+_IN_LIST_MAX = 500  # codes in one IN (…): far below every database's limit on parameters
 
 
 class SqlAssemblyStore:
@@ -507,14 +486,7 @@ class SqlAssemblyStore:
     ) -> VoterStanding | None:
         """One query by unique keys, whatever the size of the roll: the roll line, the
         attendance line, a ballot already cast on this resolution, its vote closed."""
-        values = {"assembly": assembly_id, "resolution": resolution_id, "voter": voter_code}
-        row = self.session.connection().execute(_STANDING, values).first()
-        if row is None:
-            return None
-        mode = None if row[3] is None else Attendance(row[3])
-        return VoterStanding(
-            row[0], bool(row[1]), row[2], mode, row[4], row[5], bool(row[6]), bool(row[7])
-        )
+        return self.voter_standings(assembly_id, resolution_id, [voter_code]).get(voter_code)
 
     def voter_standings(
         self, assembly_id: int, resolution_id: int, voter_codes: Sequence[str]
